@@ -19,12 +19,13 @@ interface IGmFlock is IERC20, IERC6372 {
     /// @param amount FLOCK locked (wei); zero once redeemed.
     /// @param gmAmount gmFLOCK minted for it.
     /// @param unlockAt When it may be redeemed (unix seconds).
-    /// @param multiplier The multiplier it was minted at (WAD).
+    /// @param multiplier The multiplier it was minted at (WAD). uint96: the governed bounds allow
+    /// up to 1 + 10 * 4 = 41x (41e18 > type(uint64).max); the struct still fills two slots.
     struct Position {
         uint128 amount;
         uint128 gmAmount;
         uint64 unlockAt;
-        uint64 multiplier;
+        uint96 multiplier;
     }
 
     /// @notice Thrown when a lock of zero FLOCK is asked for.
