@@ -21,6 +21,11 @@ interface IEmission {
     /// @param max The most gauges allowed.
     error EmissionTooManyGauges(uint256 max);
 
+    /// @notice Thrown at deployment when the schedule cannot be computed (decay above 1.0 or a zero period).
+    /// @param decay The decay factor per period (WAD).
+    /// @param decayPeriodDays The period length in days.
+    error EmissionInvalidSchedule(uint256 decay, uint256 decayPeriodDays);
+
     /// @notice Emitted when days are processed.
     /// @param fromDay First day processed.
     /// @param toDay One past the last day processed.
