@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Builds everything a fresh clone needs after `npm ci` (this is the "prepare" script):
+//   1. forge build          contracts/ -> out/
+//   2. TypeChain (ethers-v6) out/<File>.sol/<Contract>.json of contracts/ only -> src/chain/types/
+//   3. tsc                  src/ -> dist/
+// Plain Node, no dependencies beyond the installed tools, so it runs before anything is built.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const TYPES_DIR = join(root, 'src', 'chain', 'types');
+
+function step(msg) {
+  process.stdout.write(`build: ${msg}\n`);
+}
+
+function run(cmd, args) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (res.error) {
+    process.stderr.write(`build: cannot run ${relative(root, cmd)}: ${res.error.message}\n`);
+    process.exit(1);
+  }
+  if (res.status !== 0) {
+    process.stderr.write(`build: ${relative(root, cmd)} failed (exit ${res.status ?? res.signal})\n`);
+    process.exit(res.status ?? 1);
+  }
+}
+
+function walk(dir, keep) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p, keep) : keep(p) ? [p] : [];
+  });
+}
+
+// Protocol sources only: deployment scripts (contracts/script, *.s.sol) and tests never ship.
+const isProtocolSource = (src) => src.startsWith('contracts/') && !src.startsWith('contracts/script/') && !/\.(t|s)\.sol$/.test(src);
+
+// 1. Contracts.
+const sources = walk(join(root, 'contracts'), (p) => p.endsWith('.sol')).map((p) => relative(root, p).split('\\').join('/'));
+if (sources.filter(isProtocolSource).length === 0) {
+  step('forge build skipped: no .sol files under contracts/ yet');
+} else {
+  step(`forge build (${sources.length} files under contracts/; tests compile with \`forge test\`)`);
+  // Skipping tests and scripts saves a third of a fresh clone's compile; forge's cache keeps
+  // their artifacts from earlier runs either way.
+  run(bin('forge'), ['build', '--skip', 'test', '--skip', 'script']);
+}
+
+// 2. Contract bindings, only for artifacts whose source still exists under contracts/ (out/ also
+// holds forge-std, OpenZeppelin, tests, and artifacts of deleted files until forge cleans them).
+const artifacts = walk(join(root, 'out'), (p) => p.endsWith('.json') && !p.includes(`${join('out', 'build-info')}`)).filter((p) => {
+  try {
+    const json = JSON.parse(readFileSync(p, 'utf8'));
+    const target = Object.keys(json.metadata?.settings?.compilationTarget ?? {})[0];
+    return target && isProtocolSource(target) && existsSync(join(root, target)) && Array.isArray(json.abi) && json.abi.length > 0;
+  } catch {
+    return false;
+  }
+});
+rmSync(TYPES_DIR, { recursive: true, force: true });
+if (artifacts.length === 0) {
+  step('typechain skipped: no contract artifacts');
+} else {
+  step(`typechain: ${artifacts.length} contracts -> ${relative(root, TYPES_DIR)}/`);
+  // --node16-modules: relative imports get `.js`, as NodeNext ESM requires.
+  run(bin('typechain'), ['--target', 'ethers-v6', '--node16-modules', '--out-dir', TYPES_DIR, ...artifacts.map((p) => relative(root, p))]);
+}
+
+// 3. TypeScript.
+step('tsc -> dist/');
+run(bin('tsc'), ['-p', 'tsconfig.json']);
+step('done');

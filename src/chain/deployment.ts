@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { JsonRpcProvider } from 'ethers';
+import { z } from 'zod';
+import { ExitCode } from '../cli/exit-codes.js';
+import { AbortError } from '../errors.js';
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address');
+
+export const DeploymentRecordSchema = z.object({
+  chainId: z.number().int().positive(),
+  rpcUrl: z.string().optional(),
+  /** ISO 8601 time of the deployment. */
+  deployedAt: z.string(),
+  deployer: address,
+  /** Block of the first deployment transaction: event scans start here. */
+  block: z.number().int().nonnegative(),
+  /** Contract name (as in contracts/, e.g. `FlockToken`) to address. */
+  contracts: z.record(z.string(), address),
+  /** True for a local anvil started by `flock devnet up`. */
+  devnet: z.boolean(),
+});
+
+/** Where flock's contracts live on one chain: `<home>/deployments/<chainId>.json`. */
+export type DeploymentRecord = z.infer<typeof DeploymentRecordSchema>;
+
+/** The contract whose code proves the record is not stale (every deployment has the token). */
+export const TOKEN_CONTRACT = 'FlockToken';
+
+export const DEVNET_CHAIN_ID = 31337;
+
+export function deploymentPath(home: string, chainId: number | bigint): string {
+  return join(home, 'deployments', `${chainId}.json`);
+}
+
+/** Reads the record for `chainId`, or undefined when there is none. A corrupt file is an error. */
+export function readDeployment(home: string, chainId: number | bigint): DeploymentRecord | undefined {
+  const path = deploymentPath(home, chainId);
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw corrupt(path, (e as Error).message, e);
+  }
+  const result = DeploymentRecordSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw corrupt(path, `${issue.path.join('.') || 'record'} ${issue.message}`);
+  }
+  return result.data;
+}
+
+function corrupt(path: string, why: string, cause?: unknown): AbortError {
+  return new AbortError(`deployment record ${path} is invalid: ${why}`, {
+    code: 'DEPLOYMENT_INVALID',
+    exitCode: ExitCode.CHAIN,
+    hint: 'delete it and redeploy (`flock devnet up` on a devnet, `flock deploy` elsewhere)',
+    cause,
+  });
+}
+
+/** Writes the record atomically (temp file + rename) so a crash never leaves half a JSON file. */
+export function writeDeployment(home: string, record: DeploymentRecord): string {
+  const valid = DeploymentRecordSchema.parse(record);
+  const path = deploymentPath(home, valid.chainId);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
+  renameSync(tmp, path);
+  return path;
+}
+
+/** The hint for a chain without a usable deployment. */
+export function redeployHint(chainId: number | bigint): string {
+  return Number(chainId) === DEVNET_CHAIN_ID
+    ? '`flock devnet up` starts a local chain and deploys flock'
+    : '`flock deploy --rpc-url <url>` deploys flock to this chain';
+}
+
+/**
+ * True when the record's token contract has code on the chain. A record outliving its chain
+ * (anvil restarted without state) points at empty addresses; every call would fail obscurely.
+ */
+export async function deploymentIsLive(provider: Pick<JsonRpcProvider, 'getCode'>, record: DeploymentRecord): Promise<boolean> {
+  const token = record.contracts[TOKEN_CONTRACT] ?? Object.values(record.contracts)[0];
+  if (!token) return false;
+  const code = await provider.getCode(token);
+  return code !== '0x';
+}
+
+/** What loadDeployment needs from the CLI Context (kept structural to avoid an import cycle). */
+export interface DeploymentContext {
+  config: { home: string };
+  chainId(): Promise<bigint>;
+  provider(): Promise<JsonRpcProvider>;
+}
+
+/**
+ * The verified deployment for the connected chain: AbortError exit 4 when there is none, or when
+ * it is stale (no code at the token address).
+ *
+ * @example
+ * const { contracts } = await loadDeployment(ctx);
+ */
+export async function loadDeployment(ctx: DeploymentContext): Promise<DeploymentRecord> {
+  const chainId = await ctx.chainId();
+  const record = readDeployment(ctx.config.home, chainId);
+  if (!record) {
+    throw new AbortError(`no flock deployment for chain ${chainId}`, {
+      code: 'NO_DEPLOYMENT',
+      exitCode: ExitCode.CHAIN,
+      hint: redeployHint(chainId),
+    });
+  }
+  const provider = await ctx.provider();
+  if (!(await deploymentIsLive(provider, record))) {
+    const token = record.contracts[TOKEN_CONTRACT] ?? Object.values(record.contracts)[0] ?? '(none)';
+    throw new AbortError(`the flock deployment for chain ${chainId} is stale: no contract code at ${token}`, {
+      code: 'STALE_DEPLOYMENT',
+      exitCode: ExitCode.CHAIN,
+      hint: record.devnet ? 'the devnet was reset; `flock devnet up` redeploys' : redeployHint(chainId),
+      details: `record: ${deploymentPath(ctx.config.home, chainId)}`,
+    });
+  }
+  return record;
+}

@@ -1,0 +1,164 @@
+import type Conf from 'conf';
+import type { Command } from 'commander';
+import type { JsonRpcProvider, Signer } from 'ethers';
+import type { ConfigFlags, ConfigSource } from '../config/load.js';
+import type { Prefs } from '../config/prefs.js';
+import type { FlockConfig } from '../config/schema.js';
+import { AbortError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { ExitCode } from './exit-codes.js';
+import type { HumanOutput } from './output.js';
+
+/** Options every command accepts (declared once on the program in program.ts). */
+export interface GlobalOptions extends ConfigFlags {
+  json?: boolean;
+  yes?: boolean;
+}
+
+/** The account commands act as, known without unlocking anything. */
+export type AccountRef =
+  | { kind: 'keystore'; name: string; path: string; address: string | undefined }
+  | { kind: 'devnet'; name: 'devnet #0'; address: string };
+
+/**
+ * Everything a command needs, built once per invocation from the layered config. Chain access is
+ * lazy: commands that never touch the chain never load ethers or open a connection.
+ */
+export interface Context {
+  readonly config: FlockConfig;
+  /** The config file read, if any. */
+  readonly configPath: string | undefined;
+  /** Where each config value came from (default, file, env, flag). */
+  readonly sources: Record<string, ConfigSource>;
+  readonly log: Logger;
+  /** --json: results as JSON on stdout, nothing else on stdout. */
+  readonly json: boolean;
+  /** --yes: never prompt, assume yes. */
+  readonly yes: boolean;
+  /** The RPC URL in use (a running `flock devnet` when none was configured). */
+  readonly rpcUrl: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Connected provider; AbortError exit 3 if unreachable, exit 4 on a chain id mismatch. */
+  provider(): Promise<JsonRpcProvider>;
+  chainId(): Promise<bigint>;
+  /** The selected account (see resolveAccount), without unlocking it. */
+  account(): Promise<AccountRef>;
+  /** A NonceManager-wrapped signer for account(); prompts for or reads the password. */
+  signer(): Promise<Signer>;
+  prefs(): Promise<Conf<Prefs>>;
+  /** Prints `result` as JSON (--json) or through `human`. */
+  output<T>(result: T, human?: (r: T) => HumanOutput): Promise<void>;
+  /** Releases connections; called by main after the command. */
+  close(): Promise<void>;
+}
+
+let current: Context | undefined;
+
+/** The context of the running command, if one was built (the error handler reads --json from it). */
+export function currentContext(): Context | undefined {
+  return current;
+}
+
+/** Builds the Context from a commander command's options (globals included). */
+export async function createContext(cmd: Command, env: NodeJS.ProcessEnv = process.env): Promise<Context> {
+  return createContextFromOptions(cmd.optsWithGlobals<GlobalOptions>(), env);
+}
+
+export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<Context> {
+  const [{ loadConfig }, { createLogger }, { runningDevnet }, { printResult }] = await Promise.all([
+    import('../config/load.js'),
+    import('../log.js'),
+    import('../devnet/anvil.js'),
+    import('./output.js'),
+  ]);
+  const { config, path, sources } = loadConfig({ flags: opts, env });
+  const log = await createLogger({ level: config.logLevel });
+  // With no RPC URL configured anywhere, talk to the devnet this home started (any port).
+  const devnet = sources.rpcUrl === 'default' ? runningDevnet(config.home) : undefined;
+  const rpcUrl = devnet?.rpcUrl ?? config.rpcUrl;
+
+  let providerP: Promise<{ provider: JsonRpcProvider; chainId: bigint }> | undefined;
+  let signerP: Promise<Signer> | undefined;
+  let accountP: Promise<AccountRef> | undefined;
+  let prefsP: Promise<Conf<Prefs>> | undefined;
+
+  const connect = () => (providerP ??= connectProvider(rpcUrl, config, log));
+
+  const ctx: Context = {
+    config,
+    configPath: path,
+    sources,
+    log,
+    json: Boolean(opts.json),
+    yes: Boolean(opts.yes),
+    rpcUrl,
+    env,
+    provider: async () => (await connect()).provider,
+    chainId: async () => (await connect()).chainId,
+    prefs: () => (prefsP ??= import('../config/prefs.js').then((m) => m.openPrefs(config.home))),
+    account: () => (accountP ??= import('../wallet/account.js').then((m) => m.resolveAccount(ctx))),
+    signer: () => (signerP ??= import('../wallet/account.js').then((m) => m.resolveSigner(ctx))),
+    output: (result, human) => printResult(result, Boolean(opts.json), human),
+    close: async () => {
+      if (providerP) (await providerP.catch(() => undefined))?.provider.destroy();
+    },
+  };
+  current = ctx;
+  return ctx;
+}
+
+/** Connects to the configured RPC and enforces the expected chain id (exit 4 on a mismatch). */
+async function connectProvider(rpcUrl: string, config: FlockConfig, log: Logger): Promise<{ provider: JsonRpcProvider; chainId: bigint }> {
+  const conn = await connectRpc(rpcUrl, config.rpcTimeout * 1000);
+  if (config.chainId !== undefined && BigInt(config.chainId) !== conn.chainId) {
+    conn.provider.destroy();
+    throw new AbortError(`wrong chain id: ${rpcUrl} is chain ${conn.chainId}, expected ${config.chainId}`, {
+      code: 'WRONG_CHAIN',
+      exitCode: ExitCode.CHAIN,
+      hint: 'check --rpc-url, or --chain-id / FLOCK_CHAIN_ID / chainId in flock.config.yaml',
+    });
+  }
+  log.debug({ rpcUrl, chainId: conn.chainId.toString() }, 'connected');
+  return conn;
+}
+
+/**
+ * One eth_chainId probe with a deadline, then a provider pinned to that network (staticNetwork):
+ * ethers' own network detection retries forever on a dead endpoint; this fails in seconds.
+ */
+export async function connectRpc(rpcUrl: string, timeoutMs: number): Promise<{ provider: JsonRpcProvider; chainId: bigint }> {
+  const chainId = await probeRpc(rpcUrl, timeoutMs);
+  const { JsonRpcProvider, Network } = await import('ethers');
+  const provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true });
+  return { provider, chainId };
+}
+
+/** eth_chainId with a deadline; every failure is an AbortError with exit 3. */
+export async function probeRpc(rpcUrl: string, timeoutMs: number): Promise<bigint> {
+  const { RPC_HINT } = await import('../chain/ethers-errors.js');
+  const fail = (why: string, cause?: unknown) =>
+    new AbortError(`RPC endpoint ${rpcUrl} ${why}`, { code: 'RPC_UNREACHABLE', exitCode: ExitCode.NETWORK, hint: RPC_HINT, cause });
+  let res: Response;
+  try {
+    res = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const name = (e as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') throw fail(`did not answer within ${timeoutMs / 1000} s`, e);
+    const cause = (e as Error).cause as NodeJS.ErrnoException | undefined;
+    const why = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (cause?.code ?? cause?.message ?? (e as Error).message);
+    throw fail(`is unreachable (${why})`, e);
+  }
+  let body: { result?: unknown; error?: { message?: string } };
+  try {
+    body = (await res.json()) as typeof body;
+  } catch (e) {
+    throw fail(`is not a JSON-RPC endpoint (HTTP ${res.status})`, e);
+  }
+  if (typeof body.result !== 'string') throw fail(`answered eth_chainId with an error: ${body.error?.message ?? `HTTP ${res.status}`}`);
+  return BigInt(body.result);
+}

@@ -1,0 +1,62 @@
+/**
+ * Process exit codes of `flock`. Scripts (cron, systemd, CI) branch on these, so a code's meaning
+ * never changes once released; add new codes at the end. `docs/EXIT_CODES.md` is generated from
+ * this table (`npm run docs:exit-codes`) and a unit test fails when the two drift apart.
+ */
+export const ExitCode = {
+  /** Success. */
+  OK: 0,
+  /** An unexpected failure inside flock: a bug, please report it. */
+  BUG: 1,
+  /** Bad command line, configuration file, environment variable or input value. */
+  USAGE: 2,
+  /** The RPC endpoint is unreachable, timed out or answered with a server error. */
+  NETWORK: 3,
+  /** Connected to the wrong chain, or no (or a stale) flock deployment on this chain. */
+  CHAIN: 4,
+  /** Not enough ETH for gas, or not enough FLOCK balance or allowance. */
+  FUNDS: 5,
+  /** No account, keystore not found, no password or wrong password. */
+  WALLET: 6,
+  /** The protocol rejected the action: a contract call reverted (a protocol rule). */
+  REVERTED: 7,
+  /** Interrupted by a signal or a deadline before the operation finished. */
+  INTERRUPTED: 8,
+  /** Content failed verification (CID mismatch, invalid model or data file). */
+  INTEGRITY: 9,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** One line per code, with an example of what produces it; the source of docs/EXIT_CODES.md. */
+export const EXIT_CODE_TABLE: ReadonlyArray<{ code: ExitCode; name: keyof typeof ExitCode; meaning: string; example: string }> = [
+  { code: 0, name: 'OK', meaning: 'Success.', example: '`flock wallet list`' },
+  { code: 1, name: 'BUG', meaning: 'Unexpected internal error; please report it with `--log-level debug` output.', example: 'an uncaught exception' },
+  { code: 2, name: 'USAGE', meaning: 'Bad flag, argument, configuration file, environment variable or input value.', example: '`flock.config.yaml:7: devnet.port must be a number`, `--amount abc`' },
+  { code: 3, name: 'NETWORK', meaning: 'RPC endpoint unreachable, timed out, or failing.', example: 'no node at `--rpc-url`' },
+  { code: 4, name: 'CHAIN', meaning: 'Wrong chain id, or no (or stale) flock deployment on this chain.', example: '`--chain-id 8453` against a devnet; anvil restarted without its state' },
+  { code: 5, name: 'FUNDS', meaning: 'Insufficient ETH for gas, or insufficient FLOCK balance or allowance.', example: 'staking more FLOCK than the account holds' },
+  { code: 6, name: 'WALLET', meaning: 'No account, keystore not found, no password, or wrong password.', example: '`--account alice` with a wrong `--password-file`' },
+  { code: 7, name: 'REVERTED', meaning: 'A contract rejected the action (a protocol rule); the custom error is shown with a hint.', example: '`ArenaNotInPhase(3, 1)`' },
+  { code: 8, name: 'INTERRUPTED', meaning: 'Interrupted by a signal or a deadline before the operation finished.', example: 'Ctrl-C during `flock devnet up`' },
+  { code: 9, name: 'INTEGRITY', meaning: 'Content failed verification.', example: 'a downloaded model whose CID does not match' },
+];
+
+/** Markdown for docs/EXIT_CODES.md. */
+export function renderExitCodeMarkdown(): string {
+  const rows = EXIT_CODE_TABLE.map((r) => `| ${r.code} | \`${r.name}\` | ${r.meaning} | ${r.example} |`);
+  return [
+    '# Exit codes',
+    '',
+    '<!-- Generated from src/cli/exit-codes.ts by `npm run docs:exit-codes`; do not edit by hand. -->',
+    '',
+    'Every `flock` command exits with one of these codes. With `--json`, a failure also prints',
+    '`{"error":{"code":"<CODE>","exitCode":<n>,"message":"...","hint":"..."}}` on stdout;',
+    'without it, `error: <message>` and `hint: <next step>` go to stderr.',
+    '',
+    '| Code | Name | Meaning | Example |',
+    '| ---: | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}

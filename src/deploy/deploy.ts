@@ -1,0 +1,176 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ZeroAddress, parseEther, type JsonRpcProvider, type Signer } from 'ethers';
+import type { Logger } from 'pino';
+import {
+  DelegationPools__factory,
+  Emission__factory,
+  FlockTimelock__factory,
+  FlockToken__factory,
+  GmFlock__factory,
+  ProtocolConfig__factory,
+} from '../chain/types/index.js';
+import type { DeploymentRecord } from '../chain/deployment.js';
+import { AbortError } from '../errors.js';
+import { ExitCode } from '../cli/exit-codes.js';
+
+/** Genesis economy. Reference values from SPEC.md; all later changes go through governance. */
+export const GENESIS = {
+  /** 1074 FLOCK/day at start, decaying by 0.9 every 30 days. */
+  initialDaily: parseEther('1074'),
+  decay: parseEther('0.9'),
+  decayPeriodDays: 30n,
+  /** The whole infinite schedule sums to 322,200 FLOCK; the reserve runs out a little before. */
+  reserve: parseEther('300000'),
+  /** Held by the timelock, which is the treasury: pays proposal rewards and receives fees. */
+  treasury: parseEther('100000000'),
+  /** Seconds between a passed proposal and its execution. */
+  timelockDelay: 2n * 24n * 3600n,
+  /** FLOCK given to each funded devnet account. */
+  devnetFunding: parseEther('1000000'),
+} as const;
+
+export interface DeployProtocolOptions {
+  signer: Signer;
+  provider: JsonRpcProvider;
+  /** A local devnet: short timelock delay, and `fundAccounts` receive FLOCK. */
+  devnet: boolean;
+  fundAccounts?: string[];
+  log: Logger;
+  /**
+   * Where progress is journaled. A deployment that fails half-way (RPC error, out of gas) is
+   * resumed by the next run from this file instead of redeploying, so no contract is orphaned
+   * and no transfer is sent twice.
+   */
+  journalPath?: string;
+  /** Overrides of {@link GENESIS}. */
+  genesis?: Partial<{ [K in keyof typeof GENESIS]: bigint }>;
+}
+
+type ContractName = 'FlockToken' | 'FlockTimelock' | 'ProtocolConfig' | 'GmFlock' | 'Emission' | 'DelegationPools';
+
+interface Journal {
+  chainId: string;
+  deployer: string;
+  block?: number;
+  contracts: Partial<Record<ContractName, string>>;
+}
+
+/**
+ * Deploys the whole protocol and hands every admin right to the timelock, leaving the deployer
+ * with none. Each step first checks the chain, so the function is safe to re-run after a failure.
+ *
+ * @example
+ * const record = await deployProtocol({ signer, provider, devnet: true, fundAccounts, log });
+ * record.contracts.GmFlock; // '0x…'
+ */
+export async function deployProtocol(opts: DeployProtocolOptions): Promise<DeploymentRecord> {
+  const { signer, provider, log } = opts;
+  const g = { ...GENESIS, ...(opts.devnet ? { timelockDelay: 60n } : {}), ...opts.genesis };
+  const deployer = await signer.getAddress();
+  const chainId = (await provider.getNetwork()).chainId;
+
+  const journal = readJournal(opts.journalPath, chainId, deployer);
+  const save = () => writeJournal(opts.journalPath, journal);
+
+  // Deploys `name` unless the journal already has it with code on chain.
+  const step = async (name: ContractName, deploy: () => Promise<{ getAddress(): Promise<string>; deploymentTransaction(): { wait(): Promise<unknown> } | null }>) => {
+    const known = journal.contracts[name];
+    if (known && (await provider.getCode(known)) !== '0x') {
+      log.info({ contract: name, address: known }, 'already deployed, reusing');
+      return known;
+    }
+    const c = await deploy();
+    const receipt = (await c.deploymentTransaction()?.wait()) as { blockNumber?: number } | null;
+    const address = await c.getAddress();
+    journal.contracts[name] = address;
+    journal.block ??= receipt?.blockNumber;
+    save();
+    log.info({ contract: name, address }, 'deployed');
+    return address;
+  };
+
+  const tokenAddr = await step('FlockToken', () => new FlockToken__factory(signer).deploy(deployer));
+  const timelockAddr = await step('FlockTimelock', () =>
+    // No proposer yet: the Governor is wired in by the governance deployment. Anyone may execute.
+    new FlockTimelock__factory(signer).deploy(g.timelockDelay, [], [ZeroAddress], deployer),
+  );
+  const configAddr = await step('ProtocolConfig', () => new ProtocolConfig__factory(signer).deploy(deployer, timelockAddr));
+  const gmAddr = await step('GmFlock', () => new GmFlock__factory(signer).deploy(tokenAddr, configAddr));
+  const start = BigInt((await provider.getBlock('latest'))!.timestamp);
+  const emissionAddr = await step('Emission', () =>
+    new Emission__factory(signer).deploy(tokenAddr, configAddr, start, g.initialDaily, g.decay, g.decayPeriodDays),
+  );
+  const poolsAddr = await step('DelegationPools', () =>
+    new DelegationPools__factory(signer).deploy(tokenAddr, gmAddr, configAddr, emissionAddr),
+  );
+
+  const token = FlockToken__factory.connect(tokenAddr, signer);
+  const config = ProtocolConfig__factory.connect(configAddr, signer);
+  const emission = Emission__factory.connect(emissionAddr, signer);
+  const timelock = FlockTimelock__factory.connect(timelockAddr, signer);
+  const send = async (what: string, tx: Promise<{ wait(): Promise<unknown> }>) => {
+    await (await tx).wait();
+    log.info(what);
+  };
+
+  // Wiring. Each step checks the chain first, so a re-run never repeats a transfer.
+  const GM_HOLDER = await config.GM_HOLDER_ROLE();
+  if (!(await config.hasRole(GM_HOLDER, poolsAddr))) await send('pools may hold gmFLOCK', config.grantRole(GM_HOLDER, poolsAddr));
+  if (!(await emission.gauges()).includes(poolsAddr)) await send('pools earn emission', emission.addGauge(poolsAddr));
+  const topUp = async (to: string, target: bigint, what: string) => {
+    const have = await token.balanceOf(to);
+    if (have < target) await send(what, token.transfer(to, target - have));
+  };
+  await topUp(emissionAddr, g.reserve, 'emission reserve funded');
+  await topUp(timelockAddr, g.treasury, 'treasury funded');
+  if (opts.devnet) {
+    for (const account of opts.fundAccounts ?? []) {
+      if (account.toLowerCase() !== deployer.toLowerCase()) await topUp(account, g.devnetFunding, `funded ${account}`);
+    }
+  }
+
+  // Hand-over: the timelock becomes the only admin; the deployer keeps nothing.
+  const ADMIN = await config.DEFAULT_ADMIN_ROLE();
+  if (!(await config.hasRole(ADMIN, timelockAddr))) await send('timelock governs the config', config.grantRole(ADMIN, timelockAddr));
+  if (await config.hasRole(ADMIN, deployer)) await send('deployer renounced config admin', config.renounceRole(ADMIN, deployer));
+  const TL_ADMIN = await timelock.DEFAULT_ADMIN_ROLE();
+  if (await timelock.hasRole(TL_ADMIN, deployer)) await send('deployer renounced timelock admin', timelock.renounceRole(TL_ADMIN, deployer));
+
+  const record: DeploymentRecord = {
+    chainId: Number(chainId),
+    deployedAt: new Date().toISOString(),
+    deployer,
+    block: journal.block ?? 0,
+    devnet: opts.devnet,
+    contracts: journal.contracts as Record<string, string>,
+  };
+  return record;
+}
+
+function readJournal(path: string | undefined, chainId: bigint, deployer: string): Journal {
+  const fresh: Journal = { chainId: chainId.toString(), deployer, contracts: {} };
+  if (!path || !existsSync(path)) return fresh;
+  let j: Journal;
+  try {
+    j = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new AbortError(`deployment journal ${path} is unreadable`, {
+      cause,
+      code: 'BAD_JOURNAL',
+      exitCode: ExitCode.USAGE,
+      hint: 'move it aside to start a fresh deployment',
+    });
+  }
+  // A journal of another chain or deployer is not ours to resume.
+  if (j.chainId !== fresh.chainId || j.deployer.toLowerCase() !== deployer.toLowerCase()) return fresh;
+  return j;
+}
+
+function writeJournal(path: string | undefined, j: Journal) {
+  if (!path) return;
+  mkdirSync(dirname(path), { recursive: true });
+  // Write then rename, so a crash never leaves a half-written journal.
+  writeFileSync(`${path}.tmp`, JSON.stringify(j, null, 2));
+  renameSync(`${path}.tmp`, path);
+}

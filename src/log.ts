@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import type { LogLevel } from './config/log-levels.js';
+
+export type { Logger };
+
+export interface CreateLoggerOptions {
+  level: LogLevel;
+  /**
+   * `cli`: one-shot commands log to stderr so `--json` stdout stays pure JSON (and ink output is
+   * not interleaved). `daemon`: long-running commands log NDJSON to stdout for journald/collectors.
+   */
+  mode?: 'cli' | 'daemon';
+  /** Force or forbid pretty output; by default pretty only when the destination is a TTY. */
+  pretty?: boolean;
+}
+
+/**
+ * A pino logger for this process. pino-pretty is loaded only for a TTY so piped output stays
+ * NDJSON and startup stays fast.
+ *
+ * @example
+ * const log = await createLogger({ level: 'info' });
+ * log.info({ rpcUrl }, 'connected');
+ */
+export async function createLogger(opts: CreateLoggerOptions): Promise<Logger> {
+  const { pino } = await import('pino');
+  const fd = opts.mode === 'daemon' ? 1 : 2;
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  const pretty = opts.pretty ?? Boolean(stream.isTTY);
+  const base = opts.mode === 'daemon' ? undefined : null; // pid/hostname help daemons' logs, not a CLI's
+  if (pretty) {
+    const { default: pinoPretty } = await import('pino-pretty');
+    const dest = pinoPretty({
+      destination: fd,
+      sync: true,
+      colorize: Boolean(stream.isTTY),
+      ignore: 'pid,hostname',
+      translateTime: 'HH:MM:ss',
+      singleLine: true,
+    });
+    return pino({ level: opts.level, base }, dest);
+  }
+  // Synchronous writes: a CLI may call process.exit right after logging.
+  return pino({ level: opts.level, base }, pino.destination({ dest: fd, sync: true }));
+}
+
+/** A logger that drops everything; for library calls and tests that need one. */
+export async function silentLogger(): Promise<Logger> {
+  const { pino } = await import('pino');
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+import { ensureBuilt, freePort, runCli, tempHome, type TempHome } from './helpers.js';
+
+let t: TempHome;
+beforeAll(() => {
+  ensureBuilt();
+  t = tempHome();
+});
+afterAll(() => t.cleanup());
+
+/** Every runnable command path, e.g. ['wallet', 'new'], from the real program definition. */
+function leafCommands(cmd: Command, prefix: string[] = []): Array<{ path: string[]; cmd: Command }> {
+  return cmd.commands.flatMap((c) => {
+    const path = [...prefix, c.name()];
+    return c.commands.length ? leafCommands(c, path) : [{ path, cmd: c }];
+  });
+}
+
+describe('flock (global behaviour)', () => {
+  it('--help lists the commands and exits 0, fast', async () => {
+    const r = await runCli(['--help'], { home: t.home });
+    expect(r.code).toBe(0);
+    for (const name of ['init', 'wallet', 'devnet']) expect(r.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(r.stdout).toContain('--rpc-url <url>');
+    expect(r.stderr).toBe('');
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version'], { home: t.home });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('unknown option: usage error (exit 2) with a suggestion and the right --help', async () => {
+    const r = await runCli(['wallet', 'list', '--jsn'], { home: t.home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: unknown option '--jsn' (did you mean --json?)\nhint: see `flock wallet list --help`\n");
+  });
+
+  it('unknown command with --json: the error is JSON on stdout', async () => {
+    const r = await runCli(['--json', 'wallet', 'lst'], { home: t.home });
+    expect(r.code).toBe(2);
+    expect(r.json().error).toMatchObject({ code: 'USAGE', exitCode: 2, message: "unknown command 'lst' (did you mean list?)" });
+  });
+
+  it('bad option values are usage errors', async () => {
+    const r = await runCli(['--chain-id', 'abc', 'wallet', 'list'], { home: t.home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: option '--chain-id <id>' argument 'abc' is invalid/);
+    const level = await runCli(['--log-level', 'loud', 'wallet', 'list'], { home: t.home });
+    expect(level.code).toBe(2);
+  });
+
+  it('a malformed config file names the file and line (exit 2)', async () => {
+    const own = tempHome(); // its own folder: the broken file must not leak into other tests
+    try {
+      writeFileSync(join(own.dir, 'flock.config.yaml'), 'rpcUrl: http://127.0.0.1:8545\ndevnet:\n  port: abc\n');
+      const r = await runCli(['wallet', 'list'], { home: own.home, cwd: own.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe('error: flock.config.yaml:3: devnet.port must be a number');
+      const syntax = join(own.dir, 'broken.yaml');
+      writeFileSync(syntax, 'rpcUrl: [oops\n');
+      const s = await runCli(['--config', syntax, '--json', 'wallet', 'list'], { home: own.home, cwd: own.dir });
+      expect(s.code).toBe(2);
+      expect(s.json().error.message).toMatch(/broken\.yaml:\d+: YAML syntax error/);
+    } finally {
+      own.cleanup();
+    }
+  });
+
+  it('every command accepts --json and prints one JSON document on stdout', async () => {
+    const port = await freePort(); // nothing listens here: chain commands fail fast with a JSON error
+    const sampleArgs: Record<string, string[]> = {
+      'devnet warp': ['1h'],
+      'wallet import': ['imported'],
+      'wallet new': ['fresh'],
+      'wallet use': ['nobody'],
+      'wallet sign': ['hello'],
+    };
+    const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
+    expect(leaves.length).toBeGreaterThan(5);
+    for (const { path, cmd } of leaves) {
+      const key = path.join(' ');
+      const args = sampleArgs[key] ?? cmd.registeredArguments.filter((a) => a.required).map(() => 'x');
+      const r = await runCli([...path, ...args, '--json', '--rpc-url', `http://127.0.0.1:${port}`], {
+        home: t.home,
+        cwd: t.dir,
+        // devnet up must not start a real chain here: a binary that exits at once makes it fail.
+        env: { FLOCK_ANVIL_BIN: '/bin/false', FLOCK_DEVNET_PORT: String(port), FLOCK_RPC_TIMEOUT: '2' },
+      });
+      let body: any;
+      expect(() => (body = r.json()), `${key}: ${r.stdout} ${r.stderr}`).not.toThrow();
+      if (body && typeof body === 'object' && 'error' in body) {
+        expect(body.error.exitCode, key).toBe(r.code);
+        expect(body.error.code, key).not.toMatch(/^(USAGE|CONFIG_INVALID|BUG)$/); // the flags parsed; the command ran
+      }
+      else expect(r.code, `${key}: ${r.stderr}`).toBe(0);
+    }
+  });
+});

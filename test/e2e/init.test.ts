@@ -1,0 +1,60 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANVIL_ACCOUNT_0, ensureBuilt, runCli, tempHome, type TempHome } from './helpers.js';
+
+let t: TempHome;
+let pw: string;
+beforeAll(() => {
+  ensureBuilt();
+  t = tempHome();
+  pw = join(t.dir, 'pw');
+  writeFileSync(pw, 'pw\n');
+});
+afterAll(() => t.cleanup());
+
+describe('flock init', () => {
+  it('writes flock.config.yaml and creates an account, non-interactively', async () => {
+    const r = await runCli(['init', '--yes', '--new-account', 'alice', '--password-file', pw, '--json'], { home: t.home, cwd: t.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const body = r.json();
+    expect(body.configPath).toBe(join(t.dir, 'flock.config.yaml'));
+    expect(body.account).toMatchObject({ name: 'alice', imported: false });
+    expect(body.next).toMatch(/flock devnet up/);
+    const text = readFileSync(body.configPath, 'utf8');
+    expect(text).toMatch(/^account: alice$/m);
+    // The written file loads: `wallet address` in that folder names alice.
+    const addr = await runCli(['wallet', 'address', '--json'], { home: t.home, cwd: t.dir });
+    expect(addr.json()).toMatchObject({ name: 'alice', address: body.account.address });
+  });
+
+  it('refuses to overwrite without --force', async () => {
+    const r = await runCli(['init', '--yes'], { home: t.home, cwd: t.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: flock.config.yaml already exists here\nhint: pass --force to overwrite it\n');
+  });
+
+  it('--force with --import takes a key file', async () => {
+    const key = join(t.dir, 'key');
+    writeFileSync(key, '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n');
+    const r = await runCli(['init', '--force', '--yes', '--import', 'dev0', '--private-key-file', key, '--password-file', pw, '--json'], {
+      home: t.home,
+      cwd: t.dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().account).toMatchObject({ name: 'dev0', address: ANVIL_ACCOUNT_0, imported: true });
+    expect(readFileSync(join(t.dir, 'flock.config.yaml'), 'utf8')).toMatch(/^account: dev0$/m);
+  });
+
+  it('without an account option and --yes: config only', async () => {
+    const other = tempHome();
+    try {
+      const r = await runCli(['init', '--yes'], { home: other.home, cwd: other.dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^wrote .*flock\.config\.yaml\nnext: /);
+      expect(existsSync(join(other.home, 'keystores'))).toBe(false);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
