@@ -33,6 +33,11 @@ export function deploymentPath(home: string, chainId: number | bigint): string {
   return join(home, 'deployments', `${chainId}.json`);
 }
 
+/** Progress of a deployment in flight, so a failed one resumes instead of starting over. */
+export function journalPath(home: string, chainId: number | bigint): string {
+  return join(home, 'deployments', `${chainId}.journal.json`);
+}
+
 /** Reads the record for `chainId`, or undefined when there is none. A corrupt file is an error. */
 export function readDeployment(home: string, chainId: number | bigint): DeploymentRecord | undefined {
   const path = deploymentPath(home, chainId);

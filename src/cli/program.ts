@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../config/log-levels.js';
+import * as delegate from './commands/delegate.js';
+import * as deploy from './commands/deploy.js';
 import * as devnet from './commands/devnet.js';
+import * as emission from './commands/emission.js';
 import * as init from './commands/init.js';
+import * as pool from './commands/pool.js';
+import * as redeem from './commands/redeem.js';
+import * as rewards from './commands/rewards.js';
+import * as stake from './commands/stake.js';
+import * as status from './commands/status.js';
+import * as undelegate from './commands/undelegate.js';
 import * as wallet from './commands/wallet.js';
 import { positiveInt } from './parse.js';
 
@@ -15,7 +24,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [init, wallet, devnet];
+export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

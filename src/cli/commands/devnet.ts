@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { JsonRpcProvider } from 'ethers';
 import type { DeploymentRecord } from '../../chain/deployment.js';
@@ -41,11 +40,11 @@ export function register(program: Command): void {
     .action(async (opts: { reset?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
       const { stopAnvil, chainStatePath } = await import('../../devnet/anvil.js');
-      const { deploymentPath } = await import('../../chain/deployment.js');
+      const { deploymentPath, journalPath } = await import('../../chain/deployment.js');
       const res = await stopAnvil(ctx.config.home);
       if (opts.reset) {
         const chainId = ctx.config.devnet.chainId;
-        for (const p of [chainStatePath(ctx.config.home), deploymentPath(ctx.config.home, chainId), journalPath(ctx, chainId)]) rmSync(p, { force: true });
+        for (const p of [chainStatePath(ctx.config.home), deploymentPath(ctx.config.home, chainId), journalPath(ctx.config.home, chainId)]) rmSync(p, { force: true });
       }
       const result = { stopped: res.stopped, pid: res.pid ?? null, reset: Boolean(opts.reset) };
       await ctx.output(result, (r) =>
@@ -81,10 +80,6 @@ export function register(program: Command): void {
     });
 }
 
-function journalPath(ctx: Context, chainId: number | bigint): string {
-  return join(ctx.config.home, 'deployments', `${chainId}.journal.json`);
-}
-
 export interface DevnetUpResult {
   rpcUrl: string;
   chainId: number;
@@ -110,7 +105,7 @@ async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promi
   const { connectRpc } = await import('../context.js');
   const { provider, chainId } = await connectRpc(state.rpcUrl, ctx.config.rpcTimeout * 1000);
   try {
-    const { readDeployment, deploymentIsLive, writeDeployment } = await import('../../chain/deployment.js');
+    const { readDeployment, deploymentIsLive, writeDeployment, journalPath } = await import('../../chain/deployment.js');
     const { NonceManager, getAddress } = await import('ethers');
     const anvilAccounts = ((await provider.send('eth_accounts', [])) as string[]).map((a) => getAddress(a));
     const deployerAddr = anvilAccounts[0];
@@ -137,7 +132,7 @@ async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promi
       devnet: true,
       fundAccounts: user && !anvilAccounts.includes(user) ? [...anvilAccounts, user] : anvilAccounts,
       log: ctx.log,
-      journalPath: journalPath(ctx, chainId),
+      journalPath: journalPath(ctx.config.home, chainId),
     });
     const full: DeploymentRecord = { ...record, rpcUrl: state.rpcUrl, devnet: true };
     writeDeployment(ctx.config.home, full);

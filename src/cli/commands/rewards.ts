@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { createContext } from '../context.js';
+import { openProtocol } from '../protocol.js';
+
+/** `flock rewards [--claim]`: what the account can claim, and claiming it. */
+export function register(program: Command): void {
+  program
+    .command('rewards')
+    .description('show the FLOCK rewards you can claim from pools and as an operator; --claim claims them all')
+    .option('--claim', 'claim everything pending (one transaction per pool, plus one for commission)')
+    .action(async (opts: { claim?: boolean }, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const [{ formatFlock }, rewards] = await Promise.all([import('../../format.js'), import('../../protocol/rewards.js')]);
+      if (opts.claim) {
+        const { p, signer } = await openProtocol(ctx, { sign: true });
+        const r = await rewards.claimRewards(p, signer, ctx.log);
+        await ctx.output(r, (x) =>
+          x.claims.length === 0
+            ? 'nothing to claim yet'
+            : [...x.claims.map((c) => `claimed ${formatFlock(c.amount)} ${c.operator ? `from the pool of ${c.operator}` : 'as operator commission'}`), `total: ${formatFlock(x.total)}`],
+        );
+        return;
+      }
+      const { p, account } = await openProtocol(ctx);
+      const view = await rewards.pendingRewards(p, account);
+      await ctx.output(view, (x) => [
+        ...x.pools.map((r) => `${formatFlock(r.pending)} from the pool of ${r.operator}`),
+        ...(x.commission > 0n ? [`${formatFlock(x.commission)} operator commission`] : []),
+        x.total > 0n ? `total claimable: ${formatFlock(x.total)} (claim with: flock rewards --claim)` : 'nothing to claim yet',
+      ]);
+    });
+}
