@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { EngineError } from '../errors.js';
 
 export interface ReadProgress {
   /** Bytes of the file (compressed bytes for .gz) consumed so far. */
@@ -43,7 +44,12 @@ export async function* readLines(file: string, progress?: ReadProgress): AsyncGe
   if (gz) raw.on('error', (err) => input.destroy(err));
   const rl = createInterface({ input, crlfDelay: Infinity });
   try {
-    for await (const line of rl) yield line;
+    try {
+      for await (const line of rl) yield line;
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      throw new EngineError('bad-data', `${file}: cannot read${gz ? ' (gzip)' : ''}: ${(err as Error).message}`, { cause: err });
+    }
   } finally {
     rl.close();
     raw.destroy();
