@@ -4,6 +4,7 @@ import { LOG_LEVELS } from '../config/log-levels.js';
 import * as delegate from './commands/delegate.js';
 import * as deploy from './commands/deploy.js';
 import * as devnet from './commands/devnet.js';
+import * as doctor from './commands/doctor.js';
 import * as emission from './commands/emission.js';
 import * as init from './commands/init.js';
 import * as pool from './commands/pool.js';
@@ -24,7 +25,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission];
+export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

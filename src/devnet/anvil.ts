@@ -26,7 +26,8 @@ export interface AnvilState {
 }
 
 /** Package root (…/flock), from dist/devnet or src/devnet alike. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The flock package's root (src/devnet and dist/devnet both sit two levels below it). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export function devnetDir(home: string): string {
   return join(home, 'devnet');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { ensureBuilt, freePort, runCli, tempHome, type TempHome } from './helpers.js';
+import { ANVIL_ACCOUNT_0, ensureBuilt, freePort, runCli, tempHome, type TempHome } from './helpers.js';
 
 let t: TempHome;
 beforeAll(() => {
@@ -80,6 +80,11 @@ describe('flock (global behaviour)', () => {
       'wallet new': ['fresh'],
       'wallet use': ['nobody'],
       'wallet sign': ['hello'],
+      stake: ['1', '--lock', '30'],
+      delegate: ['1', '--to', ANVIL_ACCOUNT_0],
+      undelegate: ['--from', ANVIL_ACCOUNT_0],
+      'pool create': ['--sigma', '10%'],
+      'pool set-sigma': ['10%'],
     };
     const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
     expect(leaves.length).toBeGreaterThan(5);
