@@ -12,7 +12,7 @@ echo "== build (forge build, typechain, tsc)"
 node scripts/build.mjs || exit 1
 
 echo "== contracts: forge test (profile ${FOUNDRY_PROFILE:-default})"
-npx --no-install forge test 2>&1 | tee "$logs/forge.txt" || status=1
+FORGE_SNAPSHOT_CHECK=true npx --no-install forge test 2>&1 | tee "$logs/forge.txt" || status=1
 
 echo "== gas snapshot check"
 npm run --silent gas:check || { echo "gas snapshot differs: run 'npm run gas' and commit .gas-snapshot"; status=1; }
