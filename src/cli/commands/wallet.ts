@@ -234,15 +234,17 @@ export interface BalanceResult {
 async function balances(ctx: Context, address: string): Promise<BalanceResult> {
   const provider = await ctx.provider();
   const chainId = await ctx.chainId();
-  const [{ Contract, getAddress }, { readDeployment, TOKEN_CONTRACT }] = await Promise.all([import('ethers'), import('../../chain/deployment.js')]);
+  const [{ getAddress }, { readDeployment, TOKEN_CONTRACT }, { FlockToken__factory }] = await Promise.all([
+    import('ethers'),
+    import('../../chain/deployment.js'),
+    import('../../chain/types/index.js'),
+  ]);
   const addr = getAddress(address);
   const eth = await provider.getBalance(addr);
   let flock: bigint | null = null;
   const token = readDeployment(ctx.config.home, chainId)?.contracts[TOKEN_CONTRACT];
   if (token && (await provider.getCode(token)) !== '0x') {
-    // Minimal ABI for now; the chain layer will switch this to the generated FlockToken binding.
-    const erc20 = new Contract(token, ['function balanceOf(address) view returns (uint256)'], provider);
-    flock = (await erc20.getFunction('balanceOf')(addr)) as bigint;
+    flock = await FlockToken__factory.connect(token, provider).balanceOf(addr);
   }
   return { address: addr, chainId, eth, flock };
 }
