@@ -12,6 +12,7 @@ import * as redeem from './commands/redeem.js';
 import * as rewards from './commands/rewards.js';
 import * as stake from './commands/stake.js';
 import * as status from './commands/status.js';
+import * as store from './commands/store.js';
 import * as undelegate from './commands/undelegate.js';
 import * as wallet from './commands/wallet.js';
 import { positiveInt } from './parse.js';
@@ -25,7 +26,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, doctor];
+export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { z } from 'zod';
+import { parseSize } from '../storage/size.js';
 import { LOG_LEVELS } from './log-levels.js';
 
 /** anvil's default mnemonic; its account #0 is the devnet deployer. Public knowledge, devnet only. */
@@ -18,8 +20,98 @@ export const DevnetSchema = z.strictObject({
   chainId: z.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive').default(31337),
 });
 
+const byteSize = z
+  .union([z.number(), z.string()], { error: 'must be a size in bytes, such as 1073741824 or 1GiB' })
+  .refine((v) => (parseSize(v) ?? 0) > 0, 'must be a positive size in bytes, such as 1073741824, 512MiB or 1GiB')
+  .transform((v) => parseSize(v)!);
+
+const seconds = z.number({ error: 'must be a number of seconds' }).positive('must be positive');
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an address (0x followed by 40 hex digits)');
+
 /**
- * Sections owned by later commands (train, validate, storage, alliance). Loose until those
+ * `storage:` — content-addressed storage (`flock store`, and every command that uploads or
+ * downloads models and data). Keys are optional; the defaults are STORAGE_DEFAULTS, applied by
+ * `storageConfig` (kept out of the schema so a file's section reads back as written).
+ */
+export const StorageSchema = z.strictObject({
+  /** Where objects go: a local folder (`dir`), a `flock store serve` (`http`), or IPFS peers (`ipfs`). */
+  backend: z.enum(['dir', 'http', 'ipfs'], { error: 'must be one of dir, http, ipfs' }).optional(),
+  /** The directory store (and the blocks of the IPFS node); default <home>/store. */
+  dir: z.string().min(1, 'must not be empty').optional(),
+  /** URL of the HTTP store (backend http). */
+  url: z.url({ error: 'must be a URL such as http://127.0.0.1:8700' }).optional(),
+  /** Largest object read or written; bigger ones are refused while streaming (exit 9). */
+  maxBytes: byteSize.optional(),
+  /** Seconds to wait for an HTTP store's answer. */
+  timeout: seconds.optional(),
+  /** `flock store serve`. */
+  serve: z
+    .strictObject({
+      host: z.string().min(1, 'must not be empty').optional(),
+      port: port.optional(),
+      /** Addresses allowed to upload; empty: anyone with a valid signature. */
+      allow: z.array(address, { error: 'must be a list of addresses' }).optional(),
+    })
+    .optional(),
+  /** The in-process IPFS (Helia) node of the ipfs backend. */
+  ipfs: z
+    .strictObject({
+      /** Multiaddrs the node listens on (`flock store serve`), e.g. /ip4/0.0.0.0/tcp/4001. */
+      listen: z.array(z.string(), { error: 'must be a list of multiaddrs' }).optional(),
+      /** Peers dialled at start: multiaddrs ending in /p2p/<peer id>. */
+      peers: z.array(z.string(), { error: 'must be a list of multiaddrs' }).optional(),
+      /** Largest IPFS object (one raw block); raise on every peer together. */
+      maxBlockBytes: byteSize.optional(),
+      /** Seconds get waits for a block from the peers. */
+      timeout: seconds.optional(),
+    })
+    .optional(),
+});
+
+export const STORAGE_DEFAULTS = {
+  backend: 'dir',
+  maxBytes: 1024 ** 3,
+  timeout: 30,
+  serve: { host: '127.0.0.1', port: 8700, allow: [] as string[] },
+  ipfs: { listen: [] as string[], peers: [] as string[], maxBlockBytes: 2 * 1024 ** 2, timeout: 60 },
+} as const;
+
+export type StorageInput = z.output<typeof StorageSchema>;
+
+/** The storage section with every default filled in; `dir` defaults to `<home>/store`. */
+export interface StorageConfig {
+  backend: 'dir' | 'http' | 'ipfs';
+  dir: string;
+  url: string | undefined;
+  maxBytes: number;
+  timeout: number;
+  serve: { host: string; port: number; allow: string[] };
+  ipfs: { listen: string[]; peers: string[]; maxBlockBytes: number; timeout: number };
+}
+
+/** Applies STORAGE_DEFAULTS to a config's storage section. */
+export function storageConfig(config: { home: string; storage?: StorageInput }): StorageConfig {
+  const s = config.storage ?? {};
+  const d = STORAGE_DEFAULTS;
+  return {
+    backend: s.backend ?? d.backend,
+    dir: s.dir ?? join(config.home, 'store'),
+    url: s.url,
+    maxBytes: s.maxBytes ?? d.maxBytes,
+    timeout: s.timeout ?? d.timeout,
+    serve: { host: s.serve?.host ?? d.serve.host, port: s.serve?.port ?? d.serve.port, allow: [...(s.serve?.allow ?? d.serve.allow)] },
+    ipfs: {
+      listen: [...(s.ipfs?.listen ?? d.ipfs.listen)],
+      peers: [...(s.ipfs?.peers ?? d.ipfs.peers)],
+      maxBlockBytes: s.ipfs?.maxBlockBytes ?? d.ipfs.maxBlockBytes,
+      timeout: s.ipfs?.timeout ?? d.ipfs.timeout,
+    },
+  };
+}
+
+/**
+ * Sections owned by later commands (train, validate, alliance). Loose until those
  * commands define their own schemas, so a config written for a newer flock still loads.
  */
 const section = z.looseObject({}).optional();
@@ -41,7 +133,7 @@ export const ConfigSchema = z.strictObject({
   devnet: DevnetSchema.prefault({}),
   train: section,
   validate: section,
-  storage: section,
+  storage: StorageSchema.optional(),
   alliance: section,
 });
 
