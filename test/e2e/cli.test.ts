@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { ANVIL_ACCOUNT_0, ensureBuilt, freePort, runCli, tempHome, type TempHome } from './helpers.js';
+import { ANVIL_ACCOUNT_0, ROOT, ensureBuilt, freePort, runCli, tempHome, type TempHome } from './helpers.js';
 
 let t: TempHome;
 beforeAll(() => {
@@ -85,6 +85,7 @@ describe('flock (global behaviour)', () => {
       undelegate: ['--from', ANVIL_ACCOUNT_0],
       'pool create': ['--sigma', '10%'],
       'pool set-sigma': ['10%'],
+      'store put': [join(ROOT, 'package.json')],
     };
     const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
     expect(leaves.length).toBeGreaterThan(5);
