@@ -31,4 +31,35 @@ library Params {
     // --- emission ---
     /// @notice Most FLOCK released per day, whatever the schedule says (wei).
     bytes32 internal constant EMISSION_DAILY_CAP = bytes32("emission.dailyCap");
+
+    // --- AI Arena (each task reads these once, at its creation) ---
+    /// @notice Floor of each side's share of a task's rewards:
+    /// R_nodes = R * (gamma + (1 - 2 gamma) * T / (T + V)) (WAD, 0.2e18; at most 0.5e18).
+    bytes32 internal constant ARENA_GAMMA = bytes32("arena.gamma");
+    /// @notice Exponent of stake in a task's share of the Arena's emission, stake^beta (WAD, 0.5e18).
+    bytes32 internal constant ARENA_BETA = bytes32("arena.beta");
+    /// @notice Share of a task's emission paid to its creator (WAD, 0.05e18).
+    bytes32 internal constant ARENA_CREATOR_SHARE = bytes32("arena.creatorShare");
+    /// @notice Relative distance from consensus beyond which a validator is slashed (WAD, 0.05e18 = 5%).
+    bytes32 internal constant ARENA_VALIDATOR_TOLERANCE = bytes32("arena.validatorTolerance");
+    /// @notice Fraction of a validator's stake (own and pool) slashed for deviating or not
+    /// revealing (WAD, 0.1e18).
+    bytes32 internal constant ARENA_VALIDATOR_SLASH = bytes32("arena.validatorSlash");
+    /// @notice Fraction of a training node's stake (own and pool) slashed for an invalid model
+    /// (WAD, 0.1e18).
+    bytes32 internal constant ARENA_NODE_SLASH = bytes32("arena.nodeSlash");
+    /// @notice Fraction of a creator's stake slashed for not revealing the validation set (WAD, 0.5e18).
+    bytes32 internal constant ARENA_CREATOR_SLASH = bytes32("arena.creatorSlash");
+    /// @notice Ratio of the geometric series over ranks that pays training nodes (WAD, 0.8e18).
+    bytes32 internal constant ARENA_RANK_DECAY = bytes32("arena.rankDecay");
+    /// @notice k: validators drawn per submission when a task has more than k (count, 7; at most 32).
+    bytes32 internal constant ARENA_SAMPLE_SIZE = bytes32("arena.sampleSize");
+    /// @notice Least gmFLOCK a task creator stakes (wei, 100e18).
+    bytes32 internal constant ARENA_MIN_CREATOR_STAKE = bytes32("arena.minCreatorStake");
+    /// @notice Floor of the per-task node and validator stake minimums (wei, 1e18).
+    bytes32 internal constant ARENA_MIN_STAKE = bytes32("arena.minStake");
+    /// @notice Shortest phase of a task (seconds, 1 hour).
+    bytes32 internal constant ARENA_MIN_PHASE = bytes32("arena.minPhase");
+    /// @notice Longest task, all four phases together (seconds, 90 days).
+    bytes32 internal constant ARENA_MAX_TASK_DURATION = bytes32("arena.maxTaskDuration");
 }

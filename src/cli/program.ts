@@ -13,7 +13,16 @@ import * as rewards from './commands/rewards.js';
 import * as stake from './commands/stake.js';
 import * as status from './commands/status.js';
 import * as store from './commands/store.js';
+import * as task from './commands/task.js';
+import * as train from './commands/train.js';
 import * as undelegate from './commands/undelegate.js';
+import * as validate from './commands/validate.js';
+import * as propose from './commands/propose.js';
+import * as proposals from './commands/proposals.js';
+import * as flag from './commands/flag.js';
+import * as vote from './commands/vote.js';
+import * as queue from './commands/queue.js';
+import * as execute from './commands/execute.js';
 import * as wallet from './commands/wallet.js';
 import { positiveInt } from './parse.js';
 
@@ -26,7 +35,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, store, doctor];
+export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, train, validate, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import { ZeroAddress, parseEther, type JsonRpcProvider, type Signer } from 'ethers';
 import type { Logger } from 'pino';
 import {
+  ArenaLens__factory,
+  ArenaSettlement__factory,
+  Arena__factory,
   DelegationPools__factory,
   Emission__factory,
   FlockTimelock__factory,
@@ -13,6 +16,7 @@ import {
 import type { DeploymentRecord } from '../chain/deployment.js';
 import { AbortError } from '../errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
+import { deployGovernance } from './governance.js';
 
 /** Genesis economy. Reference values from SPEC.md; all later changes go through governance. */
 export const GENESIS = {
@@ -47,7 +51,19 @@ export interface DeployProtocolOptions {
   genesis?: Partial<{ [K in keyof typeof GENESIS]: bigint }>;
 }
 
-type ContractName = 'FlockToken' | 'FlockTimelock' | 'ProtocolConfig' | 'GmFlock' | 'Emission' | 'DelegationPools';
+type ContractName =
+  | 'FlockToken'
+  | 'FlockTimelock'
+  | 'ProtocolConfig'
+  | 'GmFlock'
+  | 'Emission'
+  | 'DelegationPools'
+  | 'ArenaSettlement'
+  | 'ArenaLens'
+  | 'Arena'
+  | 'ProposalBonds'
+  | 'FlockVotes'
+  | 'FlockGovernor';
 
 interface Journal {
   chainId: string;
@@ -105,6 +121,12 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
     new DelegationPools__factory(signer).deploy(tokenAddr, gmAddr, configAddr, emissionAddr),
   );
 
+  // The Arena and its two modules (delegatecalled; deployed with the Arena's first five arguments).
+  const arenaArgs = [tokenAddr, gmAddr, configAddr, emissionAddr, poolsAddr] as const;
+  const settlementAddr = await step('ArenaSettlement', () => new ArenaSettlement__factory(signer).deploy(...arenaArgs));
+  const lensAddr = await step('ArenaLens', () => new ArenaLens__factory(signer).deploy(...arenaArgs));
+  const arenaAddr = await step('Arena', () => new Arena__factory(signer).deploy(...arenaArgs, settlementAddr, lensAddr));
+
   const token = FlockToken__factory.connect(tokenAddr, signer);
   const config = ProtocolConfig__factory.connect(configAddr, signer);
   const emission = Emission__factory.connect(emissionAddr, signer);
@@ -118,6 +140,10 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
   const GM_HOLDER = await config.GM_HOLDER_ROLE();
   if (!(await config.hasRole(GM_HOLDER, poolsAddr))) await send('pools may hold gmFLOCK', config.grantRole(GM_HOLDER, poolsAddr));
   if (!(await emission.gauges()).includes(poolsAddr)) await send('pools earn emission', emission.addGauge(poolsAddr));
+  if (!(await config.hasRole(GM_HOLDER, arenaAddr))) await send('arena may hold gmFLOCK', config.grantRole(GM_HOLDER, arenaAddr));
+  const SLASHER = await config.SLASHER_ROLE();
+  if (!(await config.hasRole(SLASHER, arenaAddr))) await send('arena may slash pools', config.grantRole(SLASHER, arenaAddr));
+  if (!(await emission.gauges()).includes(arenaAddr)) await send('arena earns emission', emission.addGauge(arenaAddr));
   const topUp = async (to: string, target: bigint, what: string) => {
     const have = await token.balanceOf(to);
     if (have < target) await send(what, token.transfer(to, target - have));
@@ -129,6 +155,9 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
       if (account.toLowerCase() !== deployer.toLowerCase()) await topUp(account, g.devnetFunding, `funded ${account}`);
     }
   }
+
+  // Governance: the Governor becomes the timelock's only proposer and canceller (before the hand-over).
+  await deployGovernance({ signer, deployer, devnet: opts.devnet, step, send, token: tokenAddr, gm: gmAddr, timelock: timelockAddr, log });
 
   // Hand-over: the timelock becomes the only admin; the deployer keeps nothing.
   const ADMIN = await config.DEFAULT_ADMIN_ROLE();

@@ -5,14 +5,18 @@ import { BugError } from '../errors.js';
 import {
   DelegationPools__factory,
   Emission__factory,
+  FlockGovernor__factory,
   FlockTimelock__factory,
   FlockToken__factory,
+  FlockVotes__factory,
   GmFlock__factory,
   ProtocolConfig__factory,
   type DelegationPools,
   type Emission,
+  type FlockGovernor,
   type FlockTimelock,
   type FlockToken,
+  type FlockVotes,
   type GmFlock,
   type ProtocolConfig,
 } from '../chain/types/index.js';
@@ -27,6 +31,9 @@ export interface Protocol {
   emission: Emission;
   pools: DelegationPools;
   timelock: FlockTimelock;
+  /** The Governor, when this deployment has governance (older records have none). */
+  governor?: FlockGovernor;
+  votes?: FlockVotes;
 }
 
 /**
@@ -52,7 +59,9 @@ export function connectProtocol(record: DeploymentRecord, runner: ContractRunner
     pools: DelegationPools__factory.connect(at('DelegationPools'), runner),
     timelock: FlockTimelock__factory.connect(at('FlockTimelock'), runner),
   };
-  for (const c of [p.token, p.config, p.gm, p.emission, p.pools, p.timelock]) registerRevertInterface(c.interface);
+  if (record.contracts.FlockGovernor) p.governor = FlockGovernor__factory.connect(record.contracts.FlockGovernor, runner);
+  if (record.contracts.FlockVotes) p.votes = FlockVotes__factory.connect(record.contracts.FlockVotes, runner);
+  for (const c of [p.token, p.config, p.gm, p.emission, p.pools, p.timelock, p.governor, p.votes]) if (c) registerRevertInterface(c.interface);
   return p;
 }
 

@@ -86,6 +86,20 @@ describe('flock (global behaviour)', () => {
       'pool create': ['--sigma', '10%'],
       'pool set-sigma': ['10%'],
       'store put': [join(ROOT, 'package.json')],
+      'task create': ['--spec', join(ROOT, 'examples/tasks/digits/task.yaml')],
+      'task show': ['1'],
+      'task reveal': ['1'],
+      'task finalize': ['1'],
+      'task claim': ['1'],
+      train: ['--task', '1'],
+      validate: ['--task', '1'],
+      propose: ['--title', 'lower sigmaMax', '--set', 'pool.sigmaMax=0.4'],
+      'proposals show': ['1'],
+      'proposals claim': ['1'],
+      flag: ['1'],
+      vote: ['1', 'for'],
+      queue: ['1'],
+      execute: ['1'],
     };
     const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
     expect(leaves.length).toBeGreaterThan(5);
@@ -106,5 +120,5 @@ describe('flock (global behaviour)', () => {
       }
       else expect(r.code, `${key}: ${r.stderr}`).toBe(0);
     }
-  });
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import {Params} from "../../../contracts/libraries/Params.sol";
 import {Fixture} from "../utils/Fixture.sol";
 
 contract ProtocolConfigTest is Fixture {
-    bytes32 private constant NEW_KEY = bytes32("arena.gamma");
+    bytes32 private constant NEW_KEY = bytes32("test.unregistered");
     bytes32 private constant ADMIN = 0x00;
 
     // ------------------------------------------------------------------ constructor
@@ -23,6 +23,19 @@ contract ProtocolConfigTest is Fixture {
         _assertParam(Params.POOL_SIGMA_COOLDOWN, 7 days, 0, 90 days);
         _assertParam(Params.POOL_UNDELEGATE_COOLDOWN, 7 days, 0, 90 days);
         _assertParam(Params.EMISSION_DAILY_CAP, 1074e18, 0, 1_000_000e18);
+        _assertParam(Params.ARENA_GAMMA, 0.2e18, 0, 0.5e18);
+        _assertParam(Params.ARENA_BETA, 0.5e18, 0, 1e18);
+        _assertParam(Params.ARENA_CREATOR_SHARE, 0.05e18, 0, 0.2e18);
+        _assertParam(Params.ARENA_VALIDATOR_TOLERANCE, 0.05e18, 0.001e18, 1e18);
+        _assertParam(Params.ARENA_VALIDATOR_SLASH, 0.1e18, 0, 1e18);
+        _assertParam(Params.ARENA_NODE_SLASH, 0.1e18, 0, 1e18);
+        _assertParam(Params.ARENA_CREATOR_SLASH, 0.5e18, 0, 1e18);
+        _assertParam(Params.ARENA_RANK_DECAY, 0.8e18, 0, 1e18);
+        _assertParam(Params.ARENA_SAMPLE_SIZE, 7, 1, 32);
+        _assertParam(Params.ARENA_MIN_CREATOR_STAKE, 100e18, 0, 10_000_000e18);
+        _assertParam(Params.ARENA_MIN_STAKE, 1e18, 0, 1_000_000e18);
+        _assertParam(Params.ARENA_MIN_PHASE, 1 hours, 1 minutes, 30 days);
+        _assertParam(Params.ARENA_MAX_TASK_DURATION, 90 days, 1 days, 365 days);
     }
 
     function test_constructor_grantsAdminAndSetsTreasury() public view {

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IArenaActions} from "../interfaces/IArenaActions.sol";
+import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
+import {IEmission} from "../interfaces/IEmission.sol";
+import {IEmissionGauge} from "../interfaces/IEmissionGauge.sol";
+import {IGmFlock} from "../interfaces/IGmFlock.sol";
+import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
+import {ArenaStorage} from "./ArenaStorage.sol";
+
+/// @title Arena
+/// @notice The AI Arena's task lifecycle on chain: creation, registration, model and score
+/// commit-reveal, consensus, rewards, slashing and claims. Call it through {IArena}.
+/// @dev Needs GM_HOLDER_ROLE (stakes are gmFLOCK held here) and SLASHER_ROLE (it slashes and
+/// freezes delegation pools), and must be registered as a gauge of the {IEmission}.
+///
+/// Code layout. One state, three codes (each under the 24 KB limit): this contract holds all
+/// state and runs the hot paths itself (registration, commit/reveal, claims, sync); the cold
+/// mutators (createTask, cancel, finalize, rank) run in {ArenaSettlement} by delegatecall behind
+/// the same reentrancy guard; the views run in {ArenaLens}, reached through the fallback. All
+/// three inherit {ArenaStorage}, the one storage layout. Deploy the two modules first with the
+/// same five addresses, then the Arena with both.
+///
+/// Emission across tasks, O(1) per task. The Arena pulls its share of the emission and streams it
+/// over {REWARD_DURATION} (Synthetix StakingRewards' rewardRate) to the earning tasks in
+/// proportion to their weight w = stake^beta (a fixed-point power, {ArenaMath-powWad}); a global
+/// emission-per-weight accumulator grows by rate * dt / W, and a task earns
+/// w * (accumulator - its snapshot), settled whenever its stake changes. A task stops earning at
+/// its `scoreRevealEnd`, which is rounded up to a whole {EPOCH}: its weight is scheduled to leave
+/// W at that epoch (`_drops`, with a bitmap of the epochs that have drops, as Uniswap's tick
+/// bitmap), and {_update} walks the elapsed epochs a bounded number of steps at a time, recording
+/// the accumulator at each drop (`_accAt`) so the task's final emission is read in O(1) whenever
+/// it is finalized. Nothing loops over tasks. A step is one bitmap word (256 hours) or one epoch
+/// with drops; should the walk lag more than {MAX_UPDATE_STEPS} steps (more than 32 task ends, or
+/// about 11 months, without a single sync), functions that change weights revert with
+/// {ArenaSyncBacklog} until {sync} (called again as needed) has caught up. Emission reaches tasks
+/// only once pulled: a released day streams over the day after its pull, to the tasks earning
+/// then, so someone (the node's daemons) should call {sync} about daily; every creation,
+/// registration, cancellation and first finalization syncs too.
+///
+/// Consensus: per submission, the stake-weighted (own + pool stake) lower median of the revealed
+/// scores, oriented so higher is better, with "invalid" below every score. Validators per
+/// submission are at most k (all validators when there are at most k, else k stake-weighted
+/// draws), so the median is computed in memory, O(k^2) comparisons, in {finalize}'s loop; its gas
+/// per submission is bounded by k (see the gas snapshot). Ranking the eligible submissions is the
+/// one sort over n: rather than sort on chain (O(n log n) storage writes across batches) anyone
+/// passes the order to {rank}, which checks each submission against the one before it, so the
+/// whole ranking costs O(n) and a wrong hint only reverts.
+///
+/// Sampling (when a task has more than k validators): draw j of submission s picks the point
+/// uint256(keccak256(seed, s, j)) mod S on a line where each validator owns an interval of length
+/// sqrt(own + pool stake) (S = their sum); the validator whose interval holds it is drawn, proven in
+/// O(1) by passing j. The square root gives diminishing returns in stake (a whale does not score
+/// every submission) at the price of rewarding splitting stake across identities, which the
+/// per-validator minimum stake bounds. The seed is keccak256(prevrandao, the nodes' and creator's
+/// revealed salts, taskId), drawn by the first call after the Reveal phase. It resists prediction:
+/// nobody knows it while validators can still register, since it mixes salts revealed only in the
+/// Reveal phase with a prevrandao from after it. It does not resist bias: the block proposer, or a
+/// caller who reads the next block's prevrandao and times the drawing transaction, can choose
+/// among a few seeds, and the last revealer may withhold its reveal (forfeiting its submission) to
+/// veto one; a VRF would close that, at the cost of an oracle.
+///
+/// Money. Stakes are gmFLOCK; fees, bounties and rewards are FLOCK. A task's reward pot is its
+/// emission plus the registration fees plus the creator's bounty; the creator's share is taken
+/// from the emission, and the rest is split R_nodes = R * (gamma + (1 - 2 gamma) * T / (T + V)),
+/// R_validators = R - R_nodes. Nodes above the baseline are paid by rank: rankDecay^rank * stake
+/// over the sum of the same; validators by stake * quality, quality = 1 - distance / tolerance
+/// (distance relative to the consensus). Slashed stake is burned (gmFLOCK's own stake here, the
+/// pool's part through {IDelegationPools-slash} with recipient zero): the FLOCK behind it is
+/// forfeited to the treasury when the slashed position is redeemed (see {IGmFlock}). Rewards with
+/// nobody to pay (no eligible node; no validator points) and the emission of a cancelled task go
+/// to the treasury. Rounding always favours the contract; the dust stays here.
+contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @dev Cold mutators (createTask, cancel, finalize, rank), run by delegatecall.
+    address private immutable _settlement;
+    /// @dev The views, run by delegatecall from the fallback.
+    address private immutable _lens;
+
+    /// @param flock_ FLOCK: fees, bounties and rewards.
+    /// @param gm_ gmFLOCK: stakes.
+    /// @param config_ The protocol config (parameters, roles, treasury).
+    /// @param emission_ The emission this contract is a gauge of.
+    /// @param pools_ The delegation pools (pool stake, freezing, slashing, rewards).
+    /// @param settlement_ An {ArenaSettlement} deployed with the same five addresses.
+    /// @param lens_ An {ArenaLens} deployed with the same five addresses.
+    /// @dev Requirements: both modules were deployed with the same five addresses.
+    constructor(
+        IERC20 flock_,
+        IGmFlock gm_,
+        IProtocolConfig config_,
+        IEmission emission_,
+        IDelegationPools pools_,
+        ArenaStorage settlement_,
+        ArenaStorage lens_
+    ) ArenaStorage(flock_, gm_, config_, emission_, pools_) {
+        _checkModule(settlement_);
+        _checkModule(lens_);
+        _settlement = address(settlement_);
+        _lens = address(lens_);
+        _lastUpdate = block.timestamp;
+        _nextEpoch = block.timestamp / EPOCH + 1;
+        // Rewards of delegation pools are paid with notifyReward, which pulls FLOCK from here.
+        flock_.forceApprove(address(pools_), type(uint256).max);
+    }
+
+    /// @notice Serves {IArenaViews}: runs the call in the lens module (by delegatecall, so it reads
+    /// this contract's storage) and returns what it returns; unknown selectors revert there.
+    fallback() external {
+        address lens = _lens;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), lens, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @notice The settlement and lens modules.
+    function modules() external view returns (address settlement_, address lens_) {
+        return (_settlement, _lens);
+    }
+
+    // ================================================================ creator
+
+    /// @inheritdoc IArenaActions
+    /// @dev Runs in {ArenaSettlement}.
+    function createTask(TaskParams calldata) external nonReentrant returns (uint256 taskId) {
+        return abi.decode(_delegateToSettlement(), (uint256));
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Emits {ValidationSetRevealed}. Requirements: Reveal phase; the caller is the creator;
+    /// not yet revealed; keccak256(abi.encode(validationCID, salt)) equals the commitment.
+    function revealValidationSet(uint256 taskId, string calldata validationCID, bytes32 salt) external nonReentrant {
+        Task storage t = _task(taskId);
+        _requirePhase(taskId, t, Phase.Reveal);
+        if (msg.sender != t.creator) revert ArenaNotCreator(taskId, msg.sender);
+        if (t.validationRevealed) revert ArenaAlreadyRevealed(taskId, msg.sender);
+        if (keccak256(abi.encode(validationCID, salt)) != t.validationCommitment) {
+            revert ArenaCommitmentMismatch(taskId, msg.sender);
+        }
+        _checkCID(validationCID);
+        t.validationRevealed = true;
+        t.saltMix = keccak256(abi.encode(t.saltMix, salt));
+        _specs[taskId].validationCID = validationCID;
+        emit ValidationSetRevealed(taskId, validationCID);
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Burns arena.creatorSlash of the creator's stake and sends the task's emission to the
+    /// treasury; nodes and validators get their stake (and nodes their fee) back by {claim}.
+    /// Emits {Slashed}, {TaskCancelled}. Requirements: the Reveal phase is over, the task is
+    /// neither finalized nor cancelled, and its validation set was not revealed.
+    function cancel(uint256) external nonReentrant {
+        _delegateToSettlement();
+    }
+
+    // ================================================================ training nodes
+
+    /// @inheritdoc IArenaActions
+    /// @dev The node's effective stake is `stake` plus its delegation pool's active stake now; its
+    /// pool's operator share is frozen until {CLAIM_FREEZE} after the task. Emits
+    /// {NodeRegistered}, {TaskWeightChanged}. Requirements: Submit phase; the caller has no role in
+    /// the task and is not its creator; stake >= the task's minimum and > 0; approvals of gmFLOCK
+    /// (stake) and FLOCK (fee).
+    function registerNode(uint256 taskId, uint256 stake) external nonReentrant returns (uint256 submissionId) {
+        Task storage t = _task(taskId);
+        _requirePhase(taskId, t, Phase.Submit);
+        _requireNewParticipant(taskId, t);
+        if (stake == 0 || stake < t.minNodeStake) revert ArenaStakeTooLow(stake, t.minNodeStake);
+        _syncCaughtUp();
+        uint256 poolStake = _poolStakeAndFreeze(t);
+
+        submissionId = t.nodeCount++;
+        Node storage n = _nodes[taskId][submissionId];
+        n.account = msg.sender;
+        n.ownStake = stake.toUint128();
+        n.poolStake = poolStake.toUint128();
+        _participants[taskId][msg.sender] = Participant(Role.Node, uint32(submissionId));
+        t.nodeStake += (stake + poolStake).toUint128();
+        _addStake(taskId, t, stake);
+        uint256 fee = t.registrationFee;
+        emit NodeRegistered(taskId, msg.sender, submissionId, stake, poolStake, fee);
+
+        IERC20(address(_gm)).safeTransferFrom(msg.sender, address(this), stake);
+        if (fee > 0) _flock.safeTransferFrom(msg.sender, address(this), fee);
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev A later commit replaces an earlier one. Emits {ModelCommitted}.
+    /// Requirements: Submit phase; the caller is a node of the task; commitment != 0.
+    function commitModel(uint256 taskId, bytes32 commitment) external nonReentrant {
+        Task storage t = _task(taskId);
+        _requirePhase(taskId, t, Phase.Submit);
+        if (commitment == 0) revert ArenaZeroCommitment();
+        Node storage n = _nodes[taskId][_nodeIndex(taskId)];
+        n.commitment = commitment;
+        n.status = SubmissionStatus.Committed;
+        emit ModelCommitted(taskId, msg.sender, commitment);
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev The salt also feeds the sampling seed. Emits {ModelRevealed}. Requirements: Reveal
+    /// phase; the caller is a node that committed and has not revealed; a valid CID;
+    /// keccak256(abi.encode(modelCID, msg.sender, salt)) equals its commitment.
+    function revealModel(uint256 taskId, string calldata modelCID, bytes32 salt) external nonReentrant {
+        Task storage t = _task(taskId);
+        _requirePhase(taskId, t, Phase.Reveal);
+        uint256 id = _nodeIndex(taskId);
+        Node storage n = _nodes[taskId][id];
+        if (n.status == SubmissionStatus.Registered) revert ArenaNothingCommitted(taskId, msg.sender);
+        if (n.status != SubmissionStatus.Committed) revert ArenaAlreadyRevealed(taskId, msg.sender);
+        if (keccak256(abi.encode(modelCID, msg.sender, salt)) != n.commitment) {
+            revert ArenaCommitmentMismatch(taskId, msg.sender);
+        }
+        _checkCID(modelCID);
+        n.status = SubmissionStatus.Revealed;
+        n.modelCID = modelCID;
+        ++t.revealedCount;
+        t.saltMix = keccak256(abi.encode(t.saltMix, salt));
+        emit ModelRevealed(taskId, msg.sender, id, modelCID);
+    }
+
+    // ================================================================ validators
+
+    /// @inheritdoc IArenaActions
+    /// @dev As {registerNode}; the validator's sampling interval is sqrt(own + pool stake) long.
+    /// Emits {ValidatorRegistered}, {TaskWeightChanged}. Requirements: Submit phase; no role in
+    /// the task and not its creator; stake >= the task's minimum and > 0; gmFLOCK approval.
+    function registerValidator(uint256 taskId, uint256 stake) external nonReentrant returns (uint256 index) {
+        Task storage t = _task(taskId);
+        _requirePhase(taskId, t, Phase.Submit);
+        _requireNewParticipant(taskId, t);
+        if (stake == 0 || stake < t.minValidatorStake) revert ArenaStakeTooLow(stake, t.minValidatorStake);
+        _syncCaughtUp();
+        uint256 poolStake = _poolStakeAndFreeze(t);
+
+        index = t.validatorCount++;
+        Validator storage v = _validators[taskId][index];
+        v.account = msg.sender;
+        v.ownStake = stake.toUint128();
+        v.poolStake = poolStake.toUint128();
+        uint256 sampleWeight = Math.sqrt(stake + poolStake);
+        v.sampleLo = t.sampleWeightTotal;
+        v.sampleWeight = sampleWeight.toUint128();
+        t.sampleWeightTotal += sampleWeight.toUint128();
+        _participants[taskId][msg.sender] = Participant(Role.Validator, uint32(index));
+        t.validatorStake += (stake + poolStake).toUint128();
+        _addStake(taskId, t, stake);
+        emit ValidatorRegistered(taskId, msg.sender, index, stake, poolStake);
+
+        IERC20(address(_gm)).safeTransferFrom(msg.sender, address(this), stake);
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Idempotent: returns the seed already drawn. Emits {SeedDrawn} when it draws.
+    /// Requirements: ScoreCommit phase; the validation set was revealed.
+    function drawSeed(uint256 taskId) external nonReentrant returns (bytes32) {
+        Task storage t = _task(taskId);
+        _requirePhase(taskId, t, Phase.ScoreCommit);
+        if (!t.validationRevealed) revert ArenaValidationSetNotRevealed(taskId);
+        if (t.seed == 0) _drawSeed(taskId, t);
+        return t.seed;
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev A later commit replaces an earlier one. Emits {ScoreCommitted}. Requirements:
+    /// ScoreCommit phase; the validation set was revealed; the caller is a validator of the task;
+    /// the submission was revealed; commitment != 0; when the task samples, the caller was drawn
+    /// for the submission at `draw`.
+    function commitScore(uint256 taskId, uint256 submissionId, uint256 draw, bytes32 commitment) external nonReentrant {
+        (Task storage t, uint256 v) = _scoringValidator(taskId, Phase.ScoreCommit);
+        _commitScore(taskId, t, v, submissionId, draw, commitment);
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Requirements: as {commitScore} for each; arrays of equal, non-zero length.
+    function commitScores(
+        uint256 taskId,
+        uint256[] calldata submissionIds,
+        uint256[] calldata draws,
+        bytes32[] calldata commitments
+    ) external nonReentrant {
+        uint256 len = submissionIds.length;
+        if (len == 0 || draws.length != len || commitments.length != len) revert ArenaBadBatch();
+        (Task storage t, uint256 v) = _scoringValidator(taskId, Phase.ScoreCommit);
+        for (uint256 i; i < len; ++i) {
+            _commitScore(taskId, t, v, submissionIds[i], draws[i], commitments[i]);
+        }
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Emits {ScoreRevealed}. Requirements: ScoreReveal phase; the caller is a validator that
+    /// committed a score for the submission and has not revealed it; |score| <= 1e36 unless
+    /// `invalid`; the commitment matches.
+    function revealScore(uint256 taskId, uint256 submissionId, int256 score_, bool invalid, bytes32 salt)
+        external
+        nonReentrant
+    {
+        (, uint256 v) = _scoringValidator(taskId, Phase.ScoreReveal);
+        _revealScore(taskId, v, submissionId, score_, invalid, salt);
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Requirements: as {revealScore} for each; arrays of equal, non-zero length.
+    function revealScores(
+        uint256 taskId,
+        uint256[] calldata submissionIds,
+        int256[] calldata scores,
+        bool[] calldata invalids,
+        bytes32[] calldata salts
+    ) external nonReentrant {
+        uint256 len = submissionIds.length;
+        if (len == 0 || scores.length != len || invalids.length != len || salts.length != len) {
+            revert ArenaBadBatch();
+        }
+        (, uint256 v) = _scoringValidator(taskId, Phase.ScoreReveal);
+        for (uint256 i; i < len; ++i) {
+            _revealScore(taskId, v, submissionIds[i], scores[i], invalids[i], salts[i]);
+        }
+    }
+
+    // ================================================================ settlement
+
+    /// @inheritdoc IArenaActions
+    /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
+    /// Each revealed submission: validators that committed and did not reveal are slashed; the
+    /// consensus is the stake-weighted median of the revealed scores; an invalid consensus slashes
+    /// the node; validators beyond the tolerance are slashed, the others earn stake * quality
+    /// points. Gas per submission grows with its scorers (at most k), not with the task.
+    /// Emits {SubmissionSettled} per submission, {Slashed}, {ConsensusCompleted} at the end of the
+    /// pass and {TaskFinalized} if no submission is eligible; or {TaskCancelled} instead of all of
+    /// it when the validation set was never revealed. Requirements: Finalizing phase; the
+    /// consensus pass not over; maxSubmissions > 0.
+    function finalize(uint256, uint256) external nonReentrant returns (uint256 settled, bool consensusDone) {
+        return abi.decode(_delegateToSettlement(), (uint256, bool));
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Competition ranking: a submission whose consensus equals the previous one's shares its
+    /// rank (and factor); the next distinct score takes rank = its position. rankFactor =
+    /// rankDecay^rank, computed by repeated multiplication rounded down. Emits
+    /// {SubmissionRanked} per submission and {TaskFinalized} after the last. Requirements:
+    /// Finalizing phase with the consensus pass over; a non-empty list; each submission Eligible
+    /// (not yet ranked) with a consensus no higher than the one ranked before it.
+    function rank(uint256, uint256[] calldata) external nonReentrant {
+        _delegateToSettlement();
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev O(1): pays every role the caller holds in the task at once. A node's or validator's
+    /// reward is split by its stake: the delegation pool's part pool / (own + pool) is paid into
+    /// its pool ({IDelegationPools-notifyReward}). Emits {Claimed}. Requirements: the task is
+    /// finalized or cancelled; the caller has an unclaimed role in it.
+    function claim(uint256 taskId) external nonReentrant {
+        Task storage t = _task(taskId);
+        if (t.status == Status.Active) revert ArenaNotInPhase(taskId, _phase(t));
+        Owed memory o = _owed(taskId, t, msg.sender);
+        if (!o.creator && !o.node && !o.validator) revert ArenaNothingToClaim(taskId, msg.sender);
+        if (o.creator) t.creatorClaimed = true;
+        if (o.node) _nodes[taskId][o.index].claimed = true;
+        if (o.validator) _validators[taskId][o.index].claimed = true;
+        _totalRewardsPaid += o.reward;
+        emit Claimed(taskId, msg.sender, o.stake, o.reward, o.poolReward, o.refund);
+
+        if (o.stake > 0) IERC20(address(_gm)).safeTransfer(msg.sender, o.stake);
+        uint256 direct = o.reward - o.poolReward + o.refund;
+        if (direct > 0) _flock.safeTransfer(msg.sender, direct);
+        if (o.poolReward > 0) _pools.notifyReward(msg.sender, o.poolReward);
+    }
+
+    /// @inheritdoc IArenaActions
+    /// @dev Emits {EmissionStreamed} when new emission was pulled.
+    function sync() external nonReentrant returns (bool caughtUp) {
+        return _sync();
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IEmissionGauge
+    /// @dev gmFLOCK staked in tasks still earning now (drops not yet processed are subtracted, up
+    /// to {MAX_UPDATE_STEPS} steps).
+    function emissionWeight() external view returns (uint256 stake) {
+        stake = _totalStake;
+        uint256 endEpoch = block.timestamp / EPOCH;
+        uint256 e = _nextEpoch;
+        for (uint256 steps; e <= endEpoch && steps < MAX_UPDATE_STEPS; ++steps) {
+            uint256 bits = _dropBitmap[e >> 8] >> (e & 255);
+            if (bits == 0) {
+                e = ((e >> 8) + 1) << 8;
+                continue;
+            }
+            e += _lowestBit(bits);
+            if (e > endEpoch) break;
+            stake -= _drops[e].stake;
+            ++e;
+        }
+    }
+
+    // ================================================================ internals: lifecycle
+
+    /// @dev Reverts unless `module` was deployed with this contract's five addresses.
+    function _checkModule(ArenaStorage module) private view {
+        (IERC20 f, IGmFlock g, IProtocolConfig c, IEmission e, IDelegationPools p) = module.contracts();
+        if (f != _flock || g != _gm || c != _config || e != _emission || p != _pools) {
+            revert ArenaModuleMismatch(address(module));
+        }
+    }
+
+    /// @dev Runs the current call's calldata in {ArenaSettlement} by delegatecall, bubbling reverts.
+    function _delegateToSettlement() private returns (bytes memory ret) {
+        bool ok;
+        (ok, ret) = _settlement.delegatecall(msg.data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+    }
+
+    function _requireNewParticipant(uint256 taskId, Task storage t) private view {
+        if (msg.sender == t.creator || _participants[taskId][msg.sender].role != Role.None) {
+            revert ArenaAlreadyParticipating(taskId, msg.sender);
+        }
+    }
+
+    function _nodeIndex(uint256 taskId) private view returns (uint256) {
+        Participant memory p = _participants[taskId][msg.sender];
+        if (p.role != Role.Node) revert ArenaNotNode(taskId, msg.sender);
+        return p.index;
+    }
+
+    /// @dev The caller's delegation pool's active stake (0 without a pool), freezing its sigma.
+    function _poolStakeAndFreeze(Task storage t) private returns (uint256) {
+        IDelegationPools.PoolInfo memory info = _pools.pool(msg.sender);
+        if (!info.exists) return 0;
+        _pools.freeze(msg.sender, uint256(t.scoreRevealEnd) + CLAIM_FREEZE);
+        return info.totalStake;
+    }
+
+    // ================================================================ internals: scoring
+
+    /// @dev The caller's validator index, after the phase and validation-set checks.
+    function _scoringValidator(uint256 taskId, Phase expected) private view returns (Task storage t, uint256) {
+        t = _task(taskId);
+        _requirePhase(taskId, t, expected);
+        if (!t.validationRevealed) revert ArenaValidationSetNotRevealed(taskId);
+        Participant memory p = _participants[taskId][msg.sender];
+        if (p.role != Role.Validator) revert ArenaNotValidator(taskId, msg.sender);
+        return (t, p.index);
+    }
+
+    function _commitScore(uint256 taskId, Task storage t, uint256 v, uint256 id, uint256 draw, bytes32 commitment)
+        private
+    {
+        if (commitment == 0) revert ArenaZeroCommitment();
+        if (id >= t.nodeCount) revert ArenaSubmissionNotRevealed(taskId, id);
+        Node storage n = _nodes[taskId][id];
+        if (n.status != SubmissionStatus.Revealed) revert ArenaSubmissionNotRevealed(taskId, id);
+        if (t.validatorCount > t.rules.sampleSize) {
+            if (t.seed == 0) _drawSeed(taskId, t);
+            if (draw >= t.rules.sampleSize || !_isDrawn(taskId, t, id, v, draw)) {
+                revert ArenaNotSampled(taskId, id, msg.sender, draw);
+            }
+        }
+        Score storage s = _scores[taskId][id][v];
+        // First commit by this validator: it joins the scorers (at most k distinct when sampling,
+        // at most validatorCount <= k otherwise).
+        if (s.commitment == 0) n.scorers.push(uint32(v));
+        s.commitment = commitment;
+        emit ScoreCommitted(taskId, id, msg.sender, commitment);
+    }
+
+    function _revealScore(uint256 taskId, uint256 v, uint256 id, int256 value, bool invalid, bytes32 salt) private {
+        Score storage s = _scores[taskId][id][v];
+        bytes32 commitment = s.commitment;
+        if (commitment == 0) revert ArenaNothingCommitted(taskId, msg.sender);
+        if (s.revealed) revert ArenaAlreadyRevealed(taskId, msg.sender);
+        if (keccak256(abi.encode(taskId, id, msg.sender, value, invalid, salt)) != commitment) {
+            revert ArenaCommitmentMismatch(taskId, msg.sender);
+        }
+        if (invalid) {
+            value = 0;
+        } else if (value > MAX_SCORE || value < -MAX_SCORE) {
+            revert ArenaScoreOutOfRange(value);
+        }
+        s.value = int128(value); // |value| <= 1e36 < 2^127
+        s.invalid = invalid;
+        s.revealed = true;
+        emit ScoreRevealed(taskId, id, msg.sender, value, invalid);
+    }
+
+    // ================================================================ internals: settlement
+
+    // ================================================================ internals: emission
+}

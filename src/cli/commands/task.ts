@@ -1,0 +1,227 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode } from '../exit-codes.js';
+import { createContext, type Context } from '../context.js';
+import { positiveInt } from '../parse.js';
+import { openProtocol } from '../protocol.js';
+
+interface CreateFlags {
+  spec: string;
+  stake?: string;
+  nodeStake?: string;
+  validatorStake?: string;
+  fee?: string;
+  bounty?: string;
+  phase?: string;
+  submit?: string;
+  reveal?: string;
+  scoreCommit?: string;
+  scoreReveal?: string;
+}
+
+/** `flock task create|list|show|reveal|finalize|claim`: the Arena task lifecycle, as its creator or anyone. */
+export function register(program: Command): void {
+  const task = program.command('task').description('Arena tasks: create, list, show, reveal the validation set, finalize, claim');
+
+  task
+    .command('create')
+    .description('create an Arena task from a task.yaml: uploads the training data and commits to the hidden validation set')
+    .requiredOption('--spec <file>', 'task spec (task.yaml), e.g. examples/tasks/digits/task.yaml')
+    .option('--stake <gmFLOCK>', 'creator stake in gmFLOCK (default: arena.minCreatorStake)')
+    .option('--node-stake <gmFLOCK>', 'minimum stake of a training node (default: arena.minStake)')
+    .option('--validator-stake <gmFLOCK>', 'minimum stake of a validator (default: arena.minStake)')
+    .option('--fee <FLOCK>', 'registration fee of a training node', '0')
+    .option('--bounty <FLOCK>', 'FLOCK added to the task’s rewards', '0')
+    .option('--phase <duration>', 'length of every phase: 90m, 12h, 3d (default: 1d)')
+    .option('--submit <duration>', 'length of the submit phase')
+    .option('--reveal <duration>', 'length of the reveal phase')
+    .option('--score-commit <duration>', 'length of the score-commit phase')
+    .option('--score-reveal <duration>', 'length of the score-reveal phase')
+    .action(async (opts: CreateFlags, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const r = await create(ctx, opts);
+      await ctx.output(r, (x) => [
+        `task ${x.taskId} created: ${x.name} (${x.metric}, baseline ${x.baseline})`,
+        `training data ${x.trainCID}, manifest ${x.dataCID}`,
+        `validation set committed; its CID and salt are saved in ${x.secretsPath} (reveal with \`flock task reveal ${x.taskId}\`)`,
+        `tx ${x.txHash}`,
+      ]);
+    });
+
+  task
+    .command('list')
+    .description('list the Arena tasks of this chain with their phase')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const arenaMod = await import('../../protocol/arena.js');
+      const { p } = await openProtocol(ctx);
+      const arena = arenaMod.connectArena(p);
+      const now = (await (await ctx.provider()).getBlock('latest'))!.timestamp;
+      const tasks = [];
+      for (const id of await arenaMod.taskIds(arena)) {
+        const t = await arenaMod.readTask(arena, id);
+        tasks.push({ id: t.id, phase: t.phase, status: arenaMod.describePhase(t, now), metric: t.metric, nodes: t.nodeCount, validators: t.validatorCount, creator: t.creator });
+      }
+      await ctx.output({ tasks }, (x) =>
+        x.tasks.length === 0
+          ? 'no tasks yet (create one with `flock task create --spec <task.yaml>`)'
+          : x.tasks.map((t) => `#${t.id}  ${t.metric.padEnd(8)} ${String(t.nodes).padStart(3)} nodes ${String(t.validators).padStart(3)} validators  ${t.status}`),
+      );
+    });
+
+  task
+    .command('show')
+    .description('a task: phase in plain words with its deadlines, parameters and submissions')
+    .argument('<id>', 'task id', positiveInt)
+    .action(async (id: number, _opts: unknown, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const arenaMod = await import('../../protocol/arena.js');
+      const { formatFlock } = await import('../../format.js');
+      const { p } = await openProtocol(ctx);
+      const arena = arenaMod.connectArena(p);
+      const t = await arenaMod.readTask(arena, BigInt(id));
+      const now = (await (await ctx.provider()).getBlock('latest'))!.timestamp;
+      const submissions = await arenaMod.readSubmissions(arena, BigInt(id));
+      const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+      const result = { ...t, status: arenaMod.describePhase(t, now), chainTime: now, submissions };
+      await ctx.output(result, (x) => [
+        `task ${x.id}: ${x.status}`,
+        `metric ${x.metric} (${x.higherIsBetter ? 'higher' : 'lower'} is better), baseline ${x.baseline}; model in [${x.inputShape}] -> out [${x.outputShape}], at most ${x.maxParameters} parameters, ${x.maxFileSize} bytes`,
+        `data ${x.dataCID}; validation set ${x.validationRevealed ? 'revealed' : 'hidden'}`,
+        `submissions close ${iso(x.submitEnd)}, reveals ${iso(x.revealEnd)}, score commits ${iso(x.scoreCommitEnd)}, score reveals ${iso(x.scoreRevealEnd)}`,
+        `creator ${x.creator} staked ${formatFlock(x.creatorStake, { symbol: 'gmFLOCK' })}; node min ${formatFlock(x.minNodeStake, { symbol: 'gmFLOCK' })} + fee ${formatFlock(x.registrationFee)}, validator min ${formatFlock(x.minValidatorStake, { symbol: 'gmFLOCK' })}`,
+        `${x.nodeCount} nodes (${x.revealedCount} revealed), ${x.validatorCount} validators; emission so far ${formatFlock(x.accruedEmission)}`,
+        ...x.submissions.map(
+          (s) =>
+            `  #${s.id} ${s.account} ${s.status}${s.status === 'ranked' ? ` rank ${s.rank + 1}` : ''}${['eligible', 'ranked', 'below-baseline'].includes(s.status) ? ` score ${s.consensus}` : ''}${s.slashed ? ' (slashed)' : ''}${s.modelCID ? ` ${s.modelCID}` : ''}`,
+        ),
+      ]);
+    });
+
+  task
+    .command('reveal')
+    .description('as the creator, reveal the validation set from the secrets saved by `flock task create`')
+    .argument('<id>', 'task id', positiveInt)
+    .action(async (id: number, _opts: unknown, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const { revealValidationSet } = await import('../../protocol/arena.js');
+      const { p, signer } = await openProtocol(ctx, { sign: true });
+      const r = await revealValidationSet(p, signer, ctx.config.home, BigInt(id), ctx.log);
+      await ctx.output(r, (x) => (x.alreadyRevealed ? `task ${x.taskId}: the validation set was already revealed (${x.validationCID})` : [`task ${x.taskId}: validation set ${x.validationCID} revealed`, `tx ${x.txHash}`]));
+    });
+
+  task
+    .command('finalize')
+    .description('settle a scored task: consensus, slashing and ranking, in batches until it is finalized (anyone may)')
+    .argument('<id>', 'task id', positiveInt)
+    .option('--batch <n>', 'submissions per transaction', positiveInt, 50)
+    .action(async (id: number, opts: { batch: number }, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const { finalizeTask } = await import('../../protocol/arena.js');
+      const { p, signer } = await openProtocol(ctx, { sign: true });
+      const r = await finalizeTask(p, signer, { taskId: BigInt(id), batch: opts.batch }, ctx.log);
+      await ctx.output(r, (x) => `task ${x.taskId}: ${x.phase} after ${x.batches} transaction${x.batches === 1 ? '' : 's'}`);
+    });
+
+  task
+    .command('claim')
+    .description('claim your stake, rewards and refunds of a finalized or cancelled task (every role you held)')
+    .argument('<id>', 'task id', positiveInt)
+    .action(async (id: number, _opts: unknown, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const { claimTask } = await import('../../protocol/arena.js');
+      const { formatFlock } = await import('../../format.js');
+      const { p, signer } = await openProtocol(ctx, { sign: true });
+      const r = await claimTask(p, signer, BigInt(id), ctx.log);
+      await ctx.output(r, (x) => [
+        `task ${x.taskId}: reward ${formatFlock(x.reward)}${x.poolReward > 0n ? ` (+ ${formatFlock(x.poolReward)} to your pool)` : ''}, stake back ${formatFlock(x.stake, { symbol: 'gmFLOCK' })}${x.refund > 0n ? `, refund ${formatFlock(x.refund)}` : ''}`,
+        `tx ${x.txHash}`,
+      ]);
+    });
+}
+
+async function create(ctx: Context, opts: CreateFlags) {
+  const [{ loadTaskSpec }, { buildManifest, encodeManifest }, arenaMod, { parseFlock }, { parseDuration }, { param }, { openContextStore }, { AbortError }] = await Promise.all([
+    import('../../engine/task.js'),
+    import('../../tasks/manifest.js'),
+    import('../../protocol/arena.js'),
+    import('../../format.js'),
+    import('../../devnet/anvil.js'),
+    import('../../protocol/connect.js'),
+    import('../storage.js'),
+    import('../../errors.js'),
+  ]);
+  let loaded;
+  try {
+    loaded = await loadTaskSpec(opts.spec);
+  } catch (cause) {
+    throw new AbortError((cause as Error).message, { code: 'BAD_TASK_SPEC', exitCode: ExitCode.USAGE, hint: 'see examples/tasks/*/task.yaml', cause });
+  }
+  const { spec, files } = loaded;
+  if (!files.validation) {
+    throw new AbortError(`${opts.spec} names no hidden validation file (data.validation)`, { code: 'BAD_TASK_SPEC', exitCode: ExitCode.USAGE, hint: 'split the data into train and validation files first' });
+  }
+  const seconds = (v: string | undefined, what: string): bigint | undefined => {
+    if (v === undefined) return undefined;
+    const s = parseDuration(v);
+    if (s === undefined || s <= 0) throw new AbortError(`--${what} ${v} is not a duration`, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'e.g. 90m, 12h, 3d' });
+    return BigInt(s);
+  };
+  const every = seconds(opts.phase, 'phase') ?? 86_400n;
+  const durations = {
+    submit: seconds(opts.submit, 'submit') ?? every,
+    reveal: seconds(opts.reveal, 'reveal') ?? every,
+    scoreCommit: seconds(opts.scoreCommit, 'score-commit') ?? every,
+    scoreReveal: seconds(opts.scoreReveal, 'score-reveal') ?? every,
+  };
+  const { p, signer } = await openProtocol(ctx, { sign: true });
+  const amount = (v: string | undefined, what: string) => (v === undefined ? undefined : parseFlock(v, { what, allowZero: true }));
+  const minStake = await param(p, 'arena.minStake');
+  const creatorStake = amount(opts.stake, 'creator stake') ?? (await param(p, 'arena.minCreatorStake'));
+
+  const store = await openContextStore(ctx);
+  let trainCID: string;
+  let validationCID: string;
+  let dataCID: string;
+  try {
+    trainCID = await store.putFile(files.train);
+    validationCID = await store.putFile(files.validation);
+    dataCID = await store.put(encodeManifest(buildManifest(spec, trainCID, basename(files.train))));
+  } finally {
+    await store.close();
+  }
+  ctx.log.info({ trainCID, dataCID }, 'training data and task manifest uploaded');
+  const r = await arenaMod.createTask(
+    p,
+    signer,
+    {
+      dataCID,
+      validationCID,
+      metric: spec.metric.name as keyof typeof arenaMod.METRIC_CODES,
+      inputShape: spec.contract.inputShape,
+      outputShape: spec.contract.outputShape,
+      maxParameters: BigInt(spec.contract.maxParams),
+      maxFileSize: BigInt(spec.contract.maxBytes),
+      baseline: spec.baseline ?? 0,
+      durations,
+      creatorStake,
+      minNodeStake: amount(opts.nodeStake, 'node stake') ?? minStake,
+      minValidatorStake: amount(opts.validatorStake, 'validator stake') ?? minStake,
+      registrationFee: amount(opts.fee, 'fee') ?? 0n,
+      bounty: amount(opts.bounty, 'bounty') ?? 0n,
+      home: ctx.config.home,
+    },
+    ctx.log,
+  );
+  return {
+    taskId: r.taskId,
+    name: spec.name,
+    metric: spec.metric.name,
+    baseline: spec.baseline ?? 0,
+    dataCID,
+    trainCID,
+    commitment: r.commitment,
+    secretsPath: r.secretsPath,
+    txHash: r.txHash,
+  };
+}

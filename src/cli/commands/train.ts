@@ -1,0 +1,103 @@
+import { Option, type Command } from 'commander';
+import { AbortError } from '../../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { createContext } from '../context.js';
+import { pollSeconds } from '../daemon.js';
+import { positiveInt } from '../parse.js';
+import { openProtocol } from '../protocol.js';
+
+interface TrainFlags {
+  task?: number;
+  watch?: boolean;
+  stake?: string;
+  trainerConfig?: string;
+  backend?: string;
+  model?: string;
+  check: boolean;
+  poll?: number;
+}
+
+/**
+ * `flock train --task <id>`: the trainer daemon. Registers, trains with the engine, uploads the
+ * ONNX model, commits, waits for the reveal phase and reveals; resumable from its state file.
+ */
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('trainer daemon: register in an Arena task, train, submit (commit, then reveal) a model; restart-safe')
+    .option('--task <id>', 'Arena task id (required unless --watch)', positiveInt)
+    .option('--watch', 'keep going: join every task open for submissions, resume unfinished ones, until SIGTERM')
+    .option('--stake <gmFLOCK>', 'stake in gmFLOCK (default: the task’s minimum)')
+    .option('--trainer-config <file>', 'trainer config (YAML: model, epochs, batchSize, …) over the task’s suggested one')
+    .addOption(new Option('--backend <name>', 'training backend (auto: the best one present; `flock doctor` lists them)').choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu']).default('auto'))
+    .option('--model <file.onnx>', 'submit this ONNX model instead of training one (train in anything)')
+    .option('--no-check', 'do not check the model against the task’s contract before submitting it')
+    .option('--poll <seconds>', 'seconds between polls of the chain', pollSeconds, 5)
+    .addHelpText(
+      'after',
+      '\nLogs: NDJSON on stdout (pretty on a TTY); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/trainer-<chainId>-<task>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 3 RPC failing, 7 reverted, 8 deadline missed, 9 model fails the contract.\n',
+    )
+    .action(async (opts: TrainFlags, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      if (opts.task === undefined && !opts.watch) throw usage('pass --task <id>, or --watch to serve every open task', 'train');
+      const [{ openDaemon }, { runTrainer }, { connectArena }, { parseFlock }, { openContextStore }] = await Promise.all([
+        import('../daemon.js'),
+        import('../../daemons/trainer.js'),
+        import('../../protocol/arena.js'),
+        import('../../format.js'),
+        import('../storage.js'),
+      ]);
+      const trainer = opts.trainerConfig ? await readTrainerConfig(opts.trainerConfig) : undefined;
+      const rt = await openDaemon(ctx, opts.poll);
+      const { p } = await openProtocol(ctx, { sign: true });
+      const store = await openContextStore(ctx);
+      try {
+        const arena = connectArena(p, rt.signer);
+        const runOne = (taskId: bigint) =>
+          runTrainer({
+            p,
+            arena,
+            rt,
+            store,
+            home: ctx.config.home,
+            taskId,
+            stake: opts.stake ? parseFlock(opts.stake, { what: 'stake' }) : 0n,
+            trainer,
+            backend: opts.backend as 'auto' | 'node-gpu' | 'node' | 'wasm' | 'cpu',
+            modelFile: opts.model,
+            check: opts.check,
+          });
+        if (opts.watch) {
+          const { watchTasks } = await import('../../daemons/watch.js');
+          const r = await watchTasks({ arena, rt, kind: 'trainer', home: ctx.config.home, chainId: p.record.chainId, run: runOne });
+          if (ctx.json) await ctx.output(r);
+        } else {
+          const r = await runOne(BigInt(opts.task!));
+          if (ctx.json) await ctx.output(r);
+        }
+      } finally {
+        rt.dispose();
+        await store.close();
+      }
+    });
+}
+
+async function readTrainerConfig(file: string): Promise<Record<string, unknown>> {
+  const [{ readFile }, { parse }, { AbortError }, { ExitCode }] = await Promise.all([
+    import('node:fs/promises'),
+    import('yaml'),
+    import('../../errors.js'),
+    import('../exit-codes.js'),
+  ]);
+  try {
+    const raw = parse(await readFile(file, 'utf8')) as unknown;
+    if (!raw || typeof raw !== 'object') throw new Error('not a mapping');
+    return raw as Record<string, unknown>;
+  } catch (cause) {
+    throw new AbortError(`trainer config ${file}: ${(cause as Error).message}`, { code: 'BAD_TRAINER_CONFIG', exitCode: ExitCode.USAGE, hint: 'see the trainer: section of examples/tasks/*/task.yaml', cause });
+  }
+}
+
+function usage(message: string, command: string): AbortError {
+  return new AbortError(message, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: `see \`flock ${command} --help\`` });
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { createContext } from '../context.js';
+import { openProtocol } from '../protocol.js';
+
+/** `flock vote <id> for|against|abstain`: vote with liquid (delegated) plus locked FLOCK. */
+export function register(program: Command): void {
+  program
+    .command('vote')
+    .description('vote on an active proposal with your FLOCK (delegated liquid FLOCK plus locked FLOCK)')
+    .argument('<id>', 'the proposal id (`flock proposals list`)')
+    .argument('<support>', 'for, against or abstain')
+    .option('--reason <text>', 'a reason, recorded on chain')
+    .option('--self-delegate', 'also make your liquid FLOCK vote for yourself in later proposals (this one reads the past)')
+    .action(async (idText: string, supportText: string, opts: { reason?: string; selfDelegate?: boolean }, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const [g, { formatFlock }, { AbortError }, { ExitCode }] = await Promise.all([
+        import('../../protocol/governance.js'),
+        import('../../format.js'),
+        import('../../errors.js'),
+        import('../exit-codes.js'),
+      ]);
+      const id = g.parseProposalId(idText);
+      const support = supportText.toLowerCase();
+      if (!(support in g.SUPPORT)) {
+        throw new AbortError(`invalid vote "${supportText}"`, { code: 'INVALID_VOTE', exitCode: ExitCode.USAGE, hint: 'vote for, against or abstain' });
+      }
+      const { p, signer, account } = await openProtocol(ctx, { sign: true });
+      g.requireGovernor(p);
+      const loose = await g.undelegatedFlock(p, account);
+      let delegateTx: string | undefined;
+      if (loose > 0n && opts.selfDelegate) delegateTx = await g.selfDelegate(p, signer, ctx.log);
+      else if (loose > 0n) ctx.log.warn(`${formatFlock(loose)} of your liquid FLOCK does not vote: run with --self-delegate once so it counts in later proposals`);
+      const r = await g.vote(p, signer, id, support as keyof typeof g.SUPPORT, opts.reason, ctx.log);
+      const result = { ...r, proposalId: r.proposalId.toString(), undelegatedFlock: delegateTx ? 0n : loose, delegateTx };
+      await ctx.output(result, (x) => [`voted ${x.support} on proposal ${x.proposalId} with ${formatFlock(r.weight)}`, `tx ${x.txHash}`]);
+    });
+}

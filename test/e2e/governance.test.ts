@@ -1,0 +1,156 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Contract, JsonRpcProvider, encodeBytes32String, parseEther } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANVIL_ACCOUNT_0, ensureBuilt, freePort, runCli, stopCliDevnet, tempHome, type TempHome } from './helpers.js';
+
+/**
+ * Governance end to end on the devnet, through the built CLI: a parameter proposal is proposed,
+ * voted through (self-delegated FLOCK plus a holder whose FLOCK is all locked), queued, executed,
+ * and its proposer gets bond and reward back; a spam proposal is flagged, dropped, and its bond
+ * goes to the treasury (the timelock).
+ */
+
+// anvil's accounts #0..#2: public test keys, imported into encrypted keystores like a user's.
+const KEYS = {
+  proposer: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  locker: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  spammer: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+} as const;
+const LOCKER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const BOND = parseEther('10000');
+const REWARD = parseEther('1000');
+
+const ERC20 = ['function balanceOf(address) view returns (uint256)'];
+const CONFIG = ['function get(bytes32) view returns (uint256)'];
+
+describe('governance on the devnet', () => {
+  let t: TempHome;
+  let provider: JsonRpcProvider;
+  let contracts: Record<string, string>;
+  let flock: Contract;
+  const flags: Record<keyof typeof KEYS, string[]> = { proposer: [], locker: [], spammer: [] };
+  const cli = (args: string[], extra: string[] = []) => runCli([...args, ...extra], { home: t.home });
+  const json = async (args: string[], extra: string[] = []) => {
+    const r = await cli([...args, '--json'], extra);
+    expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    return r.json();
+  };
+  const show = async (id: string) => json(['proposals', 'show', id]);
+
+  beforeAll(async () => {
+    ensureBuilt();
+    t = tempHome();
+    const port = await freePort();
+    const up = await runCli(['devnet', 'up', '--port', String(port), '--json'], { home: t.home, timeoutMs: 120_000 });
+    expect(up.code, up.stderr).toBe(0);
+    contracts = up.json().deployment.contracts;
+    provider = new JsonRpcProvider(up.json().rpcUrl, undefined, { staticNetwork: true });
+    flock = new Contract(contracts.FlockToken!, ERC20, provider);
+
+    writeFileSync(join(t.dir, 'password'), 'correct horse');
+    for (const [name, key] of Object.entries(KEYS) as [keyof typeof KEYS, string][]) {
+      flags[name] = ['--account', name, '--password-file', join(t.dir, 'password')];
+      writeFileSync(join(t.dir, `${name}.key`), key);
+      const imp = await cli(['wallet', 'import', name, '--private-key-file', join(t.dir, `${name}.key`)], flags[name]);
+      expect(imp.code, imp.stderr).toBe(0);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    provider?.destroy();
+    await stopCliDevnet(t.home);
+    t.cleanup();
+  });
+
+  it('deploys the Governor with a funded reward budget', () => {
+    for (const name of ['ProposalBonds', 'FlockVotes', 'FlockGovernor']) expect(contracts[name], name).toMatch(/^0x[0-9a-fA-F]{40}$/);
+  });
+
+  it('a proposal changes pool.sigmaMax: propose, vote, queue, execute, claim bond and reward; a spam proposal is dropped', async () => {
+    // A holder locks ALL their FLOCK: they still vote with its full weight.
+    const lockerFlock: bigint = await flock.balanceOf!(LOCKER);
+    expect(lockerFlock).toBeGreaterThan(0n);
+    await json(['stake', (lockerFlock / 10n ** 18n).toString(), '--lock', '365'], flags.locker);
+    expect(await flock.balanceOf!(LOCKER)).toBe(0n);
+
+    const before: bigint = await flock.balanceOf!(ANVIL_ACCOUNT_0);
+    const proposed = await json(
+      ['propose', '--title', 'Lower the highest pool share', '--description', 'sigmaMax 0.5 -> 0.4', '--set', 'pool.sigmaMax=0.4', '--self-delegate'],
+      flags.proposer,
+    );
+    const id: string = proposed.proposalId;
+    expect(BigInt(proposed.bond)).toBe(BOND);
+    expect(proposed.actions[0].summary).toBe('pool.sigmaMax: 0.5 -> 0.4');
+    expect(await flock.balanceOf!(ANVIL_ACCOUNT_0)).toBe(before - BOND);
+    let p = await show(id);
+    expect(p.state).toBe('pending');
+    expect(p.status).toMatch(/^flag window ends in (59 m|1 h)/);
+    expect(p.title).toBe('Lower the highest pool share');
+
+    // Spam: proposed by a self-delegated holder, flagged by the big holder, dropped, bond to the treasury.
+    const spam = await json(['propose', '--title', 'Send me the treasury', '--set', 'pool.sigmaMax=0.5', '--self-delegate'], flags.spammer);
+    const treasuryBefore: bigint = await flock.balanceOf!(contracts.FlockTimelock!);
+    const flagged = await json(['flag', spam.proposalId], flags.proposer);
+    expect(flagged.dropped).toBe(true);
+    expect(BigInt(flagged.totalWeight) >= BigInt(flagged.flagQuorum)).toBe(true);
+    expect(await flock.balanceOf!(contracts.FlockTimelock!)).toBe(treasuryBefore + BOND);
+    const dropped = await show(spam.proposalId);
+    expect(dropped.state).toBe('canceled');
+    expect(dropped.bondStatus).toBe('slashed');
+    const again = await cli(['flag', spam.proposalId, '--json'], flags.locker);
+    expect(again.code).toBe(7);
+
+    // Voting opens after the flag window.
+    const early = await cli(['vote', id, 'for', '--json'], flags.proposer);
+    expect(early.code).toBe(7);
+    expect(early.json().error.hint).toMatch(/pending/);
+    await json(['devnet', 'warp', '61m']);
+    p = await show(id);
+    expect(p.state).toBe('active');
+    expect(p.status).toMatch(/^voting ends in (23|1 d)/);
+    const v0 = await json(['vote', id, 'for', '--reason', 'fewer greedy pools'], flags.proposer);
+    expect(BigInt(v0.weight)).toBeGreaterThan(parseEther('40000000')); // quorum is 4% of 1e9
+    const v1 = await json(['vote', id, 'for'], flags.locker);
+    expect(BigInt(v1.weight)).toBe(lockerFlock); // locked FLOCK votes with full weight
+
+    await json(['devnet', 'warp', '1d']);
+    expect((await show(id)).state).toBe('succeeded');
+    const q = await json(['queue', id], flags.spammer);
+    expect(q.proposalId).toBe(id);
+    p = await show(id);
+    expect(p.state).toBe('queued');
+    expect(p.status).toMatch(/^executable in (\d+ s|1 m 0 s)/);
+    const tooSoon = await cli(['execute', id, '--json'], flags.spammer);
+    expect(tooSoon.code).toBe(7);
+    await json(['devnet', 'warp', '61s']);
+    await json(['execute', id], flags.spammer);
+    expect((await show(id)).state).toBe('executed');
+
+    const config = new Contract(contracts.ProtocolConfig!, CONFIG, provider);
+    expect(await config.get!(encodeBytes32String('pool.sigmaMax'))).toBe(parseEther('0.4'));
+
+    // Anyone may claim; the bond and the reward go to the proposer.
+    const claimed = await json(['proposals', 'claim', id], flags.locker);
+    expect(BigInt(claimed.bond)).toBe(BOND);
+    expect(BigInt(claimed.reward)).toBe(REWARD);
+    expect(await flock.balanceOf!(ANVIL_ACCOUNT_0)).toBe(before + REWARD);
+    const twice = await cli(['proposals', 'claim', id, '--json'], flags.spammer);
+    expect(twice.code).toBe(7);
+
+    const list = await json(['proposals', 'list']);
+    expect(list.proposals.map((x: { id: string; state: string }) => [x.id, x.state])).toEqual([
+      [id, 'executed'],
+      [spam.proposalId, 'canceled'],
+    ]);
+  }, 120_000);
+
+  it('rejects an unknown parameter with the list of known ones, and a value outside its bounds', async () => {
+    const unknown = await cli(['propose', '--title', 'x', '--set', 'pool.nope=1', '--json'], flags.proposer);
+    expect(unknown.code).toBe(2);
+    expect(unknown.json().error.hint).toMatch(/pool\.sigmaMax/);
+    const out = await cli(['propose', '--title', 'x', '--set', 'redeem.fee=2', '--json'], flags.proposer);
+    expect(out.code).toBe(2);
+    expect(out.json().error.hint).toMatch(/between/);
+  });
+});
