@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,11 @@ describe('flock (global behaviour)', () => {
 
   it('every command accepts --json and prints one JSON document on stdout', async () => {
     const port = await freePort(); // nothing listens here: chain commands fail fast with a JSON error
+    // `store serve` is a daemon: give it a port that is held, so it fails fast (exit 3) instead of
+    // serving until killed (its default port may well be free).
+    const held = createServer();
+    await new Promise<void>((ok) => held.listen(0, '127.0.0.1', ok));
+    const heldPort = String((held.address() as AddressInfo).port);
     const sampleArgs: Record<string, string[]> = {
       'devnet warp': ['1h'],
       'wallet import': ['imported'],
@@ -86,6 +92,7 @@ describe('flock (global behaviour)', () => {
       'pool create': ['--sigma', '10%'],
       'pool set-sigma': ['10%'],
       'store put': [join(ROOT, 'package.json')],
+      'store serve': ['--port', heldPort],
       'task create': ['--spec', join(ROOT, 'examples/tasks/digits/task.yaml')],
       'task show': ['1'],
       'task reveal': ['1'],
@@ -120,5 +127,6 @@ describe('flock (global behaviour)', () => {
       }
       else expect(r.code, `${key}: ${r.stderr}`).toBe(0);
     }
+    held.close();
   }, 120_000);
 });
