@@ -502,6 +502,78 @@ export async function readTask(arena: IArena, taskId: bigint): Promise<TaskView>
   };
 }
 
+/** The governed rules a task runs under (fixed at its creation), as plain numbers. */
+export interface TaskRulesView {
+  gamma: number;
+  beta: number;
+  creatorShare: number;
+  validatorTolerance: number;
+  validatorSlash: number;
+  nodeSlash: number;
+  creatorSlash: number;
+  rankDecay: number;
+  sampleSize: number;
+}
+
+/**
+ * How a task's rewards split between its training nodes and validators:
+ * R_nodes = R * (gamma + (1 - 2 gamma) * T / (T + V)). Until settlement starts, `nodeShare` is
+ * projected from the stakes registered so far; once it has, the amounts are the fixed ones.
+ */
+export interface TaskRewardsView {
+  rules: TaskRulesView;
+  /** T and V: gmFLOCK staked by nodes and by validators (own plus pool stake). */
+  nodeStake: bigint;
+  validatorStake: bigint;
+  /** Share of the pot that goes to the nodes (the rest to the validators). */
+  nodeShare: number;
+  /** Whether the split below is fixed (settlement started). */
+  fixed: boolean;
+  emission: bigint;
+  nodeReward: bigint;
+  validatorReward: bigint;
+  creatorReward: bigint;
+  /** Rewards nobody earned (returned to the treasury at the end). */
+  unallocated: bigint;
+}
+
+/**
+ * The reward side of a task: its rules, stakes and the node/validator split.
+ *
+ * @example
+ * const { rules, nodeShare } = await readTaskRewards(arena, 1n);
+ */
+export async function readTaskRewards(arena: IArena, taskId: bigint): Promise<TaskRewardsView> {
+  const [t, r, s] = await Promise.all([arena.task(taskId), arena.taskRules(taskId), arena.settlement(taskId)]);
+  const rules: TaskRulesView = {
+    gamma: fromWad(r.gamma),
+    beta: fromWad(r.beta),
+    creatorShare: fromWad(r.creatorShare),
+    validatorTolerance: fromWad(r.validatorTolerance),
+    validatorSlash: fromWad(r.validatorSlash),
+    nodeSlash: fromWad(r.nodeSlash),
+    creatorSlash: fromWad(r.creatorSlash),
+    rankDecay: fromWad(r.rankDecay),
+    sampleSize: Number(r.sampleSize),
+  };
+  const total = t.nodeStake + t.validatorStake;
+  // The contract's formula in WAD, so the projection matches what settlement will fix.
+  const shareWad = total === 0n ? WAD : r.gamma + ((WAD - 2n * r.gamma) * t.nodeStake) / total;
+  const fixedShare = s.nodeReward + s.validatorReward === 0n ? undefined : Number((s.nodeReward * 10n ** 9n) / (s.nodeReward + s.validatorReward)) / 1e9;
+  return {
+    rules,
+    nodeStake: t.nodeStake,
+    validatorStake: t.validatorStake,
+    nodeShare: s.started && fixedShare !== undefined ? fixedShare : fromWad(shareWad),
+    fixed: s.started,
+    emission: s.emission,
+    nodeReward: s.nodeReward,
+    validatorReward: s.validatorReward,
+    creatorReward: s.creatorReward,
+    unallocated: s.unallocated,
+  };
+}
+
 /** Task ids 1..taskCount (newest last). */
 export async function taskIds(arena: IArena): Promise<bigint[]> {
   const n = await arena.taskCount();

@@ -54,18 +54,19 @@ export async function isDevnet(ctx: Context): Promise<boolean> {
 
 /**
  * The signer for resolveAccount's account, connected to the context's provider and wrapped in a
- * NonceManager so consecutive sends in one command do not race for the same nonce.
+ * FlockSigner: a NonceManager (consecutive sends in one command do not race for the same nonce)
+ * that gives every gas estimate headroom.
  */
 export async function resolveSigner(ctx: Context): Promise<Signer> {
   const ref = await ctx.account();
   const provider = await ctx.provider();
-  const { NonceManager } = await import('ethers');
+  const { FlockSigner } = await import('../chain/signer.js');
   if (ref.kind === 'devnet') {
     ctx.log.info({ address: ref.address }, 'using the devnet account #0 (unlocked anvil account)');
-    return new NonceManager(await provider.getSigner(ref.address));
+    return new FlockSigner(await provider.getSigner(ref.address));
   }
   const password = await resolvePassword({ passwordFile: ctx.config.passwordFile, env: ctx.env, name: ref.name, purpose: 'unlock' });
   const wallet = await decryptKeystore(ref, password);
   ctx.log.debug({ account: ref.name, address: wallet.address }, 'keystore unlocked');
-  return new NonceManager(wallet.connect(provider));
+  return new FlockSigner(wallet.connect(provider));
 }

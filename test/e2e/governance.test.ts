@@ -1,22 +1,36 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Contract, JsonRpcProvider, encodeBytes32String, parseEther } from 'ethers';
+import { Contract, JsonRpcProvider, Wallet, encodeBytes32String, parseEther } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANVIL_ACCOUNT_0, ensureBuilt, freePort, runCli, stopCliDevnet, tempHome, type TempHome } from './helpers.js';
+import { readDeployment } from '../../src/chain/deployment.js';
+import { FlockSigner } from '../../src/chain/signer.js';
+import { register } from '../../src/protocol/arena.js';
+import { connectProtocol } from '../../src/protocol/connect.js';
+import { ANVIL_ACCOUNT_0, ROOT, ensureBuilt, freePort, runCli, stopCliDevnet, tempHome, type TempHome } from './helpers.js';
 
 /**
- * Governance end to end on the devnet, through the built CLI: a parameter proposal is proposed,
- * voted through (self-delegated FLOCK plus a holder whose FLOCK is all locked), queued, executed,
- * and its proposer gets bond and reward back; a spam proposal is flagged, dropped, and its bond
- * goes to the treasury (the timelock).
+ * Governance end to end on the devnet, through the built CLI: a proposal to raise the Arena's
+ * gamma is proposed, voted through (self-delegated FLOCK plus a holder whose FLOCK is all locked),
+ * queued, executed, and its proposer gets bond and reward back; the next task's node/validator
+ * split follows the new gamma while a task created before keeps the old one (rules are fixed at
+ * a task's creation). A spam proposal is flagged, dropped, and its bond goes to the treasury (the
+ * timelock).
  */
 
-// anvil's accounts #0..#2: public test keys, imported into encrypted keystores like a user's.
+// anvil's accounts #0..#4: public test keys, imported into encrypted keystores like a user's.
 const KEYS = {
   proposer: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
   locker: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
   spammer: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+  node: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+  validator: '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
 } as const;
+const WAD = 10n ** 18n;
+// Stakes in each task: T = 100, V = 300 gmFLOCK, so T / (T + V) = 1/4 and the nodes' share is
+// gamma + (1 - 2 gamma) / 4: 0.35 at gamma 0.2, 0.45 at gamma 0.4.
+const NODE_STAKE = parseEther('100');
+const VALIDATOR_STAKE = parseEther('300');
+const nodeShare = (gamma: bigint) => gamma + ((WAD - 2n * gamma) * NODE_STAKE) / (NODE_STAKE + VALIDATOR_STAKE);
 const LOCKER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const BOND = parseEther('10000');
 const REWARD = parseEther('1000');
@@ -29,7 +43,7 @@ describe('governance on the devnet', () => {
   let provider: JsonRpcProvider;
   let contracts: Record<string, string>;
   let flock: Contract;
-  const flags: Record<keyof typeof KEYS, string[]> = { proposer: [], locker: [], spammer: [] };
+  const flags: Record<keyof typeof KEYS, string[]> = { proposer: [], locker: [], spammer: [], node: [], validator: [] };
   const cli = (args: string[], extra: string[] = []) => runCli([...args, ...extra], { home: t.home });
   const json = async (args: string[], extra: string[] = []) => {
     const r = await cli([...args, '--json'], extra);
@@ -37,6 +51,15 @@ describe('governance on the devnet', () => {
     return r.json();
   };
   const show = async (id: string) => json(['proposals', 'show', id]);
+  /** A node and a validator join an Arena task (what `flock train` / `flock validate` do first). */
+  const joinTask = async (taskId: string) => {
+    for (const [who, role, stake] of [['node', 'node', NODE_STAKE], ['validator', 'validator', VALIDATOR_STAKE]] as const) {
+      const signer = new FlockSigner(new Wallet(KEYS[who], provider)); // as the CLI signs
+      await register(connectProtocol(readDeployment(t.home, 31337)!, signer), signer, { taskId: BigInt(taskId), role, stake });
+    }
+  };
+  const createTask = async () =>
+    (await json(['task', 'create', '--spec', join(ROOT, 'examples/tasks/digits/task.yaml'), '--phase', '1h', '--bounty', '100'], flags.proposer)).taskId as string;
 
   beforeAll(async () => {
     ensureBuilt();
@@ -55,6 +78,7 @@ describe('governance on the devnet', () => {
       const imp = await cli(['wallet', 'import', name, '--private-key-file', join(t.dir, `${name}.key`)], flags[name]);
       expect(imp.code, imp.stderr).toBe(0);
     }
+    for (const who of ['node', 'validator'] as const) await json(['stake', '600', '--lock', '0'], flags[who]); // two tasks' stakes
   }, 180_000);
 
   afterAll(async () => {
@@ -67,26 +91,34 @@ describe('governance on the devnet', () => {
     for (const name of ['ProposalBonds', 'FlockVotes', 'FlockGovernor']) expect(contracts[name], name).toMatch(/^0x[0-9a-fA-F]{40}$/);
   });
 
-  it('a proposal changes pool.sigmaMax: propose, vote, queue, execute, claim bond and reward; a spam proposal is dropped', async () => {
+  it('a proposal changes gamma: propose, vote, queue, execute, claim bond and reward; the next task splits by the new gamma; a spam proposal is dropped', async () => {
     // A holder locks ALL their FLOCK: they still vote with its full weight.
     const lockerFlock: bigint = await flock.balanceOf!(LOCKER);
     expect(lockerFlock).toBeGreaterThan(0n);
     await json(['stake', (lockerFlock / 10n ** 18n).toString(), '--lock', '365'], flags.locker);
     expect(await flock.balanceOf!(LOCKER)).toBe(0n);
 
+    // A task created under the old gamma (0.2), joined by a node and a validator.
+    await json(['stake', '1000', '--lock', '0'], flags.proposer); // the creator's stake; it keeps its vote
+    const oldTask = await createTask();
+    await joinTask(oldTask);
+    let rewards = (await json(['task', 'show', oldTask])).rewards;
+    expect(rewards.rules.gamma).toBe(0.2);
+    expect(rewards.nodeShare).toBe(0.35);
+
     const before: bigint = await flock.balanceOf!(ANVIL_ACCOUNT_0);
     const proposed = await json(
-      ['propose', '--title', 'Lower the highest pool share', '--description', 'sigmaMax 0.5 -> 0.4', '--set', 'pool.sigmaMax=0.4', '--self-delegate'],
+      ['propose', '--title', 'Raise the Arena floor share', '--description', 'gamma 0.2 -> 0.4', '--set', 'arena.gamma=0.4', '--self-delegate'],
       flags.proposer,
     );
     const id: string = proposed.proposalId;
     expect(BigInt(proposed.bond)).toBe(BOND);
-    expect(proposed.actions[0].summary).toBe('pool.sigmaMax: 0.5 -> 0.4');
+    expect(proposed.actions[0].summary).toBe('arena.gamma: 0.2 -> 0.4');
     expect(await flock.balanceOf!(ANVIL_ACCOUNT_0)).toBe(before - BOND);
     let p = await show(id);
     expect(p.state).toBe('pending');
     expect(p.status).toMatch(/^flag window ends in (59 m|1 h)/);
-    expect(p.title).toBe('Lower the highest pool share');
+    expect(p.title).toBe('Raise the Arena floor share');
 
     // Spam: proposed by a self-delegated holder, flagged by the big holder, dropped, bond to the treasury.
     const spam = await json(['propose', '--title', 'Send me the treasury', '--set', 'pool.sigmaMax=0.5', '--self-delegate'], flags.spammer);
@@ -106,10 +138,11 @@ describe('governance on the devnet', () => {
     expect(early.code).toBe(7);
     expect(early.json().error.hint).toMatch(/pending/);
     await json(['devnet', 'warp', '61m']);
+    await json(['task', 'reveal', oldTask], flags.proposer); // the old task is in its reveal phase now
     p = await show(id);
     expect(p.state).toBe('active');
     expect(p.status).toMatch(/^voting ends in (23|1 d)/);
-    const v0 = await json(['vote', id, 'for', '--reason', 'fewer greedy pools'], flags.proposer);
+    const v0 = await json(['vote', id, 'for', '--reason', 'validators deserve a larger floor'], flags.proposer);
     expect(BigInt(v0.weight)).toBeGreaterThan(parseEther('40000000')); // quorum is 4% of 1e9
     const v1 = await json(['vote', id, 'for'], flags.locker);
     expect(BigInt(v1.weight)).toBe(lockerFlock); // locked FLOCK votes with full weight
@@ -128,13 +161,35 @@ describe('governance on the devnet', () => {
     expect((await show(id)).state).toBe('executed');
 
     const config = new Contract(contracts.ProtocolConfig!, CONFIG, provider);
-    expect(await config.get!(encodeBytes32String('pool.sigmaMax'))).toBe(parseEther('0.4'));
+    expect(await config.get!(encodeBytes32String('arena.gamma'))).toBe(parseEther('0.4'));
+
+    // The next task runs under the new gamma: its projected split, then the split settlement fixes.
+    const newTask = await createTask();
+    await joinTask(newTask);
+    rewards = (await json(['task', 'show', newTask])).rewards;
+    expect(rewards.rules.gamma).toBe(0.4);
+    expect(rewards.nodeShare).toBe(0.45);
+    await json(['devnet', 'warp', '61m']);
+    await json(['task', 'reveal', newTask], flags.proposer);
+    // Score reveals end on the hour boundary after the last phase: two days later both are over.
+    await json(['devnet', 'warp', '2d']);
+    // Settling fixes each task's split: the old one keeps the gamma it was created with.
+    await json(['task', 'finalize', oldTask], flags.spammer); // anyone may
+    await json(['task', 'finalize', newTask], flags.spammer);
+    for (const [task, gamma] of [[oldTask, parseEther('0.2')], [newTask, parseEther('0.4')]] as const) {
+      const r = (await json(['task', 'show', task])).rewards;
+      expect(r.fixed, task).toBe(true);
+      const pot = BigInt(r.nodeReward) + BigInt(r.validatorReward);
+      expect(pot, task).toBeGreaterThan(0n);
+      expect(BigInt(r.nodeReward), task).toBe((pot * nodeShare(gamma)) / WAD); // the contract's mulDiv
+    }
 
     // Anyone may claim; the bond and the reward go to the proposer.
+    const beforeClaim: bigint = await flock.balanceOf!(ANVIL_ACCOUNT_0);
     const claimed = await json(['proposals', 'claim', id], flags.locker);
     expect(BigInt(claimed.bond)).toBe(BOND);
     expect(BigInt(claimed.reward)).toBe(REWARD);
-    expect(await flock.balanceOf!(ANVIL_ACCOUNT_0)).toBe(before + REWARD);
+    expect(await flock.balanceOf!(ANVIL_ACCOUNT_0)).toBe(beforeClaim + BOND + REWARD);
     const twice = await cli(['proposals', 'claim', id, '--json'], flags.spammer);
     expect(twice.code).toBe(7);
 

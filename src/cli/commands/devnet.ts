@@ -106,11 +106,11 @@ async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promi
   const { provider, chainId } = await connectRpc(state.rpcUrl, ctx.config.rpcTimeout * 1000);
   try {
     const { readDeployment, deploymentIsLive, writeDeployment, journalPath } = await import('../../chain/deployment.js');
-    const { NonceManager, getAddress } = await import('ethers');
+    const [{ getAddress }, { FlockSigner }] = await Promise.all([import('ethers'), import('../../chain/signer.js')]);
     const anvilAccounts = ((await provider.send('eth_accounts', [])) as string[]).map((a) => getAddress(a));
     const deployerAddr = anvilAccounts[0];
     if (!deployerAddr) throw new AbortError('anvil has no unlocked accounts', { code: 'DEVNET_START', exitCode: ExitCode.USAGE });
-    const signer = new NonceManager(await provider.getSigner(deployerAddr));
+    const signer = new FlockSigner(await provider.getSigner(deployerAddr));
 
     // The user's own account (if one is configured) gets ETH and, through deployProtocol, FLOCK.
     const user = await userAddress(ctx);

@@ -81,9 +81,10 @@ export function register(program: Command): void {
       const arena = arenaMod.connectArena(p);
       const t = await arenaMod.readTask(arena, BigInt(id));
       const now = (await (await ctx.provider()).getBlock('latest'))!.timestamp;
-      const submissions = await arenaMod.readSubmissions(arena, BigInt(id));
+      const [submissions, rewards] = await Promise.all([arenaMod.readSubmissions(arena, BigInt(id)), arenaMod.readTaskRewards(arena, BigInt(id))]);
       const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
-      const result = { ...t, status: arenaMod.describePhase(t, now), chainTime: now, submissions };
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      const result = { ...t, status: arenaMod.describePhase(t, now), chainTime: now, rewards, submissions };
       await ctx.output(result, (x) => [
         `task ${x.id}: ${x.status}`,
         `metric ${x.metric} (${x.higherIsBetter ? 'higher' : 'lower'} is better), baseline ${x.baseline}; model in [${x.inputShape}] -> out [${x.outputShape}], at most ${x.maxParameters} parameters, ${x.maxFileSize} bytes`,
@@ -91,6 +92,9 @@ export function register(program: Command): void {
         `submissions close ${iso(x.submitEnd)}, reveals ${iso(x.revealEnd)}, score commits ${iso(x.scoreCommitEnd)}, score reveals ${iso(x.scoreRevealEnd)}`,
         `creator ${x.creator} staked ${formatFlock(x.creatorStake, { symbol: 'gmFLOCK' })}; node min ${formatFlock(x.minNodeStake, { symbol: 'gmFLOCK' })} + fee ${formatFlock(x.registrationFee)}, validator min ${formatFlock(x.minValidatorStake, { symbol: 'gmFLOCK' })}`,
         `${x.nodeCount} nodes (${x.revealedCount} revealed), ${x.validatorCount} validators; emission so far ${formatFlock(x.accruedEmission)}`,
+        x.rewards.fixed
+          ? `rewards fixed: nodes ${formatFlock(x.rewards.nodeReward)}, validators ${formatFlock(x.rewards.validatorReward)}, creator ${formatFlock(x.rewards.creatorReward)} (gamma ${x.rewards.rules.gamma})`
+          : `rewards split nodes ${pct(x.rewards.nodeShare)} / validators ${pct(1 - x.rewards.nodeShare)} at the stakes so far (gamma ${x.rewards.rules.gamma}, fixed at creation)`,
         ...x.submissions.map(
           (s) =>
             `  #${s.id} ${s.account} ${s.status}${s.status === 'ranked' ? ` rank ${s.rank + 1}` : ''}${['eligible', 'ranked', 'below-baseline'].includes(s.status) ? ` score ${s.consensus}` : ''}${s.slashed ? ' (slashed)' : ''}${s.modelCID ? ` ${s.modelCID}` : ''}`,
