@@ -7,6 +7,22 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 const dir = new URL('../snapshots/', import.meta.url);
 const titles = { core: 'Token, config and gmFLOCK', economy: 'Emission and delegation pools', arena: 'AI Arena', governance: 'Governance' };
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => Object.keys(titles).indexOf(a.slice(0, -5)) - Object.keys(titles).indexOf(b.slice(0, -5)));
+const fmt = (v) => Number(v).toLocaleString('en-US');
+/** Prose after a table, computed from its figures so it cannot go stale. */
+const notes = {
+  arena: (d) => [
+    'What does not grow with the task: `revealScore` and `claim_node` cost the same in a task of 10',
+    `and of 1,000 submissions (${fmt(d.revealScore_10submissions)} vs ${fmt(d.revealScore_1000submissions)}; ${fmt(d.claim_node_10submissions)} vs ${fmt(d.claim_node_1000submissions)}).`,
+    'Finalization is paid per submission and bounded: settling one submission reads its at most k',
+    'scores (k = `arena.sampleSize`, at most 32) and slashes the validators beyond the tolerance.',
+    `Measured: ${fmt(d.finalize_1submission_k1)} (k = 1), ${fmt(d.finalize_1submission_k3)} (k = 3), ${fmt(d.finalize_1submission_k7)} (k = 7),`,
+    `${fmt(d.finalize_1submission_k3_oneSlash)} (k = 3 with one slash), and at the bound ${fmt(d.finalize_1submission_k32_15slashes)} (k = 32, 15 slashes;`,
+    'the test asserts < 1,500,000). In a batch the fixed part is shared:',
+    `${fmt(d.finalize_10submissions_k3)} for 10 submissions at k = 3, about ${fmt(Math.round(d.finalize_10submissions_k3 / 10))} each.`,
+    '`finalize(taskId, B)` settles at most B submissions, so a caller sizes B to the block gas limit;',
+    `the first call also fixes the task's rewards (\`finalize_first_1submission_k3\`: ${fmt(d.finalize_first_1submission_k3)}).`,
+  ],
+};
 const out = [
   '# Gas per operation',
   '',
@@ -24,6 +40,7 @@ for (const f of files) {
   out.push(`## ${titles[group] ?? group}`, '', '| operation | gas |', '| --- | ---: |');
   for (const [op, gas] of Object.entries(data)) out.push(`| \`${op}\` | ${Number(gas).toLocaleString('en-US')} |`);
   out.push('');
+  if (notes[group]) out.push(...notes[group](data), '');
 }
 writeFileSync(new URL('../docs/GAS.md', import.meta.url), out.join('\n'));
 process.stdout.write('wrote docs/GAS.md\n');

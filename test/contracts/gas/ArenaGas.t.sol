@@ -329,6 +329,25 @@ contract ArenaGasTest is ArenaGasBase {
         _measure("finalize_1submission_k3_oneSlash");
     }
 
+    /// @dev The most one submission can cost to settle: k at its upper bound (MAX_SAMPLE_SIZE = 32
+    /// validators per submission), 15 of them far from a consensus the other 17 agree on, so 15
+    /// slashes. `finalize(taskId, B)` therefore costs at most B times this (plus the first call's
+    /// reward fix): a finalizer sizes B to the block gas limit, and no batch is unbounded.
+    function test_gas_finalize_perSubmission_worstCase_k32() public {
+        config.set(Params.ARENA_SAMPLE_SIZE, 32);
+        uint256 id = _taskReadyToScore(2, 10e18, 32, 10e18);
+        int256[][] memory s = _matrix(32, 2, 0.8e18);
+        for (uint256 j = 17; j < 32; ++j) {
+            s[j][1] = 0.1e18; // beyond the tolerance: slashed
+        }
+        _scoreAll(id, s);
+        arena.finalize(id, 1); // fixes rewards and settles submission 0
+        _coolAll();
+        arena.finalize(id, 1);
+        uint256 gas = vm.snapshotGasLastCall("arena", "finalize_1submission_k32_15slashes");
+        assertLt(gas, 1_500_000, "one submission settles within the stated bound");
+    }
+
     function test_gas_rank_batchOf10() public {
         uint256 id = _scored(10, 1);
         arena.finalize(id, 10);
