@@ -1,8 +1,20 @@
 import type { Signer } from 'ethers';
 import type { Logger } from 'pino';
+import { claimTask, connectArena, taskIds } from './arena.js';
 import type { Protocol } from './connect.js';
 import { delegatedOperators } from './pools.js';
 import { sendTx } from './tx.js';
+
+/** What one finalized or cancelled Arena task owes the account (every role it held there). */
+export interface TaskClaimable {
+  taskId: bigint;
+  /** gmFLOCK stake returned (less slashing). */
+  stake: bigint;
+  /** FLOCK reward (its pool's part, if any, goes to the pool at the claim). */
+  reward: bigint;
+  /** FLOCK refunded (a cancelled task's fee or bounty). */
+  refund: bigint;
+}
 
 export interface RewardsView {
   account: string;
@@ -10,31 +22,54 @@ export interface RewardsView {
   pools: { operator: string; pending: bigint }[];
   /** Operator commission claimable now (0 for non-operators). */
   commission: bigint;
+  /** Arena tasks with something to claim (stake back, reward or refund). */
+  tasks: TaskClaimable[];
+  /** FLOCK claimable now: pools, commission, task rewards and refunds (not stakes, which are gmFLOCK). */
   total: bigint;
+}
+
+/** Arena tasks that owe `account` something, from the Arena's own `claimable` view. */
+async function claimableTasks(p: Protocol, account: string): Promise<TaskClaimable[]> {
+  if (!p.record.contracts.Arena) return []; // a deployment from before the Arena
+  const arena = connectArena(p);
+  const out: TaskClaimable[] = [];
+  for (const taskId of await taskIds(arena)) {
+    const [stake, reward, refund] = await arena.claimable(taskId, account);
+    if (stake + reward + refund > 0n) out.push({ taskId, stake, reward, refund });
+  }
+  return out;
 }
 
 /** What `account` could claim now, read from the contracts' own views. */
 export async function pendingRewards(p: Protocol, account: string): Promise<RewardsView> {
   const operators = await delegatedOperators(p, account);
-  const pools = await Promise.all(operators.map(async (operator) => ({ operator, pending: await p.pools.pendingRewards(operator, account) })));
-  const commission = await p.pools.pendingCommission(account);
+  const [pools, commission, tasks] = await Promise.all([
+    Promise.all(operators.map(async (operator) => ({ operator, pending: await p.pools.pendingRewards(operator, account) }))),
+    p.pools.pendingCommission(account),
+    claimableTasks(p, account),
+  ]);
   return {
     account,
     pools: pools.filter((x) => x.pending > 0n),
     commission,
-    total: pools.reduce((s, x) => s + x.pending, 0n) + commission,
+    tasks,
+    total: pools.reduce((s, x) => s + x.pending, 0n) + commission + tasks.reduce((s, x) => s + x.reward + x.refund, 0n),
   };
 }
 
 export interface ClaimReturnType {
   account: string;
   claims: { operator: string | null; amount: bigint; txHash: string }[];
+  /** One per Arena task claimed: what its Claimed event says was paid. */
+  tasks: (TaskClaimable & { poolReward: bigint; txHash: string })[];
+  /** FLOCK received: pool rewards, commission, task rewards and refunds. */
   total: bigint;
 }
 
 /**
- * Claims every pool reward and the operator commission the account has pending. Each claim is one
- * O(1) transaction (pull-based, no loops on chain); the amounts come from the claim events.
+ * Claims every pool reward, the operator commission and every Arena task that owes the account
+ * something. Each claim is one O(1) transaction (pull-based, no loops on chain); the amounts come
+ * from the claim events.
  */
 export async function claimRewards(p: Protocol, signer: Signer, log?: Logger): Promise<ClaimReturnType> {
   const account = await signer.getAddress();
@@ -50,5 +85,11 @@ export async function claimRewards(p: Protocol, signer: Signer, log?: Logger): P
     const ev = r.logs.map((l) => p.pools.interface.parseLog(l)).find((e) => e?.name === 'CommissionClaimed');
     claims.push({ operator: null, amount: (ev?.args.amount as bigint) ?? 0n, txHash: r.hash });
   }
-  return { account, claims, total: claims.reduce((s, c) => s + c.amount, 0n) };
+  const tasks: ClaimReturnType['tasks'] = [];
+  for (const { taskId } of view.tasks) {
+    const c = await claimTask(p, signer, taskId, log);
+    tasks.push({ taskId, stake: c.stake, reward: c.reward, refund: c.refund, poolReward: c.poolReward, txHash: c.txHash });
+  }
+  const total = claims.reduce((s, c) => s + c.amount, 0n) + tasks.reduce((s, t) => s + t.reward + t.refund, 0n);
+  return { account, claims, tasks, total };
 }

@@ -183,6 +183,16 @@ describe('governance on the devnet', () => {
       expect(pot, task).toBeGreaterThan(0n);
       expect(BigInt(r.nodeReward), task).toBe((pot * nodeShare(gamma)) / WAD); // the contract's mulDiv
     }
+    // `flock rewards` lists what both tasks owe the node (its stake: it never submitted), and
+    // --claim collects it in one command.
+    const owed = await json(['rewards'], flags.node);
+    expect(owed.tasks.map((x: { taskId: string; stake: string }) => [x.taskId, BigInt(x.stake)])).toEqual([
+      [oldTask, NODE_STAKE],
+      [newTask, NODE_STAKE],
+    ]);
+    const collected = await json(['rewards', '--claim'], flags.node);
+    expect(collected.tasks.map((x: { taskId: string }) => x.taskId)).toEqual([oldTask, newTask]);
+    expect((await json(['rewards'], flags.node)).tasks).toEqual([]);
 
     // Anyone may claim; the bond and the reward go to the proposer.
     const beforeClaim: bigint = await flock.balanceOf!(ANVIL_ACCOUNT_0);

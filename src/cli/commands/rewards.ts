@@ -6,18 +6,24 @@ import { openProtocol } from '../protocol.js';
 export function register(program: Command): void {
   program
     .command('rewards')
-    .description('show the FLOCK rewards you can claim from pools and as an operator; --claim claims them all')
-    .option('--claim', 'claim everything pending (one transaction per pool, plus one for commission)')
+    .description('show the FLOCK rewards you can claim from pools, as an operator and from Arena tasks; --claim claims them all')
+    .option('--claim', 'claim everything pending (one transaction per pool, one for commission, one per Arena task)')
     .action(async (opts: { claim?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
       const [{ formatFlock }, rewards] = await Promise.all([import('../../format.js'), import('../../protocol/rewards.js')]);
+      const taskLine = (t: { stake: bigint; reward: bigint; refund: bigint }) =>
+        [`reward ${formatFlock(t.reward)}`, `stake back ${formatFlock(t.stake, { symbol: 'gmFLOCK' })}`, ...(t.refund > 0n ? [`refund ${formatFlock(t.refund)}`] : [])].join(', ');
       if (opts.claim) {
         const { p, signer } = await openProtocol(ctx, { sign: true });
         const r = await rewards.claimRewards(p, signer, ctx.log);
         await ctx.output(r, (x) =>
-          x.claims.length === 0
+          x.claims.length + x.tasks.length === 0
             ? 'nothing to claim yet'
-            : [...x.claims.map((c) => `claimed ${formatFlock(c.amount)} ${c.operator ? `from the pool of ${c.operator}` : 'as operator commission'}`), `total: ${formatFlock(x.total)}`],
+            : [
+                ...x.claims.map((c) => `claimed ${formatFlock(c.amount)} ${c.operator ? `from the pool of ${c.operator}` : 'as operator commission'}`),
+                ...x.tasks.map((t) => `claimed task ${t.taskId}: ${taskLine(t)}${t.poolReward > 0n ? ` (+ ${formatFlock(t.poolReward)} to your pool)` : ''}`),
+                `total: ${formatFlock(x.total)}`,
+              ],
         );
         return;
       }
@@ -26,6 +32,7 @@ export function register(program: Command): void {
       await ctx.output(view, (x) => [
         ...x.pools.map((r) => `${formatFlock(r.pending)} from the pool of ${r.operator}`),
         ...(x.commission > 0n ? [`${formatFlock(x.commission)} operator commission`] : []),
+        ...x.tasks.map((t) => `task ${t.taskId}: ${taskLine(t)}`),
         x.total > 0n ? `total claimable: ${formatFlock(x.total)} (claim with: flock rewards --claim)` : 'nothing to claim yet',
       ]);
     });
