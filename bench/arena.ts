@@ -1,0 +1,576 @@
+/**
+ * Arena round benchmark (issue #3 §7): the wall time of one full Arena round on the devnet,
+ * training excluded, stage by stage, with the transactions and gas each stage sent.
+ *
+ *   npx tsc -p bench/arena.tsconfig.json && node dist/bench/bench/arena.js [--nodes 3] [--validators 3]
+ *
+ * Run from the repository root after `npm run build` (it drives the built CLI, bin/flock, and
+ * reads examples/tasks/digits/). Flags: --nodes N (training nodes, default 3), --validators M
+ * (default 3), --poll S (the daemons' --poll, default 0.3), --stage-timeout S (default 180),
+ * --keep (keep the temp folder with every log), --no-restart (fail instead of restarting a daemon
+ * that exits 7). Prints a Markdown report on stdout (the "Arena
+ * round" section of docs/BENCHMARKS.md is a copy of it); progress goes to stderr.
+ *
+ * What it does:
+ * - setup (not timed): its own devnet (`flock devnet up --port <free> --json`, FLOCK_HOME in a
+ *   temp folder, with enough anvil accounts for 1 + N + M actors), one encrypted keystore per
+ *   actor (anvil's public test keys, FLOCK_SCRYPT_N=1024), 200 gmFLOCK staked by each, and N ONNX
+ *   models trained in this process with the engine (small MLPs, one seed each), so that the
+ *   round's trainers submit with `flock train --model <file.onnx>` and no training is timed;
+ * - the round (timed): every stage through the CLI exactly as the README's quickstart runs it,
+ *   one process per call, one daemon (`flock train` / `flock validate`, `--poll 0.3`, its own
+ *   FLOCK_HOME) per node and per validator; phases advance with `flock devnet warp`. A stage that
+ *   a daemon carries out includes the wait for its next poll. The bench watches the daemons'
+ *   state files (every 50 ms) to see when a stage is done;
+ * - afterwards (not timed): the transactions of each stage, read back block by block from the
+ *   devnet (anvil automines one block per transaction; a warp mines an empty one), with the sender
+ *   of each to split concurrent stages by role;
+ * - always, even on failure or Ctrl-C: daemons stopped, `flock devnet down`, temp folder removed.
+ *
+ * Why TypeScript with its own tsconfig (like bench/engine.ts) rather than a plain .mjs over the
+ * CLI: the models are pre-built with the engine's own `train` + `exportOnnx` (typed, and compiled
+ * from src/ so they match what the daemons would produce), and tsc checks this file against the
+ * engine's API. Everything timed still goes through the built CLI, as a user would run it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { HDNodeWallet } from 'ethers';
+import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
+
+// ------------------------------------------------------------------ flags
+
+const argv = process.argv.slice(2);
+function numFlag(name: string, def: number, { int = true, min = 1 } = {}): number {
+  const i = argv.indexOf(name);
+  if (i < 0) return def;
+  const v = Number(argv[i + 1]);
+  if (!Number.isFinite(v) || v < min || (int && !Number.isInteger(v))) {
+    process.stderr.write(`${name} wants ${int ? 'an integer' : 'a number'} >= ${min}\n`);
+    process.exit(2);
+  }
+  return v;
+}
+const NODES = numFlag('--nodes', 3);
+const VALIDATORS = numFlag('--validators', 3);
+const POLL = numFlag('--poll', 0.3, { int: false, min: 0.05 });
+const STAGE_TIMEOUT_MS = numFlag('--stage-timeout', 180) * 1000;
+const KEEP = argv.includes('--keep');
+/** Restart a daemon that exits 7 (a step reverted), as a supervisor would; see the report. */
+const RESTART = !argv.includes('--no-restart');
+
+const ROOT = process.cwd();
+const BIN = path.join(ROOT, 'bin', 'flock');
+const SPEC = path.join(ROOT, 'examples', 'tasks', 'digits', 'task.yaml');
+/** anvil's default mnemonic (public test keys; `devnet.mnemonic` in flock's config). */
+const MNEMONIC = 'test test test test test test test test test test test junk';
+/** arena.sampleSize's default: up to this many validators, each scores every submission. */
+const SAMPLE_SIZE = 7;
+const PASSWORD = 'bench';
+
+const log = (msg: string) => process.stderr.write(`[arena ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+// ------------------------------------------------------------------ processes
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-arena-'));
+const mainHome = path.join(work, 'home');
+const passwordFile = path.join(work, 'password');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+interface Daemon {
+  name: string;
+  kind: 'trainer' | 'validator';
+  home: string;
+  args: string[];
+  child: ChildProcess;
+  exited: Promise<number>;
+  code: number | undefined;
+  logPath: string;
+  restarts: number;
+}
+/** Daemons restarted after exiting 7, with the error they printed. */
+const restarts: { name: string; stage: string; error: string }[] = [];
+const running = new Set<ChildProcess>();
+const daemons: Daemon[] = [];
+
+function cliEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('FLOCK_') && k !== 'ETH_RPC_URL') env[k] = v;
+  // HOME in the temp folder: no ~/.foundry keystores, no ~/.flock. Light scrypt for the keystores.
+  return { ...env, FLOCK_HOME: home, HOME: work, FLOCK_SCRYPT_N: '1024', NO_COLOR: '1' };
+}
+
+/** `node bin/flock <args>` in the temp folder (whose flock.config.yaml sizes the devnet). */
+function cli(args: string[], home = mainHome, timeoutMs = 120_000): Promise<CliResult> {
+  const started = now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: cliEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: now() - started });
+    });
+  });
+}
+
+async function ok(args: string[], home = mainHome, timeoutMs?: number): Promise<CliResult> {
+  const r = await cli(args, home, timeoutMs);
+  if (r.code !== 0) throw new Error(`flock ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+const okJson = async <T = any>(args: string[], home = mainHome): Promise<{ r: CliResult; json: T }> => {
+  const r = await ok([...args, '--json'], home);
+  return { r, json: JSON.parse(r.stdout) as T };
+};
+
+function spawnDaemon(name: string, kind: Daemon['kind'], home: string, args: string[]): Daemon {
+  const d = { name, kind, home, args, logPath: path.join(work, `${name}.log`), restarts: 0 } as Daemon;
+  start(d);
+  daemons.push(d);
+  return d;
+}
+
+/** (Re)starts a daemon's process; its output is appended to its log. */
+function start(d: Daemon): void {
+  const out = createWriteStream(d.logPath, { flags: 'a' });
+  const child = spawn(process.execPath, [BIN, ...d.args], { cwd: work, env: cliEnv(d.home), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  d.child = child;
+  d.code = undefined;
+  d.exited = new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      d.code = code ?? (signal ? 128 : 1);
+      resolve(d.code);
+    }),
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+let rpcUrl = '';
+async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+const blockNumber = async () => Number(BigInt(await rpc<string>('eth_blockNumber')));
+
+// ------------------------------------------------------------------ cleanup (always)
+
+let devnetStarted = false;
+let devnetPid: number | undefined;
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const c of running) c.kill('SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (running.size > 0 && Date.now() < deadline) await sleep(100);
+    for (const c of running) c.kill('SIGKILL');
+    if (devnetStarted) {
+      const down = await cli(['devnet', 'down'], mainHome, 30_000).catch(() => undefined);
+      if (down?.code === 0) log('devnet stopped');
+      else {
+        log(`\`flock devnet down\` failed${down ? `: ${down.stderr.trim()}` : ''}`);
+        if (devnetPid) {
+          try {
+            process.kill(devnetPid, 'SIGKILL');
+            log(`killed anvil (pid ${devnetPid})`);
+          } catch {
+            /* already gone */
+          }
+        }
+      }
+    }
+    if (KEEP) log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ------------------------------------------------------------------ the round's bookkeeping
+
+interface Sub {
+  label: string;
+  /** Seconds from the start of its stage until this part was done. */
+  ms: number;
+  /** Senders whose transactions in the stage belong to this part. */
+  senders: Set<string>;
+  note?: string;
+}
+interface Stage {
+  label: string;
+  note: string;
+  ms: number;
+  fromBlock: number; // first block of the stage
+  toBlock: number; // last block of the stage
+  subs: Sub[];
+}
+const stages: Stage[] = [];
+let currentStage = '';
+
+async function stage(label: string, note: string, fn: () => Promise<Sub[] | void>): Promise<void> {
+  const fromBlock = (await blockNumber()) + 1;
+  log(`stage: ${label}`);
+  currentStage = label;
+  const t0 = now();
+  const subs = (await fn()) ?? [];
+  const ms = now() - t0;
+  const toBlock = await blockNumber();
+  stages.push({ label, note, ms, fromBlock, toBlock, subs });
+  log(`  done in ${(ms / 1000).toFixed(2)} s, blocks ${fromBlock}..${toBlock}`);
+}
+
+function readState(d: Daemon, chainId: number, taskId: string): any {
+  const p = path.join(d.home, 'daemons', `${d.kind}-${chainId}-${taskId}.json`);
+  try {
+    return JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    return undefined; // not written yet
+  }
+}
+
+/** Polls `check` every 50 ms; fails on timeout or as soon as a daemon exits with an error. */
+async function until(what: string, check: () => boolean): Promise<number> {
+  const t0 = now();
+  while (!check()) {
+    const failed = daemons.find((d) => d.code !== undefined && d.code !== 0);
+    if (failed?.code === 7 && RESTART && failed.restarts < 2) {
+      const error = tail(failed.logPath, 40).split('\n').filter((l) => l.startsWith('error:')).pop() ?? `exit ${failed.code}`;
+      log(`${failed.name} exited 7 (${error}); restarting it`);
+      restarts.push({ name: failed.name, stage: currentStage, error });
+      failed.restarts++;
+      start(failed);
+      continue;
+    }
+    if (failed) throw new Error(`${failed.name} exited ${failed.code} while waiting for ${what}\n${tail(failed.logPath)}`);
+    if (now() - t0 > STAGE_TIMEOUT_MS) throw new Error(`timed out after ${STAGE_TIMEOUT_MS / 1000} s waiting for ${what}`);
+    await sleep(50);
+  }
+  return now() - t0;
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) || !existsSync(SPEC)) {
+    throw new Error('run from the repository root after `npm run build` (needs dist/cli/main.js and examples/tasks/digits/)');
+  }
+  warnIfStale();
+  const setup: { label: string; ms: number }[] = [];
+  const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = now();
+    const r = await fn();
+    setup.push({ label, ms: now() - t0 });
+    return r;
+  };
+
+  // Actors: #0 creates the task, #1..N train, #N+1..N+M validate.
+  const names = ['creator', ...Array.from({ length: NODES }, (_, i) => `node${i + 1}`), ...Array.from({ length: VALIDATORS }, (_, i) => `validator${i + 1}`)];
+  const root = HDNodeWallet.fromPhrase(MNEMONIC, undefined, "m/44'/60'/0'/0");
+  const wallets = names.map((_, i) => root.deriveChild(i));
+  const addressOf = new Map(names.map((n, i) => [n, wallets[i]!.address.toLowerCase()]));
+  const senders = (pred: (n: string) => boolean) => new Set(names.filter(pred).map((n) => addressOf.get(n)!));
+  const as = (who: string) => ['--account', who, '--password-file', passwordFile];
+
+  writeFileSync(passwordFile, PASSWORD);
+  // anvil funds (ETH, and FLOCK at deployment) every account it derives: one per actor at least.
+  writeFileSync(path.join(work, 'flock.config.yaml'), `devnet:\n  accounts: ${Math.max(10, names.length)}\n`);
+
+  // 1. Models, trained here with the engine before anything else runs (not part of the round).
+  const { spec, files } = await loadTaskSpec(SPEC);
+  const models: string[] = [];
+  await timed(`train ${NODES} ONNX models (MLP 32, 10 epochs; engine, in process)`, async () => {
+    for (let i = 0; i < NODES; i++) {
+      const r = await train({
+        data: files.train,
+        schema: spec.schema,
+        config: { model: { kind: 'mlp', hidden: [32] }, epochs: 10, batchSize: 32, learningRate: 0.01, validationFraction: 0, seed: i + 1 },
+      });
+      const file = path.join(work, `model${i + 1}.onnx`);
+      writeFileSync(file, exportOnnx(r.model));
+      r.model.dispose();
+      models.push(file);
+    }
+  });
+  log(`${NODES} models in ${work}`);
+
+  // 2. Devnet, keystores, stakes.
+  const port = await freePort();
+  devnetStarted = true;
+  const up = await timed('flock devnet up (anvil + deploy)', () => okJson<{ rpcUrl: string; chainId: number; pid: number }>(['devnet', 'up', '--port', String(port)]));
+  rpcUrl = up.json.rpcUrl;
+  devnetPid = up.json.pid;
+  const chainId = up.json.chainId;
+  const rpcFlag = ['--rpc-url', rpcUrl];
+  log(`devnet at ${rpcUrl} (chain ${chainId})`);
+
+  // One after another: an import may write the home's preferences file.
+  await timed(`import ${names.length} keystores (scrypt N=1024)`, async () => {
+    for (const [i, n] of names.entries()) {
+      const keyFile = path.join(work, `${n}.key`);
+      writeFileSync(keyFile, wallets[i]!.privateKey);
+      await ok(['wallet', 'import', n, '--private-key-file', keyFile, ...as(n)]);
+      rmSync(keyFile);
+    }
+  });
+  // One after another too: two `flock stake` sent at once by different accounts can fail with
+  // "reverted without a reason" (seen here; the same failure in registrations traced to running
+  // out of gas: the CLI sends exactly eth_estimateGas, and the other transaction changed the cost).
+  await timed(`stake 200 FLOCK (no lock) x ${names.length}`, async () => {
+    for (const n of names) await ok(['stake', '200', '--lock', '0', ...as(n), ...rpcFlag]);
+  });
+
+  // One home per daemon, as one machine per operator would have; they share the devnet's
+  // deployment record, the keystores and the store folder (a local directory store).
+  const homeOf = new Map<string, string>();
+  for (const n of names.slice(1)) {
+    const home = path.join(work, `home-${n}`);
+    mkdirSync(home, { recursive: true });
+    cpSync(path.join(mainHome, 'deployments'), path.join(home, 'deployments'), { recursive: true });
+    cpSync(path.join(mainHome, 'keystores'), path.join(home, 'keystores'), { recursive: true });
+    mkdirSync(path.join(mainHome, 'store'), { recursive: true });
+    symlinkSync(path.join(mainHome, 'store'), path.join(home, 'store'));
+    homeOf.set(n, home);
+  }
+
+  // What a bare CLI call costs (process start, config, one RPC): the floor of every one-shot stage.
+  const probes: number[] = [];
+  for (let i = 0; i < 3; i++) probes.push((await ok(['devnet', 'status', '--json'])).ms);
+  const cliFloorMs = probes.sort((a, b) => a - b)[1]!;
+
+  // ---------------------------------------------------------------- the round (timed)
+  const nodes = names.filter((n) => n.startsWith('node'));
+  const validators = names.filter((n) => n.startsWith('validator'));
+  const expectedScores = NODES * Math.min(VALIDATORS, SAMPLE_SIZE);
+  const warp = (d: string) => ok(['devnet', 'warp', d, ...rpcFlag]);
+  const startBlock = await blockNumber();
+  const t0 = now();
+  let taskId = '';
+
+  await stage('task create', 'one CLI call: stores the training data, the validation set and the manifest, approves, `createTask` (validation-set commitment)', async () => {
+    const { json } = await okJson<{ taskId: string }>(['task', 'create', '--spec', SPEC, '--phase', '1h', '--bounty', '100', ...as('creator'), ...rpcFlag]);
+    taskId = String(json.taskId);
+  });
+
+  let trainers: Daemon[] = [];
+  let vds: Daemon[] = [];
+  await stage(
+    'nodes register + commit; validators register',
+    `${NODES} \`flock train --model\` and ${VALIDATORS} \`flock validate\` daemons start together; a node approves gmFLOCK, registers, checks its model against the task's contract and commits to it; a validator approves and registers`,
+    async () => {
+      const t = now();
+      trainers = nodes.map((n, i) =>
+        spawnDaemon(n, 'trainer', homeOf.get(n)!, ['train', '--task', taskId, '--model', models[i]!, '--poll', String(POLL), ...rpcFlag, ...as(n)]),
+      );
+      vds = validators.map((n) => spawnDaemon(n, 'validator', homeOf.get(n)!, ['validate', '--task', taskId, '--poll', String(POLL), ...rpcFlag, ...as(n)]));
+      let vMs = 0;
+      let nMs = 0;
+      await until('every node committed and every validator registered', () => {
+        const vDone = vds.every((d) => readState(d, chainId, taskId)?.registered);
+        const nDone = trainers.every((d) => readState(d, chainId, taskId)?.committed);
+        if (vDone && !vMs) vMs = now() - t;
+        if (nDone && !nMs) nMs = now() - t;
+        return vDone && nDone;
+      });
+      return [
+        { label: 'validators registered', ms: vMs, senders: senders((n) => n.startsWith('validator')) },
+        { label: 'nodes committed', ms: nMs, senders: senders((n) => n.startsWith('node')) },
+      ];
+    },
+  );
+
+  await stage('warp to the reveal phase', '`flock devnet warp 1h`', () => warp('1h').then(() => undefined));
+
+  await stage('creator reveals the validation set; nodes reveal their models', 'concurrent: the reveal CLI call, and each node daemon on its next poll (it stores its model, then reveals)', async () => {
+    const t = now();
+    let cMs = 0;
+    const creator = ok(['task', 'reveal', taskId, ...as('creator'), ...rpcFlag]).then(() => (cMs = now() - t));
+    const nMs = await until('every node revealed', () => trainers.every((d) => readState(d, chainId, taskId)?.revealed));
+    await creator;
+    const codes = await Promise.all(trainers.map((d) => d.exited));
+    if (codes.some((c) => c !== 0)) throw new Error(`a trainer exited with ${codes.join(', ')}`);
+    return [
+      { label: 'creator reveal (CLI)', ms: cMs, senders: senders((n) => n === 'creator') },
+      { label: 'nodes reveal (daemons)', ms: nMs, senders: senders((n) => n.startsWith('node')) },
+    ];
+  });
+
+  await stage('warp to the score-commit phase', '`flock devnet warp 1h`', () => warp('1h').then(() => undefined));
+
+  await stage(
+    'validators score + commit',
+    `on its next poll each validator fetches the validation set and every assigned model (verified), scores them with onnxruntime and commits one score per submission (${expectedScores} in all)`,
+    async () => {
+      await until(`${expectedScores} score commitments`, () => {
+        let committed = 0;
+        for (const d of vds) for (const s of Object.values<any>(readState(d, chainId, taskId)?.scores ?? {})) if (s.committed) committed++;
+        return committed >= expectedScores;
+      });
+    },
+  );
+
+  await stage('warp to the score-reveal phase', '`flock devnet warp 1h`', () => warp('1h').then(() => undefined));
+
+  await stage('validators reveal', 'on its next poll each validator reveals its scores, then exits', async () => {
+    await until('every validator done', () => vds.every((d) => d.code === 0));
+  });
+
+  // 2h as in the README: the devnet's clock can run ahead of the wall clock (anvil gives each block
+  // a timestamp past the previous one, and the setup mines dozens of blocks in a few seconds), so
+  // three 1 h warps plus one can still land short of the end of the score-reveal phase.
+  await stage('warp to the finalizing phase', '`flock devnet warp 2h`', () => warp('2h').then(() => undefined));
+
+  let batches = 0;
+  await stage('finalize (every batch)', 'one CLI call: `finalize` until consensus is settled, then `rank` the eligible submissions (batches of 50)', async () => {
+    const { json } = await okJson<{ phase: string; batches: number }>(['task', 'finalize', taskId, ...as('creator'), ...rpcFlag]);
+    if (json.phase !== 'finalized') throw new Error(`task ${taskId} is ${json.phase} after finalize`);
+    batches = json.batches;
+  });
+
+  await stage(`claims (${names.length}, one after another)`, 'one `flock task claim` call per participant', async () => {
+    const per: Record<string, number[]> = { creator: [], node: [], validator: [] };
+    for (const n of names) {
+      const { r } = await okJson(['task', 'claim', taskId, ...as(n), ...rpcFlag]);
+      per[n.replace(/\d+$/, '')]!.push(r.ms);
+    }
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    return [
+      { label: 'creator', ms: sum(per.creator!), senders: senders((n) => n === 'creator'), note: 'sum' },
+      { label: `nodes (${NODES})`, ms: sum(per.node!), senders: senders((n) => n.startsWith('node')), note: `sum; ${(med(per.node!) / 1000).toFixed(2)} s each (median)` },
+      { label: `validators (${VALIDATORS})`, ms: sum(per.validator!), senders: senders((n) => n.startsWith('validator')), note: `sum; ${(med(per.validator!) / 1000).toFixed(2)} s each (median)` },
+    ];
+  });
+  const totalMs = now() - t0;
+  const endBlock = await blockNumber();
+
+  // ---------------------------------------------------------------- afterwards (not timed)
+  const shown = await okJson<{ submissions: { status: string }[]; validatorCount: number }>(['task', 'show', taskId, ...rpcFlag]).catch(() => undefined);
+  const statuses = shown ? countBy(shown.json.submissions.map((s) => s.status)) : 'unknown (`task show` failed)';
+
+  // Transactions and gas per block, with their senders.
+  const txs: { block: number; from: string; gas: bigint; reverted: boolean }[] = [];
+  for (let b = startBlock + 1; b <= endBlock; b++) {
+    const block = await rpc<{ transactions: { hash: string; from: string }[] }>('eth_getBlockByNumber', [`0x${b.toString(16)}`, true]);
+    for (const tx of block.transactions) {
+      const receipt = await rpc<{ gasUsed: string; status: string }>('eth_getTransactionReceipt', [tx.hash]);
+      txs.push({ block: b, from: tx.from.toLowerCase(), gas: BigInt(receipt.gasUsed), reverted: receipt.status !== '0x1' });
+    }
+  }
+  const tally = (from: number, to: number, who?: Set<string>) => {
+    const xs = txs.filter((t) => t.block >= from && t.block <= to && (!who || who.has(t.from)));
+    const reverted = xs.filter((t) => t.reverted).length;
+    return { n: `${xs.length}${reverted ? ` (${reverted} reverted)` : ''}`, gas: xs.reduce((a, t) => a + t.gas, 0n) };
+  };
+
+  // ---------------------------------------------------------------- report
+  const out = (s = '') => console.log(s);
+  const sec = (ms: number) => (ms / 1000).toFixed(2);
+  const gas = (g: bigint) => g.toLocaleString('en-US');
+  const anvilVersion = readJson(path.join(ROOT, 'node_modules', '@foundry-rs', 'anvil', 'package.json'))?.version ?? '?';
+  out(`Machine: ${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, anvil ${anvilVersion} (@foundry-rs/anvil, automine).`);
+  out(`Round: ${NODES} training nodes, ${VALIDATORS} validators, digits task, phases of 1 h moved through with \`flock devnet warp\`, daemons at \`--poll ${POLL}\` (a stage a daemon carries out includes the wait for its next poll).`);
+  out(`Result: task ${taskId} finalized in ${batches} transaction${batches === 1 ? '' : 's'}; submissions ${statuses}; ${names.length} claims paid.`);
+  if (restarts.length === 0) out('No daemon failed.');
+  for (const r of restarts) out(`Restarted ${r.name} in stage "${r.stage}" after it exited 7 with \`${r.error}\`.`);
+  out(`A bare CLI call (\`flock devnet status --json\`: process start, config, one RPC) takes ${sec(cliFloorMs)} s here (median of 3).`);
+  out();
+  out('| stage | wall s | txs | gas | what runs |');
+  out('|---|---:|---:|---:|---|');
+  stages.forEach((s, i) => {
+    const all = tally(s.fromBlock, s.toBlock);
+    out(`| ${i + 1}. ${s.label} | ${sec(s.ms)} | ${all.n} | ${gas(all.gas)} | ${s.note} |`);
+    for (const sub of s.subs) {
+      const t = tally(s.fromBlock, s.toBlock, sub.senders);
+      out(`| &nbsp;&nbsp;${sub.label} | ${sub.note?.startsWith('sum') ? '' : 'after '}${sec(sub.ms)} | ${t.n} | ${gas(t.gas)} | ${sub.note ?? 'from the start of the stage'} |`);
+    }
+  });
+  const all = tally(startBlock + 1, endBlock);
+  out(`| **total** | **${sec(totalMs)}** | **${all.n}** | **${gas(all.gas)}** | ${endBlock - startBlock} blocks (${stages.filter((s) => s.label.startsWith('warp')).length} of them empty, mined by the warps) |`);
+  out();
+  out('Setup, not in the round:');
+  out();
+  out('| step | wall s |');
+  out('|---|---:|');
+  for (const s of setup) out(`| ${s.label} | ${sec(s.ms)} |`);
+}
+
+function countBy(xs: string[]): string {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return [...m].map(([k, v]) => `${v} ${k}`).join(', ');
+}
+
+function readJson(file: string): any {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI under test is dist/; say so when src/ has changed since it was built. */
+function warnIfStale(): void {
+  const newest = (dir: string): number =>
+    readdirSync(dir).reduce((m, n) => {
+      const p = path.join(dir, n);
+      const st = statSync(p);
+      return Math.max(m, st.isDirectory() ? newest(p) : st.mtimeMs);
+    }, 0);
+  if (newest(path.join(ROOT, 'src')) > statSync(path.join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs) {
+    log('warning: src/ is newer than dist/; this measures the CLI as last built (`npm run build` to rebuild)');
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  process.exitCode = 1;
+  log(`failed: ${(e as Error).stack ?? e}`);
+  for (const d of daemons) log(`--- ${d.name} (${d.logPath}), last lines:\n${tail(d.logPath)}`);
+} finally {
+  await cleanup();
+}
