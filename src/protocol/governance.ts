@@ -1,4 +1,4 @@
-import { Interface, encodeBytes32String, getAddress, id as keccakText, isAddress, type Signer } from 'ethers';
+import { Interface, decodeBytes32String, encodeBytes32String, getAddress, id as keccakText, isAddress, type Signer } from 'ethers';
 import type { Logger } from 'pino';
 import { ExitCode } from '../cli/exit-codes.js';
 import type { FlockGovernor } from '../chain/types/index.js';
@@ -262,6 +262,8 @@ export interface ProposalInfo {
   targets: string[];
   values: bigint[];
   calldatas: string[];
+  /** Each call in words (see {@link describeCall}). */
+  actions: string[];
   descriptionHash: string;
   state: ProposalStateName;
   /** The state in plain words with its deadline. */
@@ -278,6 +280,27 @@ export interface ProposalInfo {
   flagWeight: bigint;
   flagQuorum: bigint;
   createdBlock: number;
+}
+
+/**
+ * One proposed call in words: `set arena.gamma = 0.4` for a parameter change, else
+ * `Contract.function(args)` when the target is a protocol contract, else the raw selector.
+ */
+export function describeCall(p: Protocol, target: string, calldata: string): string {
+  const contracts = Object.entries(p.record.contracts).find(([, a]) => a.toLowerCase() === target.toLowerCase());
+  if (contracts) {
+    const [name] = contracts;
+    const known = [p.config, p.token, p.gm, p.emission, p.pools, p.timelock, p.governor].find((c) => c && c.target.toString().toLowerCase() === target.toLowerCase());
+    const call = known?.interface.parseTransaction({ data: calldata });
+    if (call) {
+      if (known === p.config && call.name === 'set') {
+        const param = decodeBytes32String(call.args[0] as string);
+        return `set ${param} = ${formatParamValue(PARAMS[param], call.args[1] as bigint)}`;
+      }
+      return `${name}.${call.name}(${call.args.map(String).join(', ')})`;
+    }
+  }
+  return `${target} ${calldata.slice(0, 10)} (${(calldata.length - 2) / 2} bytes of calldata)`;
 }
 
 /** Every proposal of this deployment, read from ProposalCreated events, oldest first. */
@@ -298,7 +321,9 @@ export async function listProposals(p: Protocol): Promise<ProposalInfo[]> {
     voteEnd: r[7] as bigint,
     description: r[8] as string,
   });
-  return Promise.all(events.map((e) => describeProposal(gov, args(e.args as unknown as readonly unknown[]), e.blockNumber, now)));
+  const all = await Promise.all(events.map((e) => describeProposal(gov, args(e.args as unknown as readonly unknown[]), e.blockNumber, now)));
+  for (const x of all) x.actions = x.targets.map((t, i) => describeCall(p, t, x.calldatas[i]!));
+  return all;
 }
 
 /** One proposal by id. */
@@ -338,6 +363,7 @@ async function describeProposal(gov: FlockGovernor, a: CreatedArgs, block: numbe
     targets: [...a.targets],
     values: [...a.values],
     calldatas: [...a.calldatas],
+    actions: [],
     descriptionHash: keccakText(a.description),
     state,
     status: '',

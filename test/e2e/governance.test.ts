@@ -158,7 +158,9 @@ describe('governance on the devnet', () => {
     expect(tooSoon.code).toBe(7);
     await json(['devnet', 'warp', '61s']);
     await json(['execute', id], flags.spammer);
-    expect((await show(id)).state).toBe('executed');
+    p = await show(id);
+    expect(p.state).toBe('executed');
+    expect(p.actions).toEqual(['set arena.gamma = 0.4']);
 
     const config = new Contract(contracts.ProtocolConfig!, CONFIG, provider);
     expect(await config.get!(encodeBytes32String('arena.gamma'))).toBe(parseEther('0.4'));

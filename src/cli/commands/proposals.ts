@@ -39,12 +39,12 @@ export function register(program: Command): void {
       const x = await g.getProposal(p, id);
       await ctx.output(view(x), () => [
         `proposal ${x.id}: ${x.title}`,
-        `state      ${x.state}: ${x.status}`,
+        `state      ${x.state === x.status ? x.state : `${x.state}: ${x.status}`}`,
         `proposer   ${x.proposer}`,
         `votes      for ${formatFlock(x.votes.for)}, against ${formatFlock(x.votes.against)}, abstain ${formatFlock(x.votes.abstain)} (quorum ${formatFlock(x.quorum)})`,
         `flags      ${formatFlock(x.flagWeight)} of ${formatFlock(x.flagQuorum)} to drop it`,
         `bond       ${formatFlock(x.bond)} (${x.bondStatus}); reward ${formatFlock(x.reward)}${x.rewardClaimed ? ' (paid)' : ''}`,
-        ...x.targets.map((t, i) => `action     ${t} ${x.calldatas[i]!.slice(0, 10)}… (${x.calldatas[i]!.length / 2 - 1} bytes)`),
+        ...x.actions.map((a) => `action     ${a}`),
         '',
         x.description,
       ]);
