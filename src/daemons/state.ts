@@ -19,11 +19,21 @@ export function statePath(home: string, kind: DaemonKind, chainId: number | bigi
 
 /** Writes `value` as JSON to `path` atomically (mode 0600: the file may hold salts). */
 export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+}
+
+/**
+ * Writes `data` to `path` atomically (temp file beside it + fsync + rename), mode 0600, creating
+ * its folder (0700): a crash leaves the old file or the new one, never a truncated one. Used for
+ * state files and for a trainer's model, which stays private until its reveal.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+    if (typeof data === 'string') writeSync(fd, data);
+    else for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

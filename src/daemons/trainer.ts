@@ -1,11 +1,19 @@
 /**
  * The trainer daemon (`flock train --task <id>`): register -> download the training data
- * (verified) -> train -> export ONNX -> check it against the task's model contract -> upload ->
- * commit hash(modelCID, node, salt) -> wait for the reveal phase -> reveal. Every step is
- * recorded in the state file and re-checked on chain before it is taken, so a restart (after a
- * crash, a SIGKILL, a reboot) resumes where it stopped and never commits or reveals twice.
+ * (verified) -> train -> export ONNX -> check it against the task's model contract -> compute
+ * the model's CID locally and keep the ONNX file in the work folder (0600) -> commit
+ * hash(modelCID, node, salt) -> wait for the reveal phase -> upload the model -> reveal.
+ *
+ * The model reaches the store only in the reveal phase, right before the reveal: anyone who can
+ * list the store (a shared folder, an HTTP or IPFS store) would otherwise learn the CID during the
+ * submit phase and could commit hash(thatCID, themselves, their salt) as their own submission.
+ * Uploads are content-addressed, so uploading again after a restart is harmless.
+ *
+ * Every step is recorded in the state file and re-checked on chain before it is taken, so a
+ * restart (after a crash, a SIGKILL, a reboot) resumes where it stopped and never commits or
+ * reveals twice.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IArena } from '../chain/types/index.js';
 import { ExitCode } from '../cli/exit-codes.js';
@@ -13,10 +21,11 @@ import type { BackendChoice, TrainerConfigInput } from '../engine/index.js';
 import { AbortError } from '../errors.js';
 import { modelCommitment, newSalt, Phase, PHASES, readTask, register, SubmissionStatus } from '../protocol/arena.js';
 import type { Protocol } from '../protocol/connect.js';
+import { cidOf } from '../storage/cid.js';
 import type { Store } from '../storage/index.js';
 import { fetchManifest } from '../tasks/manifest.js';
 import type { DaemonRuntime } from './runtime.js';
-import { StateStore, statePath } from './state.js';
+import { StateStore, statePath, writeFileAtomic } from './state.js';
 
 export interface TrainerState {
   kind: 'trainer';
@@ -26,11 +35,18 @@ export interface TrainerState {
   startedAt: string;
   updatedAt?: string;
   registered?: { submissionId: string; txHash?: string };
-  model?: { cid: string; size: number; trainScore?: number; metric?: string; source: 'trained' | 'file' };
+  /**
+   * The model, kept in `file` (the work folder, 0600) and NOT in the store until the reveal phase.
+   * State files written before the upload moved to the reveal have no `file`: their model was
+   * uploaded before its commit.
+   */
+  model?: { cid: string; size: number; file?: string; trainScore?: number; metric?: string; source: 'trained' | 'file' };
   /** Recorded before the commit is sent. */
   salt?: string;
   commitment?: string;
   committed?: { txHash?: string };
+  /** The model was put in the store (in the reveal phase, right before the reveal is sent). */
+  uploaded?: { cid: string; at: string };
   revealed?: { txHash?: string };
   done?: boolean;
 }
@@ -49,7 +65,7 @@ export interface TrainerOptions {
   backend?: BackendChoice;
   /** Submit this ONNX file instead of training. */
   modelFile?: string;
-  /** Check the model against the task's contract before uploading (default true). */
+  /** Check the model against the task's contract before committing to it (default true). */
   check?: boolean;
 }
 
@@ -58,6 +74,8 @@ export interface TrainerResult {
   account: string;
   submissionId: string | undefined;
   modelCID: string | undefined;
+  /** Whether the model is in the store (it is put there only in the reveal phase). */
+  uploaded: boolean;
   commitTx: string | undefined;
   revealTx: string | undefined;
   statePath: string;
@@ -102,6 +120,7 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
       account,
       submissionId: s.registered?.submissionId,
       modelCID: s.model?.cid,
+      uploaded: Boolean(s.uploaded),
       commitTx: s.committed?.txHash,
       revealTx: s.revealed?.txHash,
       statePath: path,
@@ -123,14 +142,14 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
   const submissionId = BigInt(st.get().registered!.submissionId);
   if (rt.stopping) return result();
 
-  // 2. Model: train (or take --model) and upload, unless already done.
+  // 2. Model: train (or take --model), keep it locally, unless already done. Not uploaded yet.
   if (!st.get().model) {
     const ph = await phaseNow();
     if (ph > Phase.Submit && !st.get().committed) throw missed(taskId, PHASES[ph]!, 'submit a model');
     const model = await produceModel(o, log);
     if (!model) return result(); // stopped while training
     st.update({ model });
-    log.info({ modelCID: model.cid, bytes: model.size, trainScore: model.trainScore }, 'model uploaded');
+    log.info({ modelCID: model.cid, bytes: model.size, file: model.file, trainScore: model.trainScore }, 'model ready; kept locally until the reveal phase');
   }
   if (rt.stopping) return result();
 
@@ -156,11 +175,14 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
     }
   }
 
-  // 4. Wait for the reveal phase, then reveal.
+  // 4. Wait for the reveal phase, then upload the model and reveal it.
   while (!st.get().revealed && !rt.stopping) {
     const sub = await rt.read('submission', () => arena.submission(taskId, submissionId));
     if (Number(sub.status) >= SubmissionStatus.Revealed && sub.modelCID === st.get().model!.cid) {
       log.info('model already revealed on chain');
+      // The upload precedes the reveal; after a crash between the two records, put it again
+      // (harmless: content-addressed) so validators can fetch it.
+      await uploadModel(o, st, log);
       st.update({ revealed: {} });
       break;
     }
@@ -172,6 +194,8 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
       continue;
     }
     if (ph !== Phase.Reveal) throw missed(taskId, PHASES[ph]!, 'reveal the model');
+    await uploadModel(o, st, log);
+    if (rt.stopping) break;
     const receipt = await rt.send('reveal model', () => arena.revealModel(taskId, st.get().model!.cid, st.get().salt!));
     rt.crashPoint('reveal');
     st.update({ revealed: { txHash: receipt.hash } });
@@ -184,14 +208,46 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
   return result();
 }
 
-/** Trains (or reads --model), checks against the contract, uploads; undefined when stopped. */
+/**
+ * Puts the model in the store (checking the kept file still hashes to the committed CID) and
+ * records it. Idempotent. A state file of an older trainer (model uploaded before the commit, no
+ * kept file) is accepted when the store has the model.
+ */
+async function uploadModel(o: TrainerOptions, st: StateStore<TrainerState>, log: DaemonRuntime['log']): Promise<void> {
+  if (st.get().uploaded) return;
+  const model = st.get().model!;
+  if (model.file && existsSync(model.file)) {
+    const bytes = new Uint8Array(readFileSync(model.file));
+    if (cidOf(bytes) !== model.cid) {
+      throw new AbortError(`the kept model ${model.file} no longer hashes to the committed CID ${model.cid}`, {
+        code: 'MODEL_CHANGED',
+        exitCode: ExitCode.INTEGRITY,
+        hint: 'the file was changed after the commit; restore it (the reveal needs exactly the committed bytes)',
+      });
+    }
+    await o.store.put(bytes, { expectedCid: model.cid });
+  } else if (!(await o.store.has(model.cid))) {
+    throw new AbortError(`the committed model ${model.cid} is neither kept at ${model.file ?? '(no file recorded)'} nor in the store`, {
+      code: 'MODEL_MISSING',
+      exitCode: ExitCode.INTEGRITY,
+      hint: 'restore the ONNX file (its sha256 is in the CID) or `flock store put` it, then restart',
+    });
+  }
+  st.update({ uploaded: { cid: model.cid, at: new Date().toISOString() } });
+  log.info({ modelCID: model.cid, bytes: model.size, store: o.store.location }, 'model uploaded');
+}
+
+/**
+ * Trains (or reads --model), checks against the contract, computes the CID and writes the ONNX
+ * bytes atomically into the work folder (mode 0600); nothing is uploaded. Undefined when stopped.
+ */
 async function produceModel(o: TrainerOptions, log: DaemonRuntime['log']): Promise<TrainerState['model'] | undefined> {
   const { arena, taskId, store, rt } = o;
   const t = await rt.read('task', () => readTask(arena, taskId));
   const manifest = await fetchManifest(store, t.dataCID);
   const spec = manifest.spec;
   const work = join(o.home, 'daemons', 'work', `${o.p.record.chainId}-${taskId}`);
-  mkdirSync(work, { recursive: true });
+  mkdirSync(work, { recursive: true, mode: 0o700 });
   const trainFile = join(work, manifest.trainName.replace(/[^\w.-]/g, '_') || 'train.data');
   await store.getToFile(manifest.train, trainFile);
   log.info({ cid: manifest.train, file: trainFile }, 'training data downloaded and verified');
@@ -245,6 +301,9 @@ async function produceModel(o: TrainerOptions, log: DaemonRuntime['log']): Promi
   } else {
     log.warn('--no-check: the model is submitted without checking it against the contract');
   }
-  const cid = await store.put(bytes);
-  return { cid, size: bytes.length, trainScore, metric: spec.metric.name, source };
+  // The CID is computed here, not by the store: the model stays private until the reveal phase.
+  const cid = cidOf(bytes);
+  const file = join(work, `model-${cid}.onnx`);
+  writeFileAtomic(file, bytes);
+  return { cid, size: bytes.length, file, trainScore, metric: spec.metric.name, source };
 }
