@@ -135,6 +135,7 @@ export async function runValidator(o: ValidatorOptions): Promise<ValidatorResult
       }
       manifest ??= await fetchManifest(o.store, t.dataCID);
       data ??= await loadValidation(o, st, manifest, log);
+      await ensureSeed(o, log);
       // Score and commit every assigned, revealed submission not yet committed.
       for (let id = 0n; id < BigInt(t.nodeCount) && !rt.stopping; id++) {
         const key = id.toString();
@@ -207,6 +208,19 @@ export async function runValidator(o: ValidatorOptions): Promise<ValidatorResult
     break;
   }
   return result();
+}
+
+/**
+ * When the task samples (more validators than k), nobody is assigned anything until its seed is
+ * drawn, and the contract draws it only at a first score commit: every validator would wait on
+ * the others. So whoever sees no seed draws it (anyone may; idempotent on chain).
+ */
+async function ensureSeed(o: ValidatorOptions, log: DaemonRuntime['log']): Promise<void> {
+  const { arena, rt, taskId } = o;
+  const [info, rules] = await rt.read('task', () => Promise.all([arena.task(taskId), arena.taskRules(taskId)]));
+  if (info.validatorCount <= rules.sampleSize || BigInt(info.seed) !== 0n) return;
+  const receipt = await rt.send('draw the sampling seed', () => arena.drawSeed(taskId));
+  log.info({ tx: receipt.hash, validators: Number(info.validatorCount), k: Number(rules.sampleSize) }, 'sampling seed drawn');
 }
 
 async function loadValidation(o: ValidatorOptions, st: StateStore<ValidatorState>, manifest: TaskManifest, log: DaemonRuntime['log']): Promise<EvaluationData> {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { dataSchemaSchema, parseDataSchema } from './data/schema.js';
 import { EngineError } from './errors.js';
 import { METRICS, type MetricName } from './metrics.js';
-import { trainerConfigSchema } from './train.js';
+import { trainerConfigSchema } from './config.js';
 
 const shape = z.array(z.number().int().positive()).min(1);
 

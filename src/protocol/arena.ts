@@ -589,7 +589,8 @@ export interface SubmissionView {
   modelCID: string;
   commitment: string;
   consensus: number;
-  rank: number;
+  /** 0-based rank among the ranked submissions; null for any other status. */
+  rank: number | null;
   scorers: number;
 }
 
@@ -607,7 +608,7 @@ export async function readSubmissions(arena: IArena, taskId: bigint): Promise<Su
       modelCID: s.modelCID,
       commitment: s.commitment,
       consensus: fromWad(s.consensus),
-      rank: Number(s.rank),
+      rank: Number(s.status) === SubmissionStatus.Ranked ? Number(s.rank) : null,
       scorers: Number(s.scorerCount),
     });
   }

@@ -97,7 +97,7 @@ export function register(program: Command): void {
           : `rewards split nodes ${pct(x.rewards.nodeShare)} / validators ${pct(1 - x.rewards.nodeShare)} at the stakes so far (gamma ${x.rewards.rules.gamma}, fixed at creation)`,
         ...x.submissions.map(
           (s) =>
-            `  #${s.id} ${s.account} ${s.status}${s.status === 'ranked' ? ` rank ${s.rank + 1}` : ''}${['eligible', 'ranked', 'below-baseline'].includes(s.status) ? ` score ${s.consensus}` : ''}${s.slashed ? ' (slashed)' : ''}${s.modelCID ? ` ${s.modelCID}` : ''}`,
+            `  #${s.id} ${s.account} ${s.status}${s.status === 'ranked' ? ` rank ${(s.rank ?? 0) + 1}` : ''}${['eligible', 'ranked', 'below-baseline'].includes(s.status) ? ` score ${s.consensus}` : ''}${s.slashed ? ' (slashed)' : ''}${s.modelCID ? ` ${s.modelCID}` : ''}`,
         ),
       ]);
     });

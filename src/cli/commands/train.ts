@@ -18,8 +18,9 @@ interface TrainFlags {
 }
 
 /**
- * `flock train --task <id>`: the trainer daemon. Registers, trains with the engine, uploads the
- * ONNX model, commits, waits for the reveal phase and reveals; resumable from its state file.
+ * `flock train --task <id>`: the trainer daemon. Registers, trains with the engine, commits the
+ * ONNX model's CID, waits for the reveal phase, uploads the model and reveals; resumable from its
+ * state file.
  */
 export function register(program: Command): void {
   program
