@@ -37,7 +37,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirS
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { HDNodeWallet } from 'ethers';
+import { HDNodeWallet, Interface } from 'ethers';
 import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
 
 // ------------------------------------------------------------------ flags
@@ -183,6 +183,20 @@ async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
   return body.result as T;
 }
 const blockNumber = async () => Number(BigInt(await rpc<string>('eth_blockNumber')));
+
+const assignmentAbi = new Interface(['function assignment(uint256 taskId, uint256 submissionId, uint256 validatorIndex) view returns (bool, uint256)']);
+/** (submission, validator) pairs the Arena assigns (0 until the sampling seed is drawn). */
+async function assignedScores(arena: string, taskId: string): Promise<number> {
+  let n = 0;
+  for (let id = 0; id < NODES; id++) {
+    for (let v = 0; v < VALIDATORS; v++) {
+      const data = assignmentAbi.encodeFunctionData('assignment', [taskId, id, v]);
+      const out = await rpc<string>('eth_call', [{ to: arena, data }, 'latest']);
+      if (assignmentAbi.decodeFunctionResult('assignment', out)[0]) n++;
+    }
+  }
+  return n;
+}
 
 // ------------------------------------------------------------------ cleanup (always)
 
@@ -442,12 +456,24 @@ async function main(): Promise<void> {
 
   await stage(
     'validators score + commit',
-    `on its next poll each validator fetches the validation set and every assigned model (verified), scores them with onnxruntime and commits one score per submission (${expectedScores} in all)`,
+    `on its next poll each validator fetches the validation set and every assigned model (verified), scores them with onnxruntime and commits one score per assignment (${VALIDATORS > SAMPLE_SIZE ? `k = ${SAMPLE_SIZE} stake-weighted draws per submission` : `${expectedScores} in all`})`,
     async () => {
-      await until(`${expectedScores} score commitments`, () => {
+      // With more validators than k, each submission is scored by the (distinct) validators its
+      // k stake-weighted draws hit: read the assignments once the first validator drew the seed.
+      let expected = expectedScores;
+      if (VALIDATORS > SAMPLE_SIZE) {
+        const arena = readJson(path.join(mainHome, 'deployments', `${chainId}.json`)).contracts.Arena as string;
+        const t0 = now();
+        while ((expected = await assignedScores(arena, taskId)) === 0) {
+          if (now() - t0 > STAGE_TIMEOUT_MS) throw new Error('timed out waiting for a validator to draw the sampling seed');
+          await sleep(200);
+        }
+        log(`sampling: ${expected} assignments for ${NODES} submission(s) among ${VALIDATORS} validators (k = ${SAMPLE_SIZE})`);
+      }
+      await until(`${expected} score commitments`, () => {
         let committed = 0;
         for (const d of vds) for (const s of Object.values<any>(readState(d, chainId, taskId)?.scores ?? {})) if (s.committed) committed++;
-        return committed >= expectedScores;
+        return committed >= expected;
       });
     },
   );
