@@ -60,7 +60,11 @@ export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv
 }
 
 // Ctrl-C in a one-shot command: a clear line and the documented code instead of a silent 130.
-process.once('SIGINT', () => {
+// A daemon's runtime listens too and stops after the current step (exit 0); a second Ctrl-C
+// exits at once.
+let interrupts = 0;
+process.on('SIGINT', () => {
+  if (interrupts++ === 0 && process.listenerCount('SIGINT') > 1) return;
   const code = handleError(new AbortError('interrupted', { code: 'INTERRUPTED', exitCode: ExitCode.INTERRUPTED }), outputFlags(process.argv, process.env));
   process.exit(code);
 });

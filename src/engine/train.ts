@@ -190,6 +190,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         lossSum += loss * b.size;
         seen += b.size;
         options.onBatch?.({ epoch, batch: ++batchNo, loss, samplesSeen: seen });
+        // trainOnBatch settles on microtasks only: without a turn of the event loop, timers and
+        // signal handlers (SIGTERM -> abort) would wait for the whole training.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       const trainMs = performance.now() - t0;
       const loss = lossSum / Math.max(seen, 1);

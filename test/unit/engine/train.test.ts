@@ -79,6 +79,20 @@ describe('training', () => {
     await expect(p).rejects.toMatchObject({ code: 'aborted' });
   });
 
+  it('yields to the event loop while training, so a timer or a signal handler can abort it', async () => {
+    const t = await task('digits');
+    const ctrl = new AbortController();
+    let last = 0;
+    // As SIGTERM does: the abort comes from a macrotask, not from inside an engine callback.
+    const onEpoch = (e: { epoch: number }) => {
+      last = e.epoch;
+      if (e.epoch === 1) setTimeout(() => ctrl.abort(), 0);
+    };
+    const p = train({ data: t.files.train, schema: t.spec.schema, config: { ...t.spec.trainer!, epochs: 30, earlyStopping: undefined }, backend: 'wasm', signal: ctrl.signal, onEpoch });
+    await expect(p).rejects.toMatchObject({ code: 'aborted' });
+    expect(last).toBeLessThanOrEqual(2);
+  });
+
   it('rejects bad configs with a clear error', async () => {
     const t = await task('breast-cancer');
     await expect(train({ data: t.files.train, schema: t.spec.schema, config: { model: { kind: 'cnn' } } })).rejects.toThrow(/image-shaped inputShape/);
