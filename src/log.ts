@@ -12,6 +12,11 @@ export interface CreateLoggerOptions {
   mode?: 'cli' | 'daemon';
   /** Force or forbid pretty output; by default pretty only when the destination is a TTY. */
   pretty?: boolean;
+  /**
+   * A daemon drawing a live view: NDJSON goes to `file` (at `level`) instead of stdout, and every
+   * record from debug up (the view's countdowns come from debug records) goes to `onLine`.
+   */
+  live?: { file: string; onLine: (line: string) => void };
 }
 
 /**
@@ -24,6 +29,11 @@ export interface CreateLoggerOptions {
  */
 export async function createLogger(opts: CreateLoggerOptions): Promise<Logger> {
   const { pino } = await import('pino');
+  if (opts.live) {
+    const streams: { level: LogLevel; stream: { write(line: string): void } }[] = [{ level: 'debug', stream: { write: opts.live.onLine } }];
+    if (opts.level !== 'silent') streams.push({ level: opts.level, stream: pino.destination({ dest: opts.live.file, sync: true, mkdir: true }) });
+    return pino({ level: opts.level === 'trace' ? 'trace' : 'debug' }, pino.multistream(streams));
+  }
   const fd = opts.mode === 'daemon' ? 1 : 2;
   const stream = fd === 1 ? process.stdout : process.stderr;
   const pretty = opts.pretty ?? Boolean(stream.isTTY);

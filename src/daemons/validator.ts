@@ -122,7 +122,8 @@ export async function runValidator(o: ValidatorOptions): Promise<ValidatorResult
   while (!rt.stopping) {
     const ph = await phaseNow();
     if (ph <= Phase.Reveal) {
-      log.debug({ phase: PHASES[ph] }, 'waiting for the score-commit phase');
+      const t = await rt.read('task', () => arena.task(taskId));
+      log.debug({ phase: PHASES[ph], scoreCommitOpensIn: Number(t.revealEnd) - (await rt.now()) }, 'waiting for the score-commit phase');
       await rt.sleep();
       continue;
     }
@@ -177,6 +178,7 @@ export async function runValidator(o: ValidatorOptions): Promise<ValidatorResult
         setScore(key, { committed: { txHash: receipt.hash } });
         log.info({ submission: key, tx: receipt.hash, score: r.value, invalid: r.invalid, reason: r.reason }, 'score committed');
       }
+      if (!rt.stopping) log.debug({ scoreRevealOpensIn: t.scoreCommitEnd - (await rt.now()) }, 'waiting for the score-reveal phase');
       await rt.sleep();
       continue;
     }

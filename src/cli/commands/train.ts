@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { AbortError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { createContext } from '../context.js';
-import { pollSeconds } from '../daemon.js';
+import { pollSeconds, type Daemon } from '../daemon.js';
 import { positiveInt } from '../parse.js';
 import { openProtocol } from '../protocol.js';
 
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--poll <seconds>', 'seconds between polls of the chain', pollSeconds, 5)
     .addHelpText(
       'after',
-      '\nLogs: NDJSON on stdout (pretty on a TTY); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/trainer-<chainId>-<task>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 3 RPC failing, 7 reverted, 8 deadline missed, 9 model fails the contract.\n',
+      '\nLogs: on a terminal, a live view, with the logs in <home>/logs/; otherwise NDJSON on stdout (FLOCK_NO_TTY_UI=1 forces it); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/trainer-<chainId>-<task>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 3 RPC failing, 7 reverted, 8 deadline missed, 9 model fails the contract.\n',
     )
     .action(async (opts: TrainFlags, cmd: Command) => {
       const ctx = await createContext(cmd);
@@ -49,10 +49,13 @@ export function register(program: Command): void {
         import('../storage.js'),
       ]);
       const trainer = opts.trainerConfig ? await readTrainerConfig(opts.trainerConfig) : undefined;
-      const rt = await openDaemon(ctx, opts.poll);
       const { p } = await openProtocol(ctx, { sign: true });
       const store = await openContextStore(ctx);
+      // The daemon last: its live view takes the terminal, so nothing else may print meanwhile.
+      let daemon: Daemon | undefined;
       try {
+        daemon = await openDaemon(ctx, opts.poll, 'train');
+        const { rt } = daemon;
         const arena = connectArena(p, rt.signer);
         const runOne = (taskId: bigint) =>
           runTrainer({
@@ -77,7 +80,8 @@ export function register(program: Command): void {
           if (ctx.json) await ctx.output(r);
         }
       } finally {
-        rt.dispose();
+        daemon?.close();
+        daemon?.rt.dispose();
         await store.close();
       }
     });

@@ -1,0 +1,260 @@
+/**
+ * The live view of `flock train` / `flock validate`, as a pure reducer over the daemons' own pino
+ * records: the daemons only log, and the terminal view (DaemonView.tsx) is derived from what they
+ * log, so both see the same facts and the daemons know nothing of the UI.
+ */
+import { METRICS } from '../engine/metrics.js';
+
+/** A parsed pino record: `time` in ms since the epoch, numeric `level`, plus its fields. */
+export interface LogRecord {
+  level: number;
+  time: number;
+  msg?: string;
+  daemon?: string;
+  task?: string;
+  [field: string]: unknown;
+}
+
+export type Role = 'trainer' | 'validator';
+
+export interface TrainingProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  valLoss?: number;
+  /** Best validation value so far of the first task metric the engine reports. */
+  best?: { metric: string; value: number; epoch: number };
+  /** Set once training finished. */
+  trained?: { backend: string; bestEpoch: number; seconds: number };
+}
+
+export interface ScoringProgress {
+  scored: number;
+  invalid: number;
+  committed: number;
+  revealed: number;
+  last?: { metric: string; score: number };
+}
+
+export interface TaskView {
+  task: string;
+  role: Role;
+  /** What the daemon is doing now, in plain words. */
+  step: string;
+  training?: TrainingProgress;
+  scoring?: ScoringProgress;
+  /** The next phase opens at `at` (ms since the epoch, wall clock). */
+  deadline?: { what: string; at: number };
+  trainScore?: { metric: string; value: number };
+  model?: string;
+  committed?: boolean;
+  /** Latest transaction, hash shortened. */
+  tx?: { what: string; hash: string };
+  done: boolean;
+  failed?: string;
+}
+
+export interface Notice {
+  level: 'warn' | 'error' | 'fatal';
+  time: number;
+  text: string;
+  task?: string;
+}
+
+export interface DaemonViewState {
+  /** In the order they first appear. */
+  tasks: TaskView[];
+  /** The last MAX_NOTICES warnings and errors. */
+  notices: Notice[];
+  watching: boolean;
+  stopping: boolean;
+}
+
+export const MAX_NOTICES = 5;
+
+export const initialDaemonView: DaemonViewState = { tasks: [], notices: [], watching: false, stopping: false };
+
+/** `0x1234…cdef`; other long ids (CIDs) keep their head and tail the same way. */
+export function shortId(id: string): string {
+  const head = id.startsWith('0x') ? 6 : 8;
+  return id.length <= head + 6 ? id : `${id.slice(0, head)}…${id.slice(-4)}`;
+}
+
+/** Relative deadline fields the daemons' wait records carry (seconds of chain time). */
+const DEADLINES: Record<string, string> = {
+  revealOpensIn: 'reveal opens',
+  scoreCommitOpensIn: 'score-commit opens',
+  scoreRevealOpensIn: 'score-reveal opens',
+};
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const isRole = (v: unknown): v is Role => v === 'trainer' || v === 'validator';
+
+function noticeOf(r: LogRecord): Notice | undefined {
+  if (r.level < 40) return undefined;
+  const detail = [str(r.what), str(r.err) ?? str(r.reason)].filter(Boolean).join(': ');
+  const text = `${r.msg ?? ''}${detail ? ` (${detail})` : ''}`;
+  return { level: r.level >= 60 ? 'fatal' : r.level >= 50 ? 'error' : 'warn', time: r.time, text, task: str(r.task) };
+}
+
+function deadlineOf(r: LogRecord): TaskView['deadline'] {
+  for (const [field, what] of Object.entries(DEADLINES)) {
+    const s = num(r[field]);
+    if (s !== undefined) return { what, at: r.time + s * 1000 };
+  }
+  return undefined;
+}
+
+/** The first metric of the engine's list that this epoch reports, and whether higher is better. */
+function primaryMetric(m: unknown): { metric: string; value: number; higher: boolean } | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  for (const [metric, direction] of Object.entries(METRICS)) {
+    const value = num((m as Record<string, unknown>)[metric]);
+    if (value !== undefined) return { metric, value, higher: direction === 'higher' };
+  }
+  return undefined;
+}
+
+function onEpoch(prev: TrainingProgress | undefined, r: LogRecord): TrainingProgress {
+  const epoch = num(r.epoch) ?? 0;
+  const m = primaryMetric(r.valMetrics);
+  let best = epoch > 1 ? prev?.best : undefined; // epoch 1 again: a new training run
+  if (m && (!best || best.metric !== m.metric || (m.higher ? m.value > best.value : m.value < best.value))) {
+    best = { metric: m.metric, value: m.value, epoch };
+  }
+  return { epoch, epochs: num(r.epochs) ?? prev?.epochs ?? 0, loss: num(r.loss) ?? NaN, valLoss: num(r.valLoss), best };
+}
+
+const noScores: ScoringProgress = { scored: 0, invalid: 0, committed: 0, revealed: 0 };
+
+function bump(t: TaskView, key: keyof Omit<ScoringProgress, 'last'>, extra?: Partial<ScoringProgress>): Partial<TaskView> {
+  const s = t.scoring ?? noScores;
+  return { scoring: { ...s, [key]: s[key] + 1, ...extra } };
+}
+
+const tx = (what: string, r: LogRecord): Partial<TaskView> => {
+  const hash = str(r.tx);
+  return hash ? { tx: { what, hash: shortId(hash) } } : {};
+};
+
+/** How one record of a task's daemon changes that task's view; undefined: it does not. */
+function taskUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefined {
+  const msg = r.msg ?? '';
+  if (msg.startsWith('approving ')) return { step: msg };
+  switch (msg) {
+    // trainer
+    case 'trainer started':
+      return { step: r.resumed ? 'resuming from its state file' : 'registering (stake and fee)' };
+    case 'registered as training node':
+      return { step: 'downloading the training data', ...tx('register', r) };
+    case 'training data downloaded and verified':
+      return { step: 'training' };
+    case 'epoch':
+      return { step: 'training', training: onEpoch(t.training, r) };
+    case 'trained': {
+      const trained = { backend: str(r.backend) ?? '?', bestEpoch: num(r.bestEpoch) ?? 0, seconds: Math.round((num(r.ms) ?? 0) / 1000) };
+      return { step: 'checking the model against the task’s contract', ...(t.training ? { training: { ...t.training, trained } } : {}) };
+    }
+    case 'model checked against the contract (score on the training data)': {
+      const value = num(r.trainScore);
+      return { step: 'model checked; preparing the commit', ...(value !== undefined ? { trainScore: { metric: str(r.metric) ?? 'score', value } } : {}) };
+    }
+    case 'model ready; kept locally until the reveal phase':
+      return { step: 'committing the model', model: str(r.modelCID) && shortId(str(r.modelCID)!) };
+    case 'model uploaded':
+      // Uploaded in the reveal phase, right before the reveal (older trainers uploaded before the commit).
+      return { step: t.committed ? 'revealing the model' : 'committing the model', model: str(r.modelCID) && shortId(str(r.modelCID)!) };
+    case 'commitment already on chain (restart after the send); not sending it again':
+      return { step: 'waiting for the reveal phase', committed: true };
+    case 'model committed':
+      return { step: 'waiting for the reveal phase', committed: true, ...tx('commit', r) };
+    case 'waiting for the reveal phase':
+      return { step: 'waiting for the reveal phase', committed: true };
+    case 'model already revealed on chain':
+      return { step: 'model revealed' };
+    case 'model revealed':
+      return { step: 'model revealed', ...tx('reveal', r) };
+    case 'trainer done for this task':
+      return { step: 'done: model revealed', done: true };
+    // validator
+    case 'validator started':
+      return { step: r.resumed ? 'resuming from its state file' : 'registering (stake)' };
+    case 'registered as validator':
+      return { step: 'waiting for the score-commit phase', ...tx('register', r) };
+    case 'waiting for the score-commit phase':
+      return { step: `waiting for the score-commit phase${str(r.phase) ? ` (task in its ${r.phase as string} phase)` : ''}` };
+    case 'the creator did not reveal the validation set; nothing to score (the task will be cancelled)':
+      return { step: 'nothing to score: the creator did not reveal the validation set' };
+    case 'validation set downloaded and verified':
+      return { step: 'scoring models', scoring: t.scoring ?? noScores };
+    case 'model scored': {
+      const score = num(r.score);
+      return { step: 'committing the score', ...bump(t, 'scored', score !== undefined ? { last: { metric: str(r.metric) ?? 'score', score } } : {}) };
+    }
+    case 'model is invalid':
+    case 'model could not be fetched or verified: marking it invalid':
+    case 'model could not be evaluated: marking it invalid':
+      return { step: 'committing the score (model invalid)', ...bump(t, 'invalid') };
+    case 'score committed':
+    case 'score commitment already on chain; not sending it again':
+      return { step: 'scores committed; waiting for the score-reveal phase', ...bump(t, 'committed'), ...tx('score commit', r) };
+    case 'waiting for the score-reveal phase':
+      return { step: t.scoring?.committed ? 'scores committed; waiting for the score-reveal phase' : 'waiting for the score-reveal phase' };
+    case 'score revealed':
+      return { step: 'revealing scores', ...bump(t, 'revealed'), ...tx('score reveal', r) };
+    case 'validator done for this task':
+      return { step: `done: ${num(r.scored) ?? t.scoring?.committed ?? 0} score(s) revealed`, done: true };
+    // --watch
+    case 'starting on task':
+      return { step: r.resumed ? 'resuming from its state file' : 'starting' };
+    case 'task failed; still watching others':
+      return { step: 'failed', failed: str(r.err) ?? 'failed' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Folds one pino record into the view. Pure: returns a new state (or the same one when the
+ * record changes nothing), so the renderer can compare by reference.
+ */
+export function reduceDaemonView(state: DaemonViewState, r: LogRecord): DaemonViewState {
+  let next = state;
+  const notice = noticeOf(r);
+  if (notice) next = { ...next, notices: [...next.notices, notice].slice(-MAX_NOTICES) };
+  if (r.msg === 'stopping after the current step') next = { ...next, stopping: true };
+  if (r.msg === 'watching for Arena tasks') next = { ...next, watching: true };
+
+  const task = str(r.task);
+  const role = r.daemon;
+  if (task === undefined || !isRole(role)) return next;
+  const i = next.tasks.findIndex((t) => t.task === task && t.role === role);
+  const current: TaskView = i >= 0 ? next.tasks[i]! : { task, role, step: 'starting', done: false };
+  const update = taskUpdate(current, r);
+  const fresh = deadlineOf(r);
+  if (!update && !fresh && i >= 0) return next;
+  // A deadline lasts until the task's next step record that does not renew it. Renewals keep the
+  // earliest estimate: chain time moves only with blocks (an idle devnet mines none), so the
+  // record that saw the freshest block is the closest to the truth.
+  const deadline = fresh && current.deadline?.what === fresh.what && current.deadline.at < fresh.at ? current.deadline : fresh;
+  const updated: TaskView = { ...current, ...update, deadline };
+  const tasks = i >= 0 ? next.tasks.map((t, j) => (j === i ? updated : t)) : [...next.tasks, updated];
+  return { ...next, tasks };
+}
+
+/**
+ * The lines printed under the final frame once the view is closed: where each task stands, so
+ * the outcome stays in the terminal's scrollback.
+ */
+export function summarizeDaemonView(state: DaemonViewState): string[] {
+  const lines = state.tasks.map((t) => {
+    const head = `task ${t.task} (${t.role})`;
+    if (t.done) return `${head}: ${t.step}${t.tx ? ` (${t.tx.what} tx ${t.tx.hash})` : ''}`;
+    if (t.failed) return `${head}: failed: ${t.failed}`;
+    // Not stopping: an error ends the daemon, and the error handler prints it next.
+    return `${head}: ${state.stopping ? 'stopped' : 'ended'} at: ${t.step}`;
+  });
+  if (state.stopping && state.tasks.some((t) => !t.done && !t.failed)) lines.push('run the same command again to resume');
+  return lines;
+}
