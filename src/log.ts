@@ -37,7 +37,9 @@ export async function createLogger(opts: CreateLoggerOptions): Promise<Logger> {
   const fd = opts.mode === 'daemon' ? 1 : 2;
   const stream = fd === 1 ? process.stdout : process.stderr;
   const pretty = opts.pretty ?? Boolean(stream.isTTY);
-  const base = opts.mode === 'daemon' ? undefined : null; // pid/hostname help daemons' logs, not a CLI's
+  // pid/hostname help daemons' logs (several nodes, one collector), not a CLI's. An explicit
+  // `base: undefined` would drop them too: leave the key out for pino's default.
+  const base = opts.mode === 'daemon' ? {} : { base: null };
   if (pretty) {
     const { default: pinoPretty } = await import('pino-pretty');
     const dest = pinoPretty({
@@ -48,10 +50,10 @@ export async function createLogger(opts: CreateLoggerOptions): Promise<Logger> {
       translateTime: 'HH:MM:ss',
       singleLine: true,
     });
-    return pino({ level: opts.level, base }, dest);
+    return pino({ level: opts.level, ...base }, dest);
   }
   // Synchronous writes: a CLI may call process.exit right after logging.
-  return pino({ level: opts.level, base }, pino.destination({ dest: fd, sync: true }));
+  return pino({ level: opts.level, ...base }, pino.destination({ dest: fd, sync: true }));
 }
 
 /** A logger that drops everything; for library calls and tests that need one. */
