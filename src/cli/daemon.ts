@@ -14,7 +14,7 @@ export interface Daemon {
 }
 
 /**
- * Sets up a daemon command: its logger, the signer (NonceManager) and the runtime that handles
+ * Sets up a daemon command: its logger, the signer (a FlockSigner) and the runtime that handles
  * SIGTERM/SIGINT. On a terminal (stdout a TTY, no --json, FLOCK_NO_TTY_UI unset) an ink view is
  * drawn from the log records, which go to `<home>/logs/<command>-<time>.log`; otherwise logs are
  * NDJSON on stdout (pretty on a TTY), or on stderr with --json so stdout carries only the result.

@@ -32,12 +32,13 @@ export interface RewardsView {
 async function claimableTasks(p: Protocol, account: string): Promise<TaskClaimable[]> {
   if (!p.record.contracts.Arena) return []; // a deployment from before the Arena
   const arena = connectArena(p);
-  const out: TaskClaimable[] = [];
-  for (const taskId of await taskIds(arena)) {
-    const [stake, reward, refund] = await arena.claimable(taskId, account);
-    if (stake + reward + refund > 0n) out.push({ taskId, stake, reward, refund });
-  }
-  return out;
+  const owed = await Promise.all(
+    (await taskIds(arena)).map(async (taskId) => {
+      const [stake, reward, refund] = await arena.claimable(taskId, account);
+      return { taskId, stake, reward, refund };
+    }),
+  );
+  return owed.filter((t) => t.stake + t.reward + t.refund > 0n);
 }
 
 /** What `account` could claim now, read from the contracts' own views. */
