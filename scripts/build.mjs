@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { foundryBinary } from './foundry.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -48,7 +49,8 @@ if (sources.filter(isProtocolSource).length === 0) {
   step(`forge build (${sources.length} files under contracts/; tests compile with \`forge test\`)`);
   // Skipping tests and scripts saves a third of a fresh clone's compile; forge's cache keeps
   // their artifacts from earlier runs either way.
-  run(bin('forge'), ['build', '--skip', 'test', '--skip', 'script']);
+  // The native binary: the npm wrapper exits 0 even when the compile fails (scripts/foundry.mjs).
+  run(foundryBinary('forge'), ['build', '--skip', 'test', '--skip', 'script']);
 }
 
 // 2. Contract bindings, only for artifacts whose source still exists under contracts/ (out/ also

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's whole test suite (README: `npm test`; CI: .ci/run). Builds, then runs the contract
 # tests, checks the gas snapshot, runs the TypeScript unit and end-to-end tests, and ends with one
-# `N passed, N failed` line summing both runners.
+# `N passed, N failed` line summing both runners. Foundry runs through scripts/foundry.mjs: the npm
+# wrappers exit 0 whatever forge returned.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 logs=$(mktemp -d)
@@ -12,7 +13,7 @@ echo "== build (forge build, typechain, tsc)"
 node scripts/build.mjs || exit 1
 
 echo "== contracts: forge test (profile ${FOUNDRY_PROFILE:-default})"
-FORGE_SNAPSHOT_CHECK=true npx --no-install forge test 2>&1 | tee "$logs/forge.txt" || status=1
+FORGE_SNAPSHOT_CHECK=true node scripts/foundry.mjs forge test 2>&1 | tee "$logs/forge.txt" || status=1
 
 echo "== gas snapshot check"
 npm run --silent gas:check || { echo "gas snapshot differs: run 'npm run gas' and commit .gas-snapshot"; status=1; }
