@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import type { JsonRpcProvider } from 'ethers';
 import { z } from 'zod';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address');
 
@@ -59,7 +58,6 @@ export function readDeployment(home: string, chainId: number | bigint): Deployme
 function corrupt(path: string, why: string, cause?: unknown): AbortError {
   return new AbortError(`deployment record ${path} is invalid: ${why}`, {
     code: 'DEPLOYMENT_INVALID',
-    exitCode: ExitCode.CHAIN,
     hint: 'delete it and redeploy (`flock devnet up` on a devnet, `flock deploy` elsewhere)',
     cause,
   });
@@ -114,7 +112,6 @@ export async function loadDeployment(ctx: DeploymentContext): Promise<Deployment
   if (!record) {
     throw new AbortError(`no flock deployment for chain ${chainId}`, {
       code: 'NO_DEPLOYMENT',
-      exitCode: ExitCode.CHAIN,
       hint: redeployHint(chainId),
     });
   }
@@ -123,7 +120,6 @@ export async function loadDeployment(ctx: DeploymentContext): Promise<Deployment
     const token = record.contracts[TOKEN_CONTRACT] ?? Object.values(record.contracts)[0] ?? '(none)';
     throw new AbortError(`the flock deployment for chain ${chainId} is stale: no contract code at ${token}`, {
       code: 'STALE_DEPLOYMENT',
-      exitCode: ExitCode.CHAIN,
       hint: record.devnet ? 'the devnet was reset; `flock devnet up` redeploys' : redeployHint(chainId),
       details: `record: ${deploymentPath(ctx.config.home, chainId)}`,
     });

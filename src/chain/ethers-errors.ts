@@ -1,6 +1,5 @@
 import type { Interface } from 'ethers';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError, BugError, FlockError } from '../errors.js';
+import { AbortError, BugError, FlockError } from '../errors/index.js';
 
 /**
  * Maps ethers v6 errors to flock errors with an exit code and a next step. Kept free of runtime
@@ -75,19 +74,17 @@ export function fromEthersError(e: unknown, opts: FromEthersErrorOptions = {}): 
   if (code === 'INSUFFICIENT_FUNDS') {
     return new AbortError(`${prefix}insufficient funds for gas * price + value`, {
       code: 'INSUFFICIENT_FUNDS',
-      exitCode: ExitCode.FUNDS,
       hint: 'fund the account with ETH (on a devnet: `flock devnet up` funds the default accounts)',
       cause: e,
     });
   }
   if (code === 'CALL_EXCEPTION') return fromRevert(err, prefix, opts, e);
   if (code === 'ACTION_REJECTED') {
-    return new AbortError(`${prefix}rejected by the signer`, { code: 'ACTION_REJECTED', exitCode: ExitCode.INTERRUPTED, cause: e });
+    return new AbortError(`${prefix}rejected by the signer`, { code: 'ACTION_REJECTED', cause: e });
   }
   if (code === 'NONCE_EXPIRED' || code === 'REPLACEMENT_UNDERPRICED' || code === 'TRANSACTION_REPLACED') {
     return new AbortError(`${prefix}${String(err.shortMessage ?? code)}`, {
       code,
-      exitCode: ExitCode.NETWORK,
       hint: 'another transaction from this account raced this one; retry the command',
       cause: e,
     });
@@ -95,7 +92,7 @@ export function fromEthersError(e: unknown, opts: FromEthersErrorOptions = {}): 
   if (isNetworkFailure(e) || code === 'SERVER_ERROR') {
     const where = opts.rpcUrl ? ` at ${opts.rpcUrl}` : '';
     const what = code === 'TIMEOUT' ? 'timed out' : code === 'SERVER_ERROR' ? 'failed' : 'is unreachable';
-    return new AbortError(`${prefix}RPC endpoint${where} ${what}`, { code: 'RPC_UNREACHABLE', exitCode: ExitCode.NETWORK, hint: RPC_HINT, cause: e });
+    return new AbortError(`${prefix}RPC endpoint${where} ${what}`, { code: 'RPC_UNREACHABLE', hint: RPC_HINT, cause: e });
   }
   const msg = isEthersError(e) ? e.shortMessage : e instanceof Error ? e.message : String(e);
   return new BugError(`${prefix}${msg}`, { cause: e });
@@ -147,9 +144,9 @@ function fromRevert(err: Record<string, unknown>, prefix: string, opts: FromEthe
     hint = undefined; // a broken hint must not hide the revert itself
   }
   if (name && /InsufficientBalance|InsufficientAllowance|ERC20Insufficient/.test(name)) {
-    return new AbortError(`${prefix}${message}`, { code: 'INSUFFICIENT_FUNDS', exitCode: ExitCode.FUNDS, hint, cause });
+    return new AbortError(`${prefix}${message}`, { code: 'INSUFFICIENT_FUNDS', hint, cause });
   }
-  return new AbortError(`${prefix}${message}`, { code: 'REVERTED', exitCode: ExitCode.REVERTED, hint, cause });
+  return new AbortError(`${prefix}${message}`, { code: 'REVERTED', hint, cause });
 }
 
 function formatArg(a: unknown): string {

@@ -4,9 +4,9 @@ import type { JsonRpcProvider, Signer } from 'ethers';
 import type { ConfigFlags, ConfigSource } from '../config/load.js';
 import type { Prefs } from '../config/prefs.js';
 import type { FlockConfig } from '../config/schema.js';
-import { AbortError } from '../errors.js';
-import type { Logger } from '../log.js';
-import { ExitCode } from './exit-codes.js';
+import { AbortError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import type { AccountDeps, AccountRef } from '../wallet/account.js';
 import type { HumanOutput } from './output.js';
 
 /** Options every command accepts (declared once on the program in program.ts). */
@@ -15,10 +15,7 @@ export interface GlobalOptions extends ConfigFlags {
   yes?: boolean;
 }
 
-/** The account commands act as, known without unlocking anything. */
-export type AccountRef =
-  | { kind: 'keystore'; name: string; path: string; address: string | undefined }
-  | { kind: 'devnet'; name: 'devnet #0'; address: string };
+export type { AccountRef };
 
 /**
  * Everything a command needs, built once per invocation from the layered config. Chain access is
@@ -67,7 +64,7 @@ export async function createContext(cmd: Command, env: NodeJS.ProcessEnv = proce
 export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<Context> {
   const [{ loadConfig }, { createLogger }, { runningDevnet }, { printResult }] = await Promise.all([
     import('../config/load.js'),
-    import('../log.js'),
+    import('../log/index.js'),
     import('../devnet/anvil.js'),
     import('./output.js'),
   ]);
@@ -96,8 +93,8 @@ export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.
     provider: async () => (await connect()).provider,
     chainId: async () => (await connect()).chainId,
     prefs: () => (prefsP ??= import('../config/prefs.js').then((m) => m.openPrefs(config.home))),
-    account: () => (accountP ??= import('../wallet/account.js').then((m) => m.resolveAccount(ctx))),
-    signer: () => (signerP ??= import('../wallet/account.js').then((m) => m.resolveSigner(ctx))),
+    account: () => (accountP ??= import('../wallet/account.js').then((m) => m.resolveAccount(accountDeps(ctx)))),
+    signer: () => (signerP ??= import('../wallet/account.js').then(async (m) => m.resolveSigner(accountDeps(ctx), await ctx.account()))),
     output: (result, human) => printResult(result, Boolean(opts.json), human),
     close: async () => {
       if (providerP) (await providerP.catch(() => undefined))?.provider.destroy();
@@ -107,6 +104,23 @@ export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.
   return ctx;
 }
 
+/** The narrow view of a Context the wallet needs. */
+export function accountDeps(ctx: Context): AccountDeps {
+  const { config } = ctx;
+  return {
+    home: config.home,
+    keystore: config.keystore,
+    account: config.account,
+    passwordFile: config.passwordFile,
+    devnetChainId: config.devnet.chainId,
+    env: ctx.env,
+    log: ctx.log,
+    chainId: () => ctx.chainId(),
+    provider: () => ctx.provider(),
+    defaultAccount: async () => (await ctx.prefs()).get('defaultAccount'),
+  };
+}
+
 /** Connects to the configured RPC and enforces the expected chain id (exit 4 on a mismatch). */
 async function connectProvider(rpcUrl: string, config: FlockConfig, log: Logger): Promise<{ provider: JsonRpcProvider; chainId: bigint }> {
   const conn = await connectRpc(rpcUrl, config.rpcTimeout * 1000);
@@ -114,7 +128,6 @@ async function connectProvider(rpcUrl: string, config: FlockConfig, log: Logger)
     conn.provider.destroy();
     throw new AbortError(`wrong chain id: ${rpcUrl} is chain ${conn.chainId}, expected ${config.chainId}`, {
       code: 'WRONG_CHAIN',
-      exitCode: ExitCode.CHAIN,
       hint: 'check --rpc-url, or --chain-id / FLOCK_CHAIN_ID / chainId in flock.config.yaml',
     });
   }
@@ -137,7 +150,7 @@ export async function connectRpc(rpcUrl: string, timeoutMs: number): Promise<{ p
 export async function probeRpc(rpcUrl: string, timeoutMs: number): Promise<bigint> {
   const { RPC_HINT } = await import('../chain/ethers-errors.js');
   const fail = (why: string, cause?: unknown) =>
-    new AbortError(`RPC endpoint ${rpcUrl} ${why}`, { code: 'RPC_UNREACHABLE', exitCode: ExitCode.NETWORK, hint: RPC_HINT, cause });
+    new AbortError(`RPC endpoint ${rpcUrl} ${why}`, { code: 'RPC_UNREACHABLE', hint: RPC_HINT, cause });
   let res: Response;
   try {
     res = await fetch(rpcUrl, {

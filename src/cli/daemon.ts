@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import type { Context } from './context.js';
 import type { DaemonRuntime } from '../daemons/runtime.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import type { LiveView } from '../ui/live-view.js';
 
 export interface Daemon {
@@ -20,7 +21,7 @@ export interface Daemon {
  * NDJSON on stdout (pretty on a TTY), or on stderr with --json so stdout carries only the result.
  */
 export async function openDaemon(ctx: Context, pollSeconds: number | undefined, command: 'train' | 'validate'): Promise<Daemon> {
-  const [{ createLogger }, { DaemonRuntime }] = await Promise.all([import('../log.js'), import('../daemons/runtime.js')]);
+  const [{ createLogger }, { DaemonRuntime }] = await Promise.all([import('../log/index.js'), import('../daemons/runtime.js')]);
   // Signer first: a password prompt must be answered before the view takes the terminal.
   const [provider, signer] = await Promise.all([ctx.provider(), ctx.signer()]);
   let view: LiveView | undefined;
@@ -68,8 +69,9 @@ function hostOf(url: string): string {
   }
 }
 
+/** `--poll <seconds>`: commander turns the throw into a usage error (exit 2). */
 export function pollSeconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--poll must be a positive number of seconds, got ${value}`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`must be a positive number of seconds, got ${value}.`);
   return n;
 }

@@ -1,6 +1,5 @@
 import { fromEthersError, isEthersError } from '../chain/ethers-errors.js';
-import { BugError, causeChain, FlockError } from '../errors.js';
-import { ExitCode } from './exit-codes.js';
+import { BugError, causeChain, ExitCode, FlockError } from '../errors/index.js';
 import { toJson } from './output.js';
 
 export interface HandleErrorOptions {

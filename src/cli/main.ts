@@ -1,7 +1,6 @@
 import { CommanderError } from 'commander';
-import { AbortError } from '../errors.js';
+import { AbortError, ExitCode } from '../errors/index.js';
 import { currentContext } from './context.js';
-import { ExitCode } from './exit-codes.js';
 import { handleError } from './handle-error.js';
 import { buildProgram, commandPath, lastFailedCommand } from './program.js';
 
@@ -31,7 +30,6 @@ function fromCommanderError(e: CommanderError): AbortError {
   const suggestion = rest.join(' ').trim().replace(/^\((.*)\)$/, '$1');
   return new AbortError(`${first}${suggestion ? ` (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : ''}`, {
     code: 'USAGE',
-    exitCode: ExitCode.USAGE,
     hint: `see \`${commandPath(lastFailedCommand())} --help\``,
   });
 }
@@ -49,7 +47,7 @@ export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv
         if (e.exitCode === 0) return ExitCode.OK;
         const flags = outputFlags(argv, env);
         if (!flags.json) return ExitCode.USAGE;
-        return handleError(new AbortError('a subcommand is required', { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'add --help to list the subcommands' }), flags);
+        return handleError(new AbortError('a subcommand is required', { code: 'USAGE', hint: 'add --help to list the subcommands' }), flags);
       }
       return handleError(fromCommanderError(e), outputFlags(argv, env));
     }
@@ -65,7 +63,7 @@ export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv
 let interrupts = 0;
 process.on('SIGINT', () => {
   if (interrupts++ === 0 && process.listenerCount('SIGINT') > 1) return;
-  const code = handleError(new AbortError('interrupted', { code: 'INTERRUPTED', exitCode: ExitCode.INTERRUPTED }), outputFlags(process.argv, process.env));
+  const code = handleError(new AbortError('interrupted', { code: 'INTERRUPTED' }), outputFlags(process.argv, process.env));
   process.exit(code);
 });
 

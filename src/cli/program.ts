@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { LOG_LEVELS } from '../config/log-levels.js';
+import { LOG_LEVELS } from '../log/levels.js';
 import * as delegate from './commands/delegate.js';
 import * as deploy from './commands/deploy.js';
 import * as devnet from './commands/devnet.js';

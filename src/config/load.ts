@@ -3,8 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 import { ConfigSchema, DevnetSchema, type FlockConfig } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'flock.config.yaml';
@@ -109,7 +108,6 @@ function findConfigFile(explicit: string | undefined, cwd: string): string | und
     if (!existsSync(p)) {
       throw new AbortError(`config file not found: ${explicit}`, {
         code: 'CONFIG_NOT_FOUND',
-        exitCode: ExitCode.USAGE,
         hint: 'check --config / FLOCK_CONFIG, or create one with `flock init`',
       });
     }
@@ -129,7 +127,6 @@ export function readConfigFile(path: string, cwd = process.cwd()): Raw {
   if (first) {
     throw new AbortError(`${shown}:${lineOf(first.pos[0])}: YAML syntax error: ${lowerFirst(first.message)}`, {
       code: 'CONFIG_INVALID',
-      exitCode: ExitCode.USAGE,
       details: more.map((e) => `${shown}:${lineOf(e.pos[0])}: ${lowerFirst(e.message)}`).join('\n') || undefined,
       hint: `fix ${shown}; every key is described in flock.config.example.yaml`,
     });
@@ -139,8 +136,7 @@ export function readConfigFile(path: string, cwd = process.cwd()): Raw {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new AbortError(`${shown}:1: the file must be a mapping of keys (like \`rpcUrl: http://127.0.0.1:8545\`)`, {
       code: 'CONFIG_INVALID',
-      exitCode: ExitCode.USAGE,
-    });
+      });
   }
   const raw = data as Raw;
   const parsed = ConfigSchema.safeParse(raw);
@@ -234,7 +230,6 @@ function configError(
         : 'every key is described in flock.config.example.yaml';
   return new AbortError(first ?? `${origin}: invalid configuration`, {
     code: 'CONFIG_INVALID',
-    exitCode: ExitCode.USAGE,
     details: rest.length ? rest.join('\n') : undefined,
     hint,
   });

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseSize } from '../storage/size.js';
-import { LOG_LEVELS } from './log-levels.js';
+import { parseSize } from '../units/index.js';
+import { LOG_LEVELS } from '../log/levels.js';
 
 /** anvil's default mnemonic; its account #0 is the devnet deployer. Public knowledge, devnet only. */
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 
-export { LOG_LEVELS, type LogLevel } from './log-levels.js';
+export { LOG_LEVELS, type LogLevel } from '../log/levels.js';
 
 export const DEFAULT_RPC_URL = 'http://127.0.0.1:8545';
 

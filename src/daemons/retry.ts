@@ -4,9 +4,8 @@
  * rethrown at once: retrying a protocol rule never helps.
  */
 import { isNetworkFailure } from '../chain/ethers-errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { isFlockError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { ExitCode, isFlockError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
 
 export interface RetryOptions {
   /** Attempts in all (default 5). */

@@ -11,7 +11,7 @@
  *   9  integrity: our own model fails the task's contract, or the task manifest is bad
  */
 import { NonceManager, type ContractTransactionReceipt, type ContractTransactionResponse, type JsonRpcProvider, type Signer } from 'ethers';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import { sendTx } from '../protocol/tx.js';
 import { withRetry } from './retry.js';
 

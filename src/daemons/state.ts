@@ -8,8 +8,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 
 export type DaemonKind = 'trainer' | 'validator';
 
@@ -49,7 +48,6 @@ export function readJson<T>(path: string): T | undefined {
   } catch (cause) {
     throw new AbortError(`daemon state ${path} is unreadable`, {
       code: 'BAD_DAEMON_STATE',
-      exitCode: ExitCode.USAGE,
       hint: 'it is written atomically, so this is outside damage; move it aside only if you know no commitment is pending',
       cause,
     });

@@ -16,9 +16,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IArena } from '../chain/types/index.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { AbortError } from '../errors/index.js';
 import type { BackendChoice, TrainerConfigInput } from '../engine/index.js';
-import { AbortError } from '../errors.js';
 import { modelCommitment, newSalt, Phase, PHASES, readTask, register, SubmissionStatus } from '../protocol/arena.js';
 import type { Protocol } from '../protocol/connect.js';
 import { cidOf } from '../storage/cid.js';
@@ -85,7 +84,6 @@ export interface TrainerResult {
 const missed = (taskId: bigint, phase: string, what: string) =>
   new AbortError(`task ${taskId} is already in its ${phase} phase: too late to ${what}`, {
     code: 'DEADLINE_MISSED',
-    exitCode: ExitCode.INTERRUPTED,
     hint: `\`flock task show ${taskId}\` shows the phases; join an open task (\`flock task list\`)`,
   });
 
@@ -109,7 +107,7 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
     startedAt: new Date().toISOString(),
   });
   if (st.get().account.toLowerCase() !== account.toLowerCase()) {
-    throw new AbortError(`state ${path} belongs to ${st.get().account}, not ${account}`, { code: 'STATE_ACCOUNT', exitCode: ExitCode.USAGE, hint: 'use the same --account, or another --home' });
+    throw new AbortError(`state ${path} belongs to ${st.get().account}, not ${account}`, { code: 'STATE_ACCOUNT', hint: 'use the same --account, or another --home' });
   }
   log.info({ state: path, resumed: Boolean(st.get().registered) }, 'trainer started');
   const phaseNow = async () => Number(await rt.read('phase', () => arena.phase(taskId)));
@@ -221,7 +219,6 @@ async function uploadModel(o: TrainerOptions, st: StateStore<TrainerState>, log:
     if (cidOf(bytes) !== model.cid) {
       throw new AbortError(`the kept model ${model.file} no longer hashes to the committed CID ${model.cid}`, {
         code: 'MODEL_CHANGED',
-        exitCode: ExitCode.INTEGRITY,
         hint: 'the file was changed after the commit; restore it (the reveal needs exactly the committed bytes)',
       });
     }
@@ -229,7 +226,6 @@ async function uploadModel(o: TrainerOptions, st: StateStore<TrainerState>, log:
   } else if (!(await o.store.has(model.cid))) {
     throw new AbortError(`the committed model ${model.cid} is neither kept at ${model.file ?? '(no file recorded)'} nor in the store`, {
       code: 'MODEL_MISSING',
-      exitCode: ExitCode.INTEGRITY,
       hint: 'restore the ONNX file (its sha256 is in the CID) or `flock store put` it, then restart',
     });
   }
@@ -263,7 +259,6 @@ async function produceModel(o: TrainerOptions, log: DaemonRuntime['log']): Promi
     if (!config.model) {
       throw new AbortError(`task ${taskId} suggests no model and no trainer config names one`, {
         code: 'NO_MODEL_CONFIG',
-        exitCode: ExitCode.USAGE,
         hint: 'pass --trainer-config <file.yaml> with a `model:` section',
       });
     }
@@ -292,7 +287,6 @@ async function produceModel(o: TrainerOptions, log: DaemonRuntime['log']): Promi
     if (!ev.valid) {
       throw new AbortError(`the model fails the task's contract: ${ev.reason}`, {
         code: 'MODEL_INVALID',
-        exitCode: ExitCode.INTEGRITY,
         hint: 'fix the model (or the trainer config); validators would mark it invalid and the node would be slashed',
       });
     }

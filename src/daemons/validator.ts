@@ -9,10 +9,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IArena } from '../chain/types/index.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { AbortError } from '../errors/index.js';
 import type { EvaluationData } from '../engine/index.js';
-import { AbortError } from '../errors.js';
-import { newSalt, Phase, PHASES, readTask, register, Role, scoreCommitment, SubmissionStatus, toWad } from '../protocol/arena.js';
+import { newSalt, Phase, PHASES, readTask, register, Role, scoreCommitment, SubmissionStatus } from '../protocol/arena.js';
+import { toWad } from '../units/index.js';
 import type { Protocol } from '../protocol/connect.js';
 import type { Store } from '../storage/index.js';
 import { fetchManifest, type TaskManifest } from '../tasks/manifest.js';
@@ -72,7 +72,6 @@ export interface ValidatorResult {
 const missed = (taskId: bigint, phase: string, what: string) =>
   new AbortError(`task ${taskId} is already in its ${phase} phase: too late to ${what}`, {
     code: 'DEADLINE_MISSED',
-    exitCode: ExitCode.INTERRUPTED,
     hint: `\`flock task show ${taskId}\` shows the phases; validators register while submissions are open`,
   });
 
@@ -90,7 +89,7 @@ export async function runValidator(o: ValidatorOptions): Promise<ValidatorResult
   const path = statePath(o.home, 'validator', chainId, taskId);
   const st = new StateStore<ValidatorState>(path, { kind: 'validator', chainId, taskId: taskId.toString(), account, startedAt: new Date().toISOString(), scores: {} });
   if (st.get().account.toLowerCase() !== account.toLowerCase()) {
-    throw new AbortError(`state ${path} belongs to ${st.get().account}, not ${account}`, { code: 'STATE_ACCOUNT', exitCode: ExitCode.USAGE, hint: 'use the same --account, or another --home' });
+    throw new AbortError(`state ${path} belongs to ${st.get().account}, not ${account}`, { code: 'STATE_ACCOUNT', hint: 'use the same --account, or another --home' });
   }
   log.info({ state: path, resumed: Boolean(st.get().registered) }, 'validator started');
   const phaseNow = async () => Number(await rt.read('phase', () => arena.phase(taskId)));

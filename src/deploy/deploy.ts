@@ -14,8 +14,7 @@ import {
   ProtocolConfig__factory,
 } from '../chain/types/index.js';
 import type { DeploymentRecord } from '../chain/deployment.js';
-import { AbortError } from '../errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { AbortError } from '../errors/index.js';
 import { deployGovernance } from './governance.js';
 
 /** Genesis economy. Reference values from SPEC.md; all later changes go through governance. */
@@ -187,7 +186,6 @@ function readJournal(path: string | undefined, chainId: bigint, deployer: string
     throw new AbortError(`deployment journal ${path} is unreadable`, {
       cause,
       code: 'BAD_JOURNAL',
-      exitCode: ExitCode.USAGE,
       hint: 'move it aside to start a fresh deployment',
     });
   }

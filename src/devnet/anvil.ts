@@ -4,9 +4,8 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode } from '../cli/exit-codes.js';
+import { AbortError } from '../errors/index.js';
 import type { DevnetConfig } from '../config/schema.js';
-import { AbortError } from '../errors.js';
 
 /**
  * The local anvil process behind `flock devnet`: started detached so it outlives the command,
@@ -54,7 +53,6 @@ export function anvilBinary(env: NodeJS.ProcessEnv = process.env): string {
     if (existsSync(wrapper)) return wrapper;
     throw new AbortError(`anvil not found for ${process.platform}-${process.arch}`, {
       code: 'ANVIL_NOT_FOUND',
-      exitCode: ExitCode.USAGE,
       hint: 'run `npm ci` in the flock folder, or set FLOCK_ANVIL_BIN to an anvil binary',
     });
   }
@@ -153,7 +151,6 @@ export async function startAnvil(opts: StartAnvilOptions): Promise<StartAnvilRes
     if (existing.port !== devnet.port || existing.host !== devnet.host) {
       throw new AbortError(`a devnet is already running at ${existing.rpcUrl}`, {
         code: 'DEVNET_RUNNING',
-        exitCode: ExitCode.USAGE,
         hint: `commands use it when no --rpc-url is set; to change its port, \`flock devnet down\` first`,
       });
     }
@@ -167,7 +164,7 @@ export async function startAnvil(opts: StartAnvilOptions): Promise<StartAnvilRes
     const other = await probeChainId(rpcUrl, 1000);
     throw new AbortError(
       `port ${devnet.port} on ${devnet.host} is in use by another process${other !== undefined ? ` (a node with chain id ${other}, not started by flock)` : ''}`,
-      { code: 'PORT_IN_USE', exitCode: ExitCode.USAGE, hint: 'stop that process, or pass --port <port> (devnet.port in flock.config.yaml)' },
+      { code: 'PORT_IN_USE', hint: 'stop that process, or pass --port <port> (devnet.port in flock.config.yaml)' },
     );
   }
 
@@ -188,7 +185,7 @@ export async function startAnvil(opts: StartAnvilOptions): Promise<StartAnvilRes
   closeSync(logFd);
   const pid = child.pid;
   if (pid === undefined) {
-    throw new AbortError('could not start anvil', { code: 'DEVNET_START', exitCode: ExitCode.USAGE, hint: `see ${logPath}` });
+    throw new AbortError('could not start anvil', { code: 'DEVNET_START', hint: `see ${logPath}` });
   }
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
@@ -211,7 +208,6 @@ async function waitForRpc(rpcUrl: string, pid: number, timeoutMs: number, logPat
     if (how || !isPidAlive(pid)) {
       throw new AbortError(`anvil exited during start (${how ?? 'process gone'})`, {
         code: 'DEVNET_START',
-        exitCode: ExitCode.USAGE,
         details: tail(logPath),
         hint: `see ${logPath}`,
       });
@@ -220,7 +216,6 @@ async function waitForRpc(rpcUrl: string, pid: number, timeoutMs: number, logPat
   }
   throw new AbortError(`anvil did not answer at ${rpcUrl} within ${Math.round(timeoutMs / 1000)} s`, {
     code: 'DEVNET_TIMEOUT',
-    exitCode: ExitCode.INTERRUPTED,
     details: tail(logPath),
     hint: `see ${logPath}; \`flock devnet down\` stops it`,
   });
@@ -262,14 +257,4 @@ export async function stopAnvil(home: string, graceMs = 10_000): Promise<StopAnv
 export function runningDevnet(home: string): AnvilState | undefined {
   const state = readAnvilState(home);
   return state && isAnvilProcess(state.pid) ? state : undefined;
-}
-
-/** Parses `3d`, `12h`, `90m`, `30s`, `1w` or plain seconds into seconds. */
-export function parseDuration(text: string): number {
-  const m = /^\s*(\d+)\s*([smhdw]?)\s*$/i.exec(text);
-  if (!m) {
-    throw new AbortError(`invalid duration "${text}"`, { code: 'INVALID_DURATION', exitCode: ExitCode.USAGE, hint: 'use a number with a unit: 90s, 30m, 12h, 3d, 1w' });
-  }
-  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2]!.toLowerCase() as '' | 's' | 'm' | 'h' | 'd' | 'w'];
-  return Number(m[1]) * unit;
 }

@@ -1,15 +1,13 @@
+import { AbortError } from '../errors/index.js';
+import type { ERROR_DOMAINS } from '../errors/index.js';
+
 /**
  * Errors the engine raises for problems the caller can fix (bad data, bad config, a backend that
- * is not there). A bad *model* is never an error: evaluation returns `{ valid: false }` instead.
+ * is not there): AbortErrors with the engine's kebab-case codes, so `flock train` reports them as
+ * one line and a hint with their exit code. A bad *model* is never an error: evaluation returns
+ * `{ valid: false }` instead.
  */
-export type EngineErrorCode =
-  | 'bad-data'
-  | 'bad-schema'
-  | 'bad-config'
-  | 'backend-unavailable'
-  | 'unsupported-layer'
-  | 'unparsable'
-  | 'aborted';
+export type EngineErrorCode = keyof (typeof ERROR_DOMAINS)['engine'];
 
 export interface EngineErrorOptions {
   /** One line telling the user what to do next. */
@@ -17,14 +15,8 @@ export interface EngineErrorOptions {
   cause?: unknown;
 }
 
-export class EngineError extends Error {
-  override readonly name = 'EngineError';
-  readonly code: EngineErrorCode;
-  readonly hint: string | undefined;
-
+export class EngineError extends AbortError<EngineErrorCode> {
   constructor(code: EngineErrorCode, message: string, options: EngineErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.hint = options.hint;
+    super(message, { code, ...options });
   }
 }

@@ -5,9 +5,8 @@ import type { Logger } from 'pino';
 import { registerRevertInterface } from '../chain/ethers-errors.js';
 import { ArenaSettlement__factory, IArena__factory, type IArena } from '../chain/types/index.js';
 import type { IArenaTypes } from '../chain/types/IArena.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError, BugError } from '../errors.js';
-import { formatFlock } from '../format.js';
+import { AbortError, BugError } from '../errors/index.js';
+import { formatDuration, formatFlock, fromWad, toWad, WAD } from '../units/index.js';
 import type { Protocol } from './connect.js';
 import './arena-hints.js';
 import { ensureAllowance, sendTx } from './tx.js';
@@ -29,28 +28,6 @@ export const SubmissionStatus = { Registered: 0, Committed: 1, Revealed: 2, Unsc
 /** Role of an account in a task (IArenaTypes.Role). */
 export const Role = { None: 0, Node: 1, Validator: 2 } as const;
 
-/** Scores travel on chain as WAD fixed point (1e18 = 1.0). */
-export const WAD = 10n ** 18n;
-
-/**
- * 0.9 -> 9e17, from the number's shortest decimal form (so 0.9 is exactly 9e17, not
- * 900000000000000022), truncated to 18 decimals.
- */
-export function toWad(x: number): bigint {
-  if (!Number.isFinite(x)) throw new BugError(`score ${x} is not a finite number`);
-  const neg = x < 0;
-  let text = String(Math.abs(x));
-  if (text.includes('e')) text = Math.abs(x).toFixed(18);
-  const [whole, frac = ''] = text.split('.');
-  const v = BigInt(whole!) * WAD + BigInt(frac.padEnd(18, '0').slice(0, 18));
-  return neg ? -v : v;
-}
-
-/** 9e17 -> 0.9 */
-export function fromWad(v: bigint): number {
-  return Number(v) / 1e18;
-}
-
 /**
  * The Arena of a deployment, typed as {@link IArena} (actions on the Arena, views served by its
  * lens through the fallback), with its custom errors registered for decoding.
@@ -64,7 +41,6 @@ export function connectArena(p: Protocol, runner?: ContractRunner): IArena {
   if (!address) {
     throw new AbortError(`the flock deployment on chain ${p.record.chainId} has no Arena`, {
       code: 'NO_ARENA',
-      exitCode: ExitCode.CHAIN,
       hint: 'redeploy: `flock devnet down`, remove <home>/devnet and <home>/deployments, then `flock devnet up`',
     });
   }
@@ -141,7 +117,6 @@ export function readSecrets(home: string, chainId: number | bigint, taskId: bigi
   if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as TaskSecrets;
   throw new AbortError(`no saved secrets for task ${taskId} on chain ${chainId} (${path})`, {
     code: 'NO_TASK_SECRETS',
-    exitCode: ExitCode.USAGE,
     hint: 'run this with the --home (FLOCK_HOME) that created the task',
   });
 }
@@ -208,7 +183,6 @@ export async function createTask(p: Protocol, signer: Signer, args: CreateTaskPa
   if (gmBalance < args.creatorStake) {
     throw new AbortError(`creating a task stakes ${formatFlock(args.creatorStake, { symbol: 'gmFLOCK' })}; ${account} holds ${formatFlock(gmBalance, { symbol: 'gmFLOCK' })}`, {
       code: 'INSUFFICIENT_GM',
-      exitCode: ExitCode.FUNDS,
       hint: 'lock FLOCK into gmFLOCK first: `flock stake <amount> --lock <days>`',
     });
   }
@@ -299,7 +273,6 @@ export async function revealValidationSet(p: Protocol, signer: Signer, home: str
   if (t.validationCommitment !== s.commitment) {
     throw new AbortError(`the saved secrets of task ${taskId} do not match its on-chain commitment`, {
       code: 'SECRETS_MISMATCH',
-      exitCode: ExitCode.INTEGRITY,
       hint: `check ${secretsPath(home, p.record.chainId, taskId)}`,
     });
   }
@@ -339,7 +312,6 @@ export async function register(
   if (gmBalance < stake) {
     throw new AbortError(`registering stakes ${formatFlock(stake, { symbol: 'gmFLOCK' })}; ${account} holds ${formatFlock(gmBalance, { symbol: 'gmFLOCK' })}`, {
       code: 'INSUFFICIENT_GM',
-      exitCode: ExitCode.FUNDS,
       hint: 'lock FLOCK into gmFLOCK first: `flock stake <amount> --lock <days>`',
     });
   }
@@ -380,7 +352,6 @@ export async function finalizeTask(p: Protocol, signer: Signer, args: { taskId: 
   if (start !== Phase.Finalizing && start !== Phase.Finalized && start !== Phase.Cancelled) {
     throw new AbortError(`task ${args.taskId} is in its ${PHASES[start]} phase; it can be finalized once scores are revealed`, {
       code: 'NOT_FINALIZING',
-      exitCode: ExitCode.REVERTED,
       hint: `\`flock task show ${args.taskId}\` says when`,
     });
   }
@@ -470,7 +441,7 @@ export interface TaskView {
 export async function readTask(arena: IArena, taskId: bigint): Promise<TaskView> {
   const count = await arena.taskCount();
   if (taskId < 1n || taskId > count) {
-    throw new AbortError(`no task ${taskId} (this chain has ${count})`, { code: 'UNKNOWN_TASK', exitCode: ExitCode.USAGE, hint: '`flock task list` lists them' });
+    throw new AbortError(`no task ${taskId} (this chain has ${count})`, { code: 'UNKNOWN_TASK', hint: '`flock task list` lists them' });
   }
   const [t, spec, phase] = await Promise.all([arena.task(taskId), arena.taskSpec(taskId), arena.phase(taskId)]);
   return {
@@ -613,18 +584,6 @@ export async function readSubmissions(arena: IArena, taskId: bigint): Promise<Su
     });
   }
   return out;
-}
-
-/** "2 h 3 m", "45 s", "3 d 4 h". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${m} m`;
-  if (m > 0) return `${m} m ${s % 60} s`;
-  return `${s} s`;
 }
 
 /** The phase in plain words with its deadline, relative to chain time `now` (unix seconds). */

@@ -1,7 +1,7 @@
 import { encodeBytes32String, type ContractRunner } from 'ethers';
 import type { DeploymentRecord } from '../chain/deployment.js';
 import { registerRevertInterface } from '../chain/ethers-errors.js';
-import { BugError } from '../errors.js';
+import { BugError } from '../errors/index.js';
 import {
   DelegationPools__factory,
   Emission__factory,

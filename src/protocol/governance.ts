@@ -1,9 +1,8 @@
 import { Interface, decodeBytes32String, encodeBytes32String, getAddress, id as keccakText, isAddress, type Signer } from 'ethers';
 import type { Logger } from 'pino';
-import { ExitCode } from '../cli/exit-codes.js';
+import { AbortError } from '../errors/index.js';
 import type { FlockGovernor } from '../chain/types/index.js';
-import { AbortError } from '../errors.js';
-import { formatFlock, parseFlock } from '../format.js';
+import { formatDuration, formatFlock, parseDuration, parseFlock } from '../units/index.js';
 import type { Protocol } from './connect.js';
 import { ensureAllowance, sendTx } from './tx.js';
 import './governance-hints.js';
@@ -48,15 +47,7 @@ export const PARAMS: Readonly<Record<string, ParamKind>> = {
   'arena.maxTaskDuration': 'duration',
 };
 
-const usage = (message: string, hint: string, code = 'INVALID_PROPOSAL') => new AbortError(message, { code, exitCode: ExitCode.USAGE, hint });
-
-/** Parses `7d`, `12h`, `30m`, `90s`, `1w` or plain seconds. */
-export function parseSeconds(text: string, what: string): bigint {
-  const m = /^\s*(\d+)\s*([smhdw]?)\s*$/i.exec(text);
-  if (!m) throw usage(`invalid ${what} "${text}"`, 'use seconds or a number with a unit: 90s, 30m, 12h, 7d, 1w');
-  const unit = { '': 1n, s: 1n, m: 60n, h: 3600n, d: 86400n, w: 604800n }[m[2]!.toLowerCase() as '' | 's' | 'm' | 'h' | 'd' | 'w'];
-  return BigInt(m[1]!) * unit;
-}
+const usage = (message: string, hint: string, code: 'INVALID_PROPOSAL' | 'UNKNOWN_PARAM' | 'PARAM_OUT_OF_BOUNDS' = 'INVALID_PROPOSAL') => new AbortError(message, { code, hint });
 
 /**
  * Parses a parameter value in its unit: WAD fractions as `0.3` or `30%`, durations as `7d` or
@@ -71,7 +62,7 @@ export function parseParamValue(kind: ParamKind, text: string, what: string): bi
     case 'amount':
       return parseFlock(t, { what });
     case 'duration':
-      return parseSeconds(t, what);
+      return BigInt(parseDuration(t, what));
     case 'count':
       if (!/^\d+$/.test(t)) throw usage(`invalid ${what} "${text}"`, 'expected a whole number');
       return BigInt(t);
@@ -140,7 +131,7 @@ export function rawCallAction(target: string, signature: string, args: string[])
   try {
     iface = new Interface([`function ${signature.replace(/^function\s+/, '')}`]);
   } catch (cause) {
-    throw new AbortError(`invalid function signature "${signature}"`, { cause, code: 'INVALID_PROPOSAL', exitCode: ExitCode.USAGE, hint: 'write it as in Solidity, e.g. "set(bytes32,uint256)"' });
+    throw new AbortError(`invalid function signature "${signature}"`, { cause, code: 'INVALID_PROPOSAL', hint: 'write it as in Solidity, e.g. "set(bytes32,uint256)"' });
   }
   const fn = iface.fragments[0] as import('ethers').FunctionFragment;
   if (fn.inputs.length !== args.length) {
@@ -157,7 +148,7 @@ export function rawCallAction(target: string, signature: string, args: string[])
   try {
     calldata = iface.encodeFunctionData(fn, values);
   } catch (cause) {
-    throw new AbortError(`cannot encode ${fn.format()} with (${args.join(', ')})`, { cause, code: 'INVALID_PROPOSAL', exitCode: ExitCode.USAGE, hint: 'check each argument against its type' });
+    throw new AbortError(`cannot encode ${fn.format()} with (${args.join(', ')})`, { cause, code: 'INVALID_PROPOSAL', hint: 'check each argument against its type' });
   }
   return { target: getAddress(target), value: 0n, calldata, summary: `${getAddress(target)}.${fn.format()}(${args.join(', ')})` };
 }
@@ -171,7 +162,6 @@ export function requireGovernor(p: Protocol): FlockGovernor {
   if (!p.governor) {
     throw new AbortError(`the deployment on chain ${p.record.chainId} has no Governor`, {
       code: 'NO_GOVERNANCE',
-      exitCode: ExitCode.CHAIN,
       hint: 'redeploy with this version of flock (`flock devnet up` on a fresh devnet, or `flock deploy`)',
     });
   }
@@ -215,7 +205,6 @@ export async function propose(p: Protocol, signer: Signer, o: { actions: Proposa
     const loose = await undelegatedFlock(p, proposer);
     throw new AbortError(`you have ${formatFlock(weight)} of votes; proposing needs ${formatFlock(threshold)}`, {
       code: 'BELOW_PROPOSAL_THRESHOLD',
-      exitCode: ExitCode.REVERTED,
       hint: loose > 0n ? `${formatFlock(loose)} of yours does not vote yet: pass --self-delegate (it counts from the next second)` : 'hold or lock more FLOCK',
     });
   }
@@ -223,7 +212,6 @@ export async function propose(p: Protocol, signer: Signer, o: { actions: Proposa
   if (balance < bond) {
     throw new AbortError(`the proposal bond is ${formatFlock(bond)}; you hold ${formatFlock(balance)} liquid`, {
       code: 'INSUFFICIENT_FLOCK',
-      exitCode: ExitCode.FUNDS,
       hint: 'the bond comes back when the proposal is not dropped as spam (`flock proposals claim <id>`)',
     });
   }
@@ -330,7 +318,7 @@ export async function listProposals(p: Protocol): Promise<ProposalInfo[]> {
 export async function getProposal(p: Protocol, id: bigint): Promise<ProposalInfo> {
   const all = await listProposals(p);
   const found = all.find((x) => x.id === id);
-  if (!found) throw new AbortError(`no proposal ${id} on this chain`, { code: 'UNKNOWN_PROPOSAL', exitCode: ExitCode.USAGE, hint: '`flock proposals list` shows the proposals and their ids' });
+  if (!found) throw new AbortError(`no proposal ${id} on this chain`, { code: 'UNKNOWN_PROPOSAL', hint: '`flock proposals list` shows the proposals and their ids' });
   return found;
 }
 
@@ -382,18 +370,6 @@ async function describeProposal(gov: FlockGovernor, a: CreatedArgs, block: numbe
   };
   p.status = describeState(p, now);
   return p;
-}
-
-/** "2 h 3 m", "45 s", "3 d 4 h". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${m} m`;
-  if (m > 0) return `${m} m ${s % 60} s`;
-  return `${s} s`;
 }
 
 /** The state in plain words with its next deadline, relative to chain time `now`. */
@@ -468,7 +444,7 @@ export async function execute(p: Protocol, signer: Signer, id: bigint, log?: Log
 export async function claim(p: Protocol, signer: Signer, id: bigint, log?: Logger) {
   const gov = requireGovernor(p);
   const [info, state] = await Promise.all([gov.bondInfo(id), gov.state(id)]);
-  if (info.status === 0n) throw new AbortError(`no proposal ${id} on this chain`, { code: 'UNKNOWN_PROPOSAL', exitCode: ExitCode.USAGE, hint: '`flock proposals list` shows the proposals and their ids' });
+  if (info.status === 0n) throw new AbortError(`no proposal ${id} on this chain`, { code: 'UNKNOWN_PROPOSAL', hint: '`flock proposals list` shows the proposals and their ids' });
   let bond = 0n;
   let reward = 0n;
   const txs: string[] = [];
@@ -484,7 +460,7 @@ export async function claim(p: Protocol, signer: Signer, id: bigint, log?: Logge
   if (txs.length === 0) {
     const why =
       info.status === 3n ? 'its bond was slashed (the proposal was dropped as spam)' : open ? 'it is still open: the bond returns once the vote is over' : 'its bond and reward were claimed already (or it earns no reward)';
-    throw new AbortError(`nothing to claim for proposal ${id}: ${why}`, { code: 'NOTHING_TO_CLAIM', exitCode: ExitCode.REVERTED, hint: '`flock proposals show <id>` shows its bond and reward' });
+    throw new AbortError(`nothing to claim for proposal ${id}: ${why}`, { code: 'NOTHING_TO_CLAIM', hint: '`flock proposals show <id>` shows its bond and reward' });
   }
   return { proposalId: id, proposer: await gov.proposalProposer(id), bond, reward, txHashes: txs };
 }

@@ -1,8 +1,7 @@
 import { ZeroAddress, getAddress, isAddress, type Signer } from 'ethers';
 import type { Logger } from 'pino';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
-import { formatFlock } from '../format.js';
+import { AbortError } from '../errors/index.js';
+import { formatFlock } from '../units/index.js';
 import { param, type Protocol } from './connect.js';
 import { ensureAllowance, sendTx } from './tx.js';
 
@@ -13,7 +12,6 @@ export function operatorAddress(input: string, flag = '--to'): string {
   if (!isAddress(input) || input === ZeroAddress) {
     throw new AbortError(`${flag} "${input}" is not an address`, {
       code: 'INVALID_ADDRESS',
-      exitCode: ExitCode.USAGE,
       hint: 'pass the operator as a 0x… address (`flock pool show <address>` checks it has a pool)',
     });
   }
@@ -32,7 +30,6 @@ export function parseSigma(input: string): bigint {
   if (!m) {
     throw new AbortError(`invalid sigma "${input}"`, {
       code: 'INVALID_SIGMA',
-      exitCode: ExitCode.USAGE,
       hint: 'give the operator share as a fraction (0.1) or a percentage (10%)',
     });
   }
@@ -41,7 +38,7 @@ export function parseSigma(input: string): bigint {
   let value = BigInt(whole!) * WAD + BigInt(digits);
   if (m[2] === '%') value /= 100n;
   if (value > WAD) {
-    throw new AbortError(`sigma ${input} is more than 100%`, { code: 'INVALID_SIGMA', exitCode: ExitCode.USAGE, hint: 'e.g. --sigma 0.1 or --sigma 10%' });
+    throw new AbortError(`sigma ${input} is more than 100%`, { code: 'INVALID_SIGMA', hint: 'e.g. --sigma 0.1 or --sigma 10%' });
   }
   return value;
 }
@@ -51,7 +48,6 @@ async function checkSigma(p: Protocol, sigma: bigint) {
   if (sigma < min || sigma > max) {
     throw new AbortError(`sigma ${Number(sigma) / 1e18} is outside the governed bounds`, {
       code: 'SIGMA_OUT_OF_BOUNDS',
-      exitCode: ExitCode.USAGE,
       hint: `choose between ${Number(min) / 1e18} and ${Number(max) / 1e18}`,
     });
   }
@@ -63,7 +59,6 @@ export async function createPool(p: Protocol, signer: Signer, sigma: bigint, log
   if ((await p.pools.pool(operator)).exists) {
     throw new AbortError(`${operator} already has a pool`, {
       code: 'POOL_EXISTS',
-      exitCode: ExitCode.USAGE,
       hint: 'change its share with `flock pool set-sigma <share>`',
     });
   }
@@ -85,7 +80,6 @@ export async function setSigma(p: Protocol, signer: Signer, sigma: bigint, log?:
 function noPool(operator: string) {
   return new AbortError(`${operator} has no delegation pool`, {
     code: 'NO_POOL',
-    exitCode: ExitCode.USAGE,
     hint: 'the operator opens one with `flock pool create --sigma <share>`',
   });
 }
@@ -98,7 +92,6 @@ export async function delegate(p: Protocol, signer: Signer, operator: string, am
   if (balance < amount) {
     throw new AbortError(`insufficient gmFLOCK: ${account} holds ${formatFlock(balance, { symbol: 'gmFLOCK' })}, delegating needs ${formatFlock(amount, { symbol: 'gmFLOCK' })}`, {
       code: 'INSUFFICIENT_BALANCE',
-      exitCode: ExitCode.FUNDS,
       hint: 'stake FLOCK first with `flock stake <amount> --lock <days>`',
     });
   }
@@ -118,7 +111,6 @@ export async function undelegate(p: Protocol, signer: Signer, operator: string, 
   if (shares === 0n) {
     throw new AbortError(`${account} has nothing delegated to ${operator}`, {
       code: 'NOTHING_DELEGATED',
-      exitCode: ExitCode.USAGE,
       hint: '`flock status` shows your delegations',
     });
   }
@@ -127,7 +119,6 @@ export async function undelegate(p: Protocol, signer: Signer, operator: string, 
     if (amount > stakeNow) {
       throw new AbortError(`only ${formatFlock(stakeNow, { symbol: 'gmFLOCK' })} is delegated to ${operator}`, {
         code: 'INSUFFICIENT_DELEGATION',
-        exitCode: ExitCode.FUNDS,
         hint: 'omit the amount to undelegate everything',
       });
     }
@@ -154,7 +145,6 @@ export async function withdraw(p: Protocol, signer: Signer, operator: string, lo
   if (shares === 0n) {
     throw new AbortError(`${account} has no undelegation pending from ${operator}`, {
       code: 'NOTHING_TO_WITHDRAW',
-      exitCode: ExitCode.USAGE,
       hint: 'start one with `flock undelegate <amount> --from <operator>`',
     });
   }
@@ -162,7 +152,6 @@ export async function withdraw(p: Protocol, signer: Signer, operator: string, lo
   if (now < readyAt) {
     throw new AbortError(`the undelegation of ${formatFlock(amount, { symbol: 'gmFLOCK' })} is ready at ${new Date(Number(readyAt) * 1000).toISOString()}`, {
       code: 'STILL_UNBONDING',
-      exitCode: ExitCode.REVERTED,
       hint: 'run `flock undelegate --withdraw --from <operator>` again after that time',
     });
   }

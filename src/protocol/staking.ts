@@ -1,8 +1,7 @@
 import type { Signer } from 'ethers';
 import type { Logger } from 'pino';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
-import { formatFlock } from '../format.js';
+import { AbortError, BugError } from '../errors/index.js';
+import { formatFlock } from '../units/index.js';
 import { param, type Protocol } from './connect.js';
 import { ensureAllowance, sendTx } from './tx.js';
 
@@ -36,13 +35,12 @@ export interface StakeReturnType {
 export async function stake(p: Protocol, signer: Signer, args: StakeParameters, log?: Logger): Promise<StakeReturnType> {
   const account = await signer.getAddress();
   if (args.amount <= 0n) {
-    throw new AbortError('stake amount must be greater than zero', { code: 'INVALID_AMOUNT', exitCode: ExitCode.USAGE });
+    throw new AbortError('stake amount must be greater than zero', { code: 'INVALID_AMOUNT' });
   }
   const max = await param(p, 'lock.maxDuration');
   if (args.duration < 0n || args.duration > max) {
     throw new AbortError(`lock of ${Number(args.duration) / 86400} days is out of range`, {
       code: 'LOCK_OUT_OF_RANGE',
-      exitCode: ExitCode.USAGE,
       hint: `choose --lock between 0 and ${max / DAY} days`,
     });
   }
@@ -50,7 +48,6 @@ export async function stake(p: Protocol, signer: Signer, args: StakeParameters, 
   if (balance < args.amount) {
     throw new AbortError(`insufficient FLOCK: ${account} holds ${formatFlock(balance)}, staking needs ${formatFlock(args.amount)}`, {
       code: 'INSUFFICIENT_BALANCE',
-      exitCode: ExitCode.FUNDS,
       hint: 'stake less, or receive FLOCK first (`flock wallet balance` shows what you hold)',
     });
   }
@@ -58,7 +55,7 @@ export async function stake(p: Protocol, signer: Signer, args: StakeParameters, 
   await ensureAllowance(signer, p.token, account, gmAddress, args.amount, 'FLOCK for gmFLOCK', log);
   const receipt = await sendTx(signer, 'stake', () => p.gm.lock(args.amount, args.duration), log);
   const ev = receipt.logs.map((l) => p.gm.interface.parseLog(l)).find((e) => e?.name === 'Locked');
-  if (!ev) throw new AbortError('stake: no Locked event in the receipt', { exitCode: ExitCode.BUG });
+  if (!ev) throw new BugError('stake: no Locked event in the receipt');
   const positionId = ev.args.positionId as bigint;
   const pos = await p.gm.position(account, positionId);
   return {
@@ -132,7 +129,6 @@ export async function redeem(
     if (!pos) {
       throw new AbortError(`no open position #${args.positionId} for ${account}`, {
         code: 'UNKNOWN_POSITION',
-        exitCode: ExitCode.USAGE,
         hint: '`flock status` lists your positions and their ids',
       });
     }
@@ -145,7 +141,6 @@ export async function redeem(
       if (next) throw lockedError(next);
       throw new AbortError(`${account} has no open positions`, {
         code: 'NOTHING_TO_REDEEM',
-        exitCode: ExitCode.USAGE,
         hint: 'stake with `flock stake <amount> --lock <days>`',
       });
     }
@@ -155,7 +150,6 @@ export async function redeem(
   if (gmBalance < needed && !args.acceptShortfall) {
     throw new AbortError(`redeeming needs ${formatFlock(needed, { symbol: 'gmFLOCK' })} but ${account} holds ${formatFlock(gmBalance, { symbol: 'gmFLOCK' })}`, {
       code: 'GM_SHORTFALL',
-      exitCode: ExitCode.FUNDS,
       hint: 'undelegate first (`flock undelegate --from <operator>`), or pass --accept-shortfall to forfeit the missing part to the treasury',
     });
   }
@@ -163,7 +157,7 @@ export async function redeem(
   for (const pos of targets) {
     const receipt = await sendTx(signer, `redeem position #${pos.id}`, () => p.gm.redeem(pos.id, args.acceptShortfall ?? false), log);
     const ev = receipt.logs.map((l) => p.gm.interface.parseLog(l)).find((e) => e?.name === 'Redeemed');
-    if (!ev) throw new AbortError('redeem: no Redeemed event in the receipt', { exitCode: ExitCode.BUG });
+    if (!ev) throw new BugError('redeem: no Redeemed event in the receipt');
     out.push({
       positionId: pos.id,
       gmBurned: ev.args.gmBurned as bigint,
@@ -180,7 +174,6 @@ function lockedError(pos: PositionView): AbortError {
   const at = new Date(Number(pos.unlockAt) * 1000).toISOString().replace('.000Z', 'Z');
   return new AbortError(`position #${pos.id} is locked until ${at}`, {
     code: 'STILL_LOCKED',
-    exitCode: ExitCode.REVERTED,
     hint: 'redeem after the unlock time; `flock status` lists your positions',
   });
 }

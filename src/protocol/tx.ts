@@ -1,7 +1,7 @@
 import { NonceManager, type ContractTransactionReceipt, type ContractTransactionResponse, type Signer } from 'ethers';
 import type { Logger } from 'pino';
 import { fromEthersError } from '../chain/ethers-errors.js';
-import { BugError } from '../errors.js';
+import { BugError } from '../errors/index.js';
 
 /** The subset of an ERC-20 that allowance handling needs (FLOCK and gmFLOCK both fit). */
 export interface Approvable {

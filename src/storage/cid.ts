@@ -3,8 +3,7 @@ import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import * as Digest from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 
 /**
  * Content identifiers of flock objects: CIDv1, codec `raw` (0x55), multihash sha2-256 (0x12),
@@ -65,7 +64,6 @@ function invalid(input: string, why: string, hint?: string): AbortError {
   const shown = input.length > 80 ? `${input.slice(0, 77)}...` : input;
   return new AbortError(`invalid CID "${shown}": ${why}`, {
     code: 'INVALID_CID',
-    exitCode: ExitCode.USAGE,
     hint: hint ?? 'flock objects are named by CIDv1 raw sha2-256 in base32, like bafkrei… (printed by `flock store put`)',
   });
 }

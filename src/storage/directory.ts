@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 import { normalizeCid } from './cid.js';
 import { notFound, tooLarge } from './errors.js';
 import { readVerified, writeHashed, writeVerifiedFile } from './stream.js';
@@ -206,7 +205,6 @@ function ioError(e: unknown, dir: string): AbortError {
   if (err instanceof AbortError) return err;
   return new AbortError(`store ${dir}: ${err.code ?? ''}${err.code ? ': ' : ''}${err.message}`, {
     code: 'STORE_IO',
-    exitCode: ExitCode.USAGE,
     hint: err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EACCES' || err.code === 'EPERM' ? 'check the permissions of the store folder' : undefined,
     cause: e,
   });
@@ -216,10 +214,10 @@ function ioError(e: unknown, dir: string): AbortError {
 export async function statInput(path: string): Promise<{ size: number }> {
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw new AbortError(`${path} is not a file`, { code: 'USAGE', exitCode: ExitCode.USAGE });
+    if (!st.isFile()) throw new AbortError(`${path} is not a file`, { code: 'USAGE' });
     return st;
   } catch (e) {
     if (e instanceof AbortError) throw e;
-    throw new AbortError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'USAGE', exitCode: ExitCode.USAGE, cause: e });
+    throw new AbortError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'USAGE', cause: e });
   }
 }

@@ -1,5 +1,5 @@
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { formatBytes } from '../units/index.js';
+import { AbortError } from '../errors/index.js';
 
 /**
  * The storage layer's failures, all AbortErrors with a stable `code`. Verification failures
@@ -18,7 +18,6 @@ export type StorageErrorCode =
 export function hashMismatch(expected: string, actual: string, where: string): AbortError {
   return new AbortError(`content from ${where} does not match its CID: expected ${expected}, got ${actual}`, {
     code: 'HASH_MISMATCH',
-    exitCode: ExitCode.INTEGRITY,
     hint: 'the object was corrupted or tampered with and was refused; fetch it from another source',
   });
 }
@@ -27,25 +26,14 @@ export function hashMismatch(expected: string, actual: string, where: string): A
 export function tooLarge(what: string, maxBytes: number, size?: number): AbortError {
   return new AbortError(`${what} is larger than the limit of ${formatBytes(maxBytes)}${size === undefined ? '' : ` (${formatBytes(size)})`}`, {
     code: 'TOO_LARGE',
-    exitCode: ExitCode.INTEGRITY,
     hint: 'raise the limit with --max-bytes or storage.maxBytes in flock.config.yaml if the object is trusted',
   });
 }
 
-export function notFound(cid: string, where: string, exitCode: ExitCode = ExitCode.USAGE): AbortError {
+/** NOT_FOUND_REMOTE (exit 3) when peers were asked and none answered in time: it may yet appear. */
+export function notFound(cid: string, where: string, code: 'NOT_FOUND' | 'NOT_FOUND_REMOTE' = 'NOT_FOUND'): AbortError {
   return new AbortError(`object ${cid} not found in ${where}`, {
-    code: 'NOT_FOUND',
-    exitCode,
+    code,
     hint: 'check the CID and the backend (--backend, --dir, --url)',
   });
-}
-
-/** 2048 -> "2 KiB", 1536 -> "1.5 KiB", 2047 -> "2047 bytes" (never rounded into a wrong limit). */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 ** (i + 1) && i < units.length - 1) i++;
-  const v = n / 1024 ** i;
-  if (i === 0 || Number.isInteger(v * 100)) return `${i === 0 ? n : v} ${units[i]}`;
-  return n < 1024 * 1024 ? `${n} bytes` : `${Number(v.toFixed(2))} ${units[i]}`;
 }

@@ -2,8 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 import { signUpload, type UploadSigner } from './auth.js';
 import { CidHasher, cidOf, normalizeCid } from './cid.js';
 import { statInput } from './directory.js';
@@ -43,10 +42,10 @@ export class HttpStore implements Store {
     try {
       url = new URL(opts.url);
     } catch {
-      throw new AbortError(`storage URL "${opts.url}" is not a URL`, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'e.g. --url http://127.0.0.1:8700' });
+      throw new AbortError(`storage URL "${opts.url}" is not a URL`, { code: 'USAGE', hint: 'e.g. --url http://127.0.0.1:8700' });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new AbortError(`storage URL "${opts.url}" must be http:// or https://`, { code: 'USAGE', exitCode: ExitCode.USAGE });
+      throw new AbortError(`storage URL "${opts.url}" must be http:// or https://`, { code: 'USAGE' });
     }
     this.base = url.href.replace(/\/+$/, '');
     this.location = this.base;
@@ -119,7 +118,6 @@ export class HttpStore implements Store {
     if (!this.signer) {
       throw new AbortError(`uploading to ${this.base} needs an account to sign with`, {
         code: 'NO_ACCOUNT',
-        exitCode: ExitCode.WALLET,
         hint: 'pass --account <name> (see `flock wallet list`)',
       });
     }
@@ -136,7 +134,7 @@ export class HttpStore implements Store {
       // not JSON: reported below with the status
     }
     if (res.ok) {
-      if (payload.cid !== cid) throw new AbortError(`${url} answered ${res.status} but not with the uploaded CID`, { code: 'STORE_UNREACHABLE', exitCode: ExitCode.NETWORK });
+      if (payload.cid !== cid) throw new AbortError(`${url} answered ${res.status} but not with the uploaded CID`, { code: 'STORE_UNREACHABLE' });
       return cid;
     }
     throw this.unexpected(url, res.status, payload.error);
@@ -177,7 +175,6 @@ export class HttpStore implements Store {
       if (e instanceof AbortError) throw e;
       throw new AbortError(`download from ${url} was cut off (${(e as Error).message})`, {
         code: 'STORE_UNREACHABLE',
-        exitCode: ExitCode.NETWORK,
         hint: 'the server stops sending an object that fails its own check; try again or another source',
         cause: e,
       });
@@ -201,7 +198,6 @@ export class HttpStore implements Store {
           : `failed: ${[cause?.code, cause?.message ?? (e as Error).message].filter(Boolean).join(': ')}`;
       throw new AbortError(`store ${this.base} ${why}`, {
         code: 'STORE_UNREACHABLE',
-        exitCode: ExitCode.NETWORK,
         hint: 'is `flock store serve` running there? check --url / storage.url',
         cause: e,
       });
@@ -215,17 +211,16 @@ export class HttpStore implements Store {
     if (status === 401 || status === 403) {
       return new AbortError(`${this.base} refused the upload: ${why}`, {
         code: 'UPLOAD_REJECTED',
-        exitCode: ExitCode.WALLET,
         details: err?.code ? `server code: ${err.code}` : undefined,
         hint: status === 403 ? 'ask the store operator to add your address (`flock store serve --allow <address>`)' : 'check the account and the clocks of both machines',
       });
     }
-    if (status === 413) return new AbortError(`${this.base} refused the object: ${why}`, { code: 'TOO_LARGE', exitCode: ExitCode.INTEGRITY });
-    if (status === 422) return new AbortError(`${this.base} refused the object: ${why}`, { code: 'HASH_MISMATCH', exitCode: ExitCode.INTEGRITY });
+    if (status === 413) return new AbortError(`${this.base} refused the object: ${why}`, { code: 'TOO_LARGE' });
+    if (status === 422) return new AbortError(`${this.base} refused the object: ${why}`, { code: 'HASH_MISMATCH' });
     if (err?.code === 'HASH_MISMATCH') {
-      return new AbortError(`${this.base}: ${why}`, { code: 'HASH_MISMATCH', exitCode: ExitCode.INTEGRITY, hint: 'fetch the object from another source' });
+      return new AbortError(`${this.base}: ${why}`, { code: 'HASH_MISMATCH', hint: 'fetch the object from another source' });
     }
-    if (status === 400) return new AbortError(`${this.base} refused the request: ${why}`, { code: err?.code ?? 'USAGE', exitCode: ExitCode.USAGE });
-    return new AbortError(`${url} failed: ${why}`, { code: 'STORE_UNREACHABLE', exitCode: ExitCode.NETWORK, details: err?.code ? `server code: ${err.code}` : undefined });
+    if (status === 400) return new AbortError(`${this.base} refused the request: ${why}`, { code: 'STORE_BAD_REQUEST', details: err?.code ? `server code: ${err.code}` : undefined });
+    return new AbortError(`${url} failed: ${why}`, { code: 'STORE_UNREACHABLE', details: err?.code ? `server code: ${err.code}` : undefined });
   }
 }

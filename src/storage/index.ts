@@ -10,9 +10,8 @@
  *
  * Knows nothing of the chain beyond checking an upload's signature, and nothing of the engine.
  */
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { AbortError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
 import type { UploadSigner } from './auth.js';
 import { DirectoryStore } from './directory.js';
 import type { Store, StoreKind } from './store.js';
@@ -24,8 +23,8 @@ export { DirectoryStore, type DirectoryStoreOptions } from './directory.js';
 // so importing this one stays light.
 export type { HttpStoreOptions } from './http.js';
 export type { UploadSigner } from './auth.js';
-export { formatBytes } from './errors.js';
-export { parseSize } from './size.js';
+export { formatBytes } from '../units/index.js';
+export { parseSize } from '../units/index.js';
 
 export interface OpenStoreOptions {
   backend: StoreKind;
@@ -58,7 +57,6 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       if (!opts.url) {
         throw new AbortError('the http storage backend needs a URL', {
           code: 'USAGE',
-          exitCode: ExitCode.USAGE,
           hint: 'pass --url http://host:port or set storage.url in flock.config.yaml',
         });
       }
@@ -78,6 +76,6 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       });
     }
     default:
-      throw new AbortError(`unknown storage backend "${String(opts.backend)}"`, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'use dir, http or ipfs' });
+      throw new AbortError(`unknown storage backend "${String(opts.backend)}"`, { code: 'USAGE', hint: 'use dir, http or ipfs' });
   }
 }

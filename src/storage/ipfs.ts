@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CID } from 'multiformats/cid';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError, isFlockError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { AbortError, isFlockError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
 import { cidOf, normalizeCid, parseCid, RAW_CODE, SHA2_256_CODE } from './cid.js';
 import { statInput, type DirectoryStore } from './directory.js';
-import { formatBytes, hashMismatch, notFound, tooLarge } from './errors.js';
+import { hashMismatch, notFound, tooLarge } from './errors.js';
+import { formatBytes } from '../units/index.js';
 import { readVerified, writeVerifiedFile } from './stream.js';
 import type { GetOptions, ObjectStat, PutOptions, PutSource, Store } from './store.js';
 
@@ -141,7 +141,6 @@ export async function createIpfsStore(opts: IpfsStoreOptions): Promise<IpfsStore
   } catch (e) {
     throw new AbortError(`cannot start the IPFS node: ${(e as Error).message}`, {
       code: 'IPFS_START',
-      exitCode: ExitCode.USAGE,
       hint: 'check storage.ipfs.listen (e.g. /ip4/127.0.0.1/tcp/4001) and that the port is free',
       cause: e,
     });
@@ -198,7 +197,7 @@ export class IpfsStore implements Store {
     try {
       ma = this.toMultiaddr(addr);
     } catch (e) {
-      throw new AbortError(`"${addr}" is not a multiaddr`, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'e.g. /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…', cause: e });
+      throw new AbortError(`"${addr}" is not a multiaddr`, { code: 'USAGE', hint: 'e.g. /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…', cause: e });
     }
     try {
       await this.helia.libp2p.dial(ma, { signal });
@@ -206,7 +205,6 @@ export class IpfsStore implements Store {
     } catch (e) {
       throw new AbortError(`cannot connect to IPFS peer ${addr}: ${(e as Error).message}`, {
         code: 'STORE_UNREACHABLE',
-        exitCode: ExitCode.NETWORK,
         hint: 'is the peer running (`flock store serve --ipfs-listen …`)? the address must end in /p2p/<its peer id>',
         cause: e,
       });
@@ -244,7 +242,7 @@ export class IpfsStore implements Store {
       if (isFlockError(e)) throw e;
       if (opts.signal?.aborted) throw e;
       const peers = this.helia.libp2p.getPeers().length;
-      throw notFound(c, `the local store or ${peers} connected IPFS peer${peers === 1 ? '' : 's'} within ${this.timeoutMs / 1000} s`, ExitCode.NETWORK);
+      throw notFound(c, `the local store or ${peers} connected IPFS peer${peers === 1 ? '' : 's'} within ${this.timeoutMs / 1000} s`, 'NOT_FOUND_REMOTE');
     }
     // Bitswap checks blocks it receives; check again here, as every backend does on every read.
     return readVerified(block, { expected: c, maxBytes: max, where: `IPFS (${this.location})`, size: block.length });
@@ -274,7 +272,6 @@ export class IpfsStore implements Store {
     const err = tooLarge(`${what} (one IPFS block)`, max, size);
     return new AbortError(err.message, {
       code: err.code,
-      exitCode: err.exitCode,
       hint: `an IPFS object is one block, at most ${formatBytes(max)} here: use the dir or http backend for larger objects, or raise storage.ipfs.maxBlockBytes on every peer`,
     });
   }
@@ -307,7 +304,7 @@ async function loadOrCreateKey(file: string): Promise<unknown> {
     try {
       return privateKeyFromProtobuf(await readFile(file));
     } catch (e) {
-      throw new AbortError(`${file} is not a libp2p private key`, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'delete it to get a new peer id', cause: e });
+      throw new AbortError(`${file} is not a libp2p private key`, { code: 'USAGE', hint: 'delete it to get a new peer id', cause: e });
     }
   }
   const key = await generateKeyPair('Ed25519');

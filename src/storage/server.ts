@@ -1,9 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError, isFlockError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { AbortError, isFlockError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
 import { MAX_SKEW_SECONDS, UPLOAD_HEADERS, verifyUpload } from './auth.js';
 import { CidHasher, normalizeCid } from './cid.js';
 import type { DirectoryStore } from './directory.js';
@@ -213,7 +212,6 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     const code = (e as NodeJS.ErrnoException).code;
     throw new AbortError(`cannot listen on ${host}:${opts.port ?? 0}: ${code ?? (e as Error).message}`, {
       code: 'LISTEN_FAILED',
-      exitCode: ExitCode.USAGE,
       hint: code === 'EADDRINUSE' ? 'another process uses that port: pick another with --port' : undefined,
       cause: e,
     });

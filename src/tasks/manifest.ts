@@ -5,8 +5,7 @@
  * its CID) to know how to read the data and what a model must satisfy. Knows nothing of the chain.
  */
 import { parseTaskSpec, type TaskSpec } from '../engine/task.js';
-import { AbortError } from '../errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { AbortError } from '../errors/index.js';
 import type { Store } from '../storage/index.js';
 
 export const MANIFEST_VERSION = 1;
@@ -38,14 +37,14 @@ export async function fetchManifest(store: Store, cid: string): Promise<TaskMani
   try {
     raw = JSON.parse(new TextDecoder().decode(bytes)) as TaskManifest;
   } catch (cause) {
-    throw new AbortError(`task manifest ${cid} is not JSON`, { code: 'BAD_MANIFEST', exitCode: ExitCode.INTEGRITY, cause });
+    throw new AbortError(`task manifest ${cid} is not JSON`, { code: 'BAD_MANIFEST', cause });
   }
   if (raw.flockTaskManifest !== MANIFEST_VERSION || typeof raw.train !== 'string') {
-    throw new AbortError(`task manifest ${cid} is not a flock task manifest (version ${MANIFEST_VERSION})`, { code: 'BAD_MANIFEST', exitCode: ExitCode.INTEGRITY });
+    throw new AbortError(`task manifest ${cid} is not a flock task manifest (version ${MANIFEST_VERSION})`, { code: 'BAD_MANIFEST' });
   }
   try {
     return { ...raw, spec: parseTaskSpec(raw.spec) };
   } catch (cause) {
-    throw new AbortError(`task manifest ${cid}: ${(cause as Error).message}`, { code: 'BAD_MANIFEST', exitCode: ExitCode.INTEGRITY, cause });
+    throw new AbortError(`task manifest ${cid}: ${(cause as Error).message}`, { code: 'BAD_MANIFEST', cause });
   }
 }

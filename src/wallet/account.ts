@@ -1,9 +1,32 @@
-import type { Signer } from 'ethers';
-import type { AccountRef, Context } from '../cli/context.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import type { JsonRpcProvider, Signer } from 'ethers';
+import { AbortError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
 import { decryptKeystore, resolveKeystore } from './keystore.js';
 import { resolvePassword } from './password.js';
+
+/** The account commands act as, known without unlocking anything. */
+export type AccountRef =
+  | { kind: 'keystore'; name: string; path: string; address: string | undefined }
+  | { kind: 'devnet'; name: 'devnet #0'; address: string };
+
+/**
+ * What choosing and unlocking an account needs: the wallet's own settings and lazy chain access,
+ * not a whole command context (the CLI builds one of these from its Context).
+ */
+export interface AccountDeps {
+  home: string;
+  keystore?: string;
+  account?: string;
+  passwordFile?: string;
+  /** The chain id `flock devnet` runs as (config devnet.chainId). */
+  devnetChainId: number;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  chainId(): Promise<bigint>;
+  provider(): Promise<JsonRpcProvider>;
+  /** The account `flock wallet use` made the default, if any. */
+  defaultAccount(): Promise<string | undefined>;
+}
 
 /**
  * Which account a command acts as, first match wins:
@@ -13,14 +36,13 @@ import { resolvePassword } from './password.js';
  *     account #0, so the local demo needs no keystore at all.
  * Otherwise an AbortError (exit 6) says how to pick one.
  */
-export async function resolveAccount(ctx: Context): Promise<AccountRef> {
-  const { config } = ctx;
-  const explicit = resolveKeystore({ home: config.home, keystore: config.keystore, account: config.account });
+export async function resolveAccount(ctx: AccountDeps): Promise<AccountRef> {
+  const explicit = resolveKeystore({ home: ctx.home, keystore: ctx.keystore, account: ctx.account });
   if (explicit) return keystoreRef(explicit.name, explicit.path);
 
-  const preferred = (await ctx.prefs()).get('defaultAccount');
+  const preferred = await ctx.defaultAccount();
   if (preferred) {
-    const ref = resolveKeystore({ home: config.home, account: preferred });
+    const ref = resolveKeystore({ home: ctx.home, account: preferred });
     if (ref) return keystoreRef(ref.name, ref.path);
   }
 
@@ -32,7 +54,6 @@ export async function resolveAccount(ctx: Context): Promise<AccountRef> {
   }
   throw new AbortError('no account selected', {
     code: 'NO_ACCOUNT',
-    exitCode: ExitCode.WALLET,
     hint: 'pass --account <name> (see `flock wallet list`), or create one with `flock wallet new <name>`',
   });
 }
@@ -45,11 +66,11 @@ async function keystoreRef(name: string, path: string): Promise<AccountRef> {
 }
 
 /** A flock devnet: anvil's chain id, or a deployment record that says so. */
-export async function isDevnet(ctx: Context): Promise<boolean> {
+export async function isDevnet(ctx: Pick<AccountDeps, 'chainId' | 'devnetChainId' | 'home'>): Promise<boolean> {
   const chainId = await ctx.chainId();
-  if (Number(chainId) === ctx.config.devnet.chainId || chainId === 31337n) return true;
+  if (Number(chainId) === ctx.devnetChainId || chainId === 31337n) return true;
   const { readDeployment } = await import('../chain/deployment.js');
-  return readDeployment(ctx.config.home, chainId)?.devnet === true;
+  return readDeployment(ctx.home, chainId)?.devnet === true;
 }
 
 /**
@@ -57,15 +78,14 @@ export async function isDevnet(ctx: Context): Promise<boolean> {
  * FlockSigner: a NonceManager (consecutive sends in one command do not race for the same nonce)
  * that gives every gas estimate headroom.
  */
-export async function resolveSigner(ctx: Context): Promise<Signer> {
-  const ref = await ctx.account();
+export async function resolveSigner(ctx: AccountDeps, ref: AccountRef): Promise<Signer> {
   const provider = await ctx.provider();
   const { FlockSigner } = await import('../chain/signer.js');
   if (ref.kind === 'devnet') {
     ctx.log.info({ address: ref.address }, 'using the devnet account #0 (unlocked anvil account)');
     return new FlockSigner(await provider.getSigner(ref.address));
   }
-  const password = await resolvePassword({ passwordFile: ctx.config.passwordFile, env: ctx.env, name: ref.name, purpose: 'unlock' });
+  const password = await resolvePassword({ passwordFile: ctx.passwordFile, env: ctx.env, name: ref.name, purpose: 'unlock' });
   const wallet = await decryptKeystore(ref, password);
   ctx.log.debug({ account: ref.name, address: wallet.address }, 'keystore unlocked');
   return new FlockSigner(wallet.connect(provider));

@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BaseWallet } from 'ethers';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 
 /**
  * Encrypted keystores in the JSON v3 format that ethers' `Wallet.encrypt` and Foundry's
@@ -37,7 +36,6 @@ export function assertKeystoreName(name: string): void {
   if (!NAME_RE.test(name)) {
     throw new AbortError(`invalid account name "${name}"`, {
       code: 'INVALID_NAME',
-      exitCode: ExitCode.USAGE,
       hint: 'use letters, digits, ".", "_" or "-" (at most 64 characters)',
     });
   }
@@ -108,13 +106,12 @@ export function resolveKeystore(opts: ResolveKeystoreOptions): KeystoreRef | und
   const { keystore, account } = opts;
   if (keystore) {
     if (!existsSync(keystore)) {
-      throw new AbortError(`keystore not found: ${keystore}`, { code: 'KEYSTORE_NOT_FOUND', exitCode: ExitCode.WALLET, hint: 'check --keystore / FLOCK_KEYSTORE' });
+      throw new AbortError(`keystore not found: ${keystore}`, { code: 'KEYSTORE_NOT_FOUND', hint: 'check --keystore / FLOCK_KEYSTORE' });
     }
     if (statSync(keystore).isFile()) return { name: account ?? basename(keystore).replace(/\.json$/, ''), path: keystore };
     if (!account) {
       throw new AbortError(`--keystore ${keystore} is a folder: name the account too`, {
         code: 'NO_ACCOUNT',
-        exitCode: ExitCode.WALLET,
         hint: 'pass --account <name>',
       });
     }
@@ -142,7 +139,6 @@ function findAccount(account: string, dirs: string[]): KeystoreRef {
   }
   throw new AbortError(`no keystore for account "${account}" in ${dirs[0]}`, {
     code: 'KEYSTORE_NOT_FOUND',
-    exitCode: ExitCode.WALLET,
     hint: `\`flock wallet list\` shows the accounts; \`flock wallet new ${/^0x/.test(account) ? '<name>' : account}\` creates one`,
   });
 }
@@ -156,7 +152,7 @@ export function scryptN(env: NodeJS.ProcessEnv = process.env): number | undefine
   if (!raw) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 2 || (n & (n - 1)) !== 0) {
-    throw new AbortError(`FLOCK_SCRYPT_N must be a power of two (got "${raw}")`, { code: 'CONFIG_INVALID', exitCode: ExitCode.USAGE });
+    throw new AbortError(`FLOCK_SCRYPT_N must be a power of two (got "${raw}")`, { code: 'CONFIG_INVALID' });
   }
   return n;
 }
@@ -168,7 +164,6 @@ export async function writeKeystore(dir: string, name: string, wallet: { address
   if (findInDir(dir, name)) {
     throw new AbortError(`keystore "${name}" already exists: ${findInDir(dir, name)}`, {
       code: 'KEYSTORE_EXISTS',
-      exitCode: ExitCode.USAGE,
       hint: 'choose another name; flock never overwrites a key',
     });
   }
@@ -189,7 +184,7 @@ export async function decryptKeystore(ref: KeystoreRef, password: string): Promi
   try {
     json = readFileSync(ref.path, 'utf8');
   } catch (e) {
-    throw new AbortError(`cannot read keystore ${ref.path}`, { code: 'KEYSTORE_NOT_FOUND', exitCode: ExitCode.WALLET, cause: e });
+    throw new AbortError(`cannot read keystore ${ref.path}`, { code: 'KEYSTORE_NOT_FOUND', cause: e });
   }
   try {
     return await Wallet.fromEncryptedJson(json, password);
@@ -197,14 +192,12 @@ export async function decryptKeystore(ref: KeystoreRef, password: string): Promi
     if (/incorrect password/i.test((e as Error).message)) {
       throw new AbortError(`wrong password for keystore ${ref.name}`, {
         code: 'WRONG_PASSWORD',
-        exitCode: ExitCode.WALLET,
         hint: 'check --password-file / FLOCK_PASSWORD_FILE / FLOCK_PASSWORD',
         cause: e,
       });
     }
     throw new AbortError(`${ref.path} is not a valid keystore: ${(e as Error).message.split('(')[0]!.trim()}`, {
       code: 'KEYSTORE_INVALID',
-      exitCode: ExitCode.WALLET,
       cause: e,
     });
   }

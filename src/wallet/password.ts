@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ExitCode } from '../cli/exit-codes.js';
-import { AbortError } from '../errors.js';
+import { AbortError } from '../errors/index.js';
 
 export interface ResolvePasswordOptions {
   /** --password-file / FLOCK_PASSWORD_FILE / config passwordFile, already resolved by config. */
@@ -23,15 +22,14 @@ export async function resolvePassword(opts: ResolvePasswordOptions): Promise<str
   if (process.stdin.isTTY && process.stderr.isTTY) {
     const pw = await promptHidden(`${opts.purpose === 'new' ? 'New password' : 'Password'} for keystore ${opts.name}: `);
     if (opts.purpose === 'new') {
-      if (pw === '') throw new AbortError('the password must not be empty', { code: 'NO_PASSWORD', exitCode: ExitCode.WALLET });
+      if (pw === '') throw new AbortError('the password must not be empty', { code: 'NO_PASSWORD' });
       const again = await promptHidden('Repeat the password: ');
-      if (again !== pw) throw new AbortError('the passwords do not match', { code: 'PASSWORD_MISMATCH', exitCode: ExitCode.WALLET, hint: 'run the command again' });
+      if (again !== pw) throw new AbortError('the passwords do not match', { code: 'PASSWORD_MISMATCH', hint: 'run the command again' });
     }
     return pw;
   }
   throw new AbortError(`no password for keystore ${opts.name}`, {
     code: 'NO_PASSWORD',
-    exitCode: ExitCode.WALLET,
     hint: 'pass --password-file <file> (or set FLOCK_PASSWORD_FILE or FLOCK_PASSWORD)',
   });
 }
@@ -43,7 +41,6 @@ export function readPasswordFile(path: string): string {
   } catch (e) {
     throw new AbortError(`cannot read password file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
       code: 'PASSWORD_FILE',
-      exitCode: ExitCode.WALLET,
       hint: 'check --password-file / FLOCK_PASSWORD_FILE',
       cause: e,
     });
@@ -74,7 +71,7 @@ export function promptHidden(question: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
-        if (ch === '\u0003') return done(new AbortError('interrupted', { code: 'INTERRUPTED', exitCode: ExitCode.INTERRUPTED }));
+        if (ch === '\u0003') return done(new AbortError('interrupted', { code: 'INTERRUPTED' }));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .requiredOption('--to <operator>', 'the operator’s address (they opened a pool with `flock pool create`)')
     .action(async (amountText: string, opts: { to: string }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseFlock, formatFlock }, { delegate, operatorAddress }] = await Promise.all([import('../../format.js'), import('../../protocol/pools.js')]);
+      const [{ parseFlock, formatFlock }, { delegate, operatorAddress }] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools.js')]);
       const amount = parseFlock(amountText, { what: 'delegation amount', allowZero: false });
       const operator = operatorAddress(opts.to, '--to');
       const { p, signer } = await openProtocol(ctx, { sign: true });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { AbortError } from '../../errors.js';
+import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
 
 /** `flock deploy --rpc-url …`: the devnet's contracts, on any chain (Base, Base Sepolia, …). */
 export function register(program: Command): void {
@@ -15,7 +14,7 @@ export function register(program: Command): void {
       const [{ readDeployment, deploymentIsLive, writeDeployment, journalPath, deploymentPath }, { deployProtocol }, { formatEth }] = await Promise.all([
         import('../../chain/deployment.js'),
         import('../../deploy/deploy.js'),
-        import('../../format.js'),
+        import('../../units/index.js'),
       ]);
       const provider = await ctx.provider();
       const chainId = await ctx.chainId();
@@ -23,7 +22,6 @@ export function register(program: Command): void {
       if (existing && !opts.force && (await deploymentIsLive(provider, existing))) {
         throw new AbortError(`chain ${chainId} already has a live flock deployment (${deploymentPath(ctx.config.home, chainId)})`, {
           code: 'ALREADY_DEPLOYED',
-          exitCode: ExitCode.USAGE,
           hint: 'pass --force to deploy a second, independent copy',
         });
       }
@@ -34,7 +32,6 @@ export function register(program: Command): void {
       if (balance === 0n) {
         throw new AbortError(`${deployer} has no ETH on chain ${chainId} to pay for the deployment`, {
           code: 'INSUFFICIENT_FUNDS',
-          exitCode: ExitCode.FUNDS,
           hint: 'fund the account, or choose another with --account',
         });
       }
@@ -59,7 +56,7 @@ export function register(program: Command): void {
 
 function parseDelay(text: string): bigint {
   if (!/^\d+$/.test(text)) {
-    throw new AbortError(`--timelock-delay "${text}" is not a whole number of seconds`, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'e.g. --timelock-delay 172800' });
+    throw new AbortError(`--timelock-delay "${text}" is not a whole number of seconds`, { code: 'USAGE', hint: 'e.g. --timelock-delay 172800' });
   }
   return BigInt(text);
 }
@@ -68,13 +65,13 @@ function parseDelay(text: string): bigint {
 async function confirm(ctx: { yes: boolean }, question: string): Promise<void> {
   if (ctx.yes) return;
   if (!process.stdin.isTTY) {
-    throw new AbortError('deploying needs confirmation', { code: 'CONFIRMATION_REQUIRED', exitCode: ExitCode.USAGE, hint: 'pass --yes to deploy without a prompt' });
+    throw new AbortError('deploying needs confirmation', { code: 'CONFIRMATION_REQUIRED', hint: 'pass --yes to deploy without a prompt' });
   }
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await rl.question(`${question} [y/N] `);
   rl.close();
   if (!/^y(es)?$/i.test(answer.trim())) {
-    throw new AbortError('deployment cancelled', { code: 'CANCELLED', exitCode: ExitCode.INTERRUPTED });
+    throw new AbortError('deployment cancelled', { code: 'CANCELLED' });
   }
 }

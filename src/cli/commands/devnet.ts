@@ -2,9 +2,8 @@ import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonRpcProvider } from 'ethers';
 import type { DeploymentRecord } from '../../chain/deployment.js';
-import { AbortError } from '../../errors.js';
-import { createContext, type Context } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { AbortError } from '../../errors/index.js';
+import { accountDeps, createContext, type Context } from '../context.js';
 import { positiveInt } from '../parse.js';
 
 /** ETH given to the user's own keystore account on `devnet up` (anvil's accounts already hold 10000). */
@@ -109,7 +108,7 @@ async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promi
     const [{ getAddress }, { FlockSigner }] = await Promise.all([import('ethers'), import('../../chain/signer.js')]);
     const anvilAccounts = ((await provider.send('eth_accounts', [])) as string[]).map((a) => getAddress(a));
     const deployerAddr = anvilAccounts[0];
-    if (!deployerAddr) throw new AbortError('anvil has no unlocked accounts', { code: 'DEVNET_START', exitCode: ExitCode.USAGE });
+    if (!deployerAddr) throw new AbortError('anvil has no unlocked accounts', { code: 'DEVNET_START' });
     const signer = new FlockSigner(await provider.getSigner(deployerAddr));
 
     // The user's own account (if one is configured) gets ETH and, through deployProtocol, FLOCK.
@@ -187,13 +186,12 @@ async function status(ctx: Context): Promise<DevnetStatus> {
 }
 
 async function warp(ctx: Context, duration: string): Promise<{ seconds: number; block: number; timestamp: number }> {
-  const { parseDuration } = await import('../../devnet/anvil.js');
+  const { parseDuration } = await import('../../units/index.js');
   const seconds = parseDuration(duration);
   const { isDevnet } = await import('../../wallet/account.js');
-  if (!(await isDevnet(ctx))) {
+  if (!(await isDevnet(accountDeps(ctx)))) {
     throw new AbortError(`devnet warp works only on a local devnet; ${ctx.rpcUrl} is chain ${await ctx.chainId()}`, {
       code: 'NOT_DEVNET',
-      exitCode: ExitCode.CHAIN,
       hint: 'start one with `flock devnet up`, or point --rpc-url at it',
     });
   }

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description('the current day, today’s emission, the reserve and what was released')
     .action(async (_opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, { emissionStatus }] = await Promise.all([import('../../format.js'), import('../../protocol/emission.js')]);
+      const [{ formatFlock }, { emissionStatus }] = await Promise.all([import('../../units/index.js'), import('../../protocol/emission.js')]);
       const { p } = await openProtocol(ctx);
       const s = await emissionStatus(p);
       await ctx.output(s, (x) => [
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .description('release every elapsed day to the gauges and start streaming the pools’ share to delegators')
     .action(async (_opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, { advanceEmission }] = await Promise.all([import('../../format.js'), import('../../protocol/emission.js')]);
+      const [{ formatFlock }, { advanceEmission }] = await Promise.all([import('../../units/index.js'), import('../../protocol/emission.js')]);
       const { p, signer } = await openProtocol(ctx, { sign: true });
       const r = await advanceEmission(p, signer, ctx.log);
       await ctx.output(r, (x) => (x.released > 0n ? `released ${formatFlock(x.released)}; days released: ${x.nextDay}` : `nothing new to release (days released: ${x.nextDay})`));

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id (`flock proposals list`)')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../format.js')]);
+      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
       const id = g.parseProposalId(idText);
       const { p, signer } = await openProtocol(ctx, { sign: true });
       const r = await g.flag(p, signer, id, ctx.log);

@@ -1,9 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AbortError } from '../../errors.js';
+import { AbortError } from '../../errors/index.js';
 import { createContext, type Context } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
 
 interface InitOptions {
   force?: boolean;
@@ -41,13 +40,13 @@ export interface InitResult {
 async function init(ctx: Context, opts: InitOptions): Promise<InitResult> {
   const configPath = join(process.cwd(), 'flock.config.yaml');
   if (existsSync(configPath) && !opts.force) {
-    throw new AbortError('flock.config.yaml already exists here', { code: 'CONFIG_EXISTS', exitCode: ExitCode.USAGE, hint: 'pass --force to overwrite it' });
+    throw new AbortError('flock.config.yaml already exists here', { code: 'CONFIG_EXISTS', hint: 'pass --force to overwrite it' });
   }
   if (opts.newAccount && opts.import) {
-    throw new AbortError('--new-account and --import are exclusive', { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'pick one' });
+    throw new AbortError('--new-account and --import are exclusive', { code: 'USAGE', hint: 'pick one' });
   }
   if (opts.privateKeyFile && !opts.import) {
-    throw new AbortError('--private-key-file needs --import <name>', { code: 'USAGE', exitCode: ExitCode.USAGE });
+    throw new AbortError('--private-key-file needs --import <name>', { code: 'USAGE' });
   }
 
   let name = opts.newAccount ?? opts.import;

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .argument('[operator]', 'the operator’s address')
     .action(async (operatorText: string | undefined, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, { operatorAddress }] = await Promise.all([import('../../format.js'), import('../../protocol/pools.js')]);
+      const [{ formatFlock }, { operatorAddress }] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools.js')]);
       const { p, account } = await openProtocol(ctx);
       const operator = operatorText ? operatorAddress(operatorText, 'operator') : account;
       const info = await p.pools.pool(operator);

@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('list the governance proposals of this chain with their state and next deadline')
     .action(async (_opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../format.js')]);
+      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
       const { p } = await openProtocol(ctx);
       const all = await g.listProposals(p);
       await ctx.output({ proposals: all.map(view) }, () =>
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../format.js')]);
+      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
       const id = g.parseProposalId(idText);
       const { p } = await openProtocol(ctx);
       const x = await g.getProposal(p, id);
@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../format.js')]);
+      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
       const id = g.parseProposalId(idText);
       const { p, signer } = await openProtocol(ctx, { sign: true });
       const r = await g.claim(p, signer, id, ctx.log);

@@ -19,15 +19,15 @@ export function register(program: Command): void {
       const ctx = await createContext(cmd);
       const [g, { formatFlock }, { AbortError }, { ExitCode }] = await Promise.all([
         import('../../protocol/governance.js'),
-        import('../../format.js'),
-        import('../../errors.js'),
-        import('../exit-codes.js'),
+        import('../../units/index.js'),
+        import('../../errors/index.js'),
+        import('../../errors/index.js'),
       ]);
       if (!opts.set?.length && !opts.call?.length) {
-        throw new AbortError('nothing to propose', { code: 'INVALID_PROPOSAL', exitCode: ExitCode.USAGE, hint: 'add --set <param>=<value> (e.g. pool.sigmaMax=0.4) or --call <target> <signature> <args...>' });
+        throw new AbortError('nothing to propose', { code: 'INVALID_PROPOSAL', hint: 'add --set <param>=<value> (e.g. pool.sigmaMax=0.4) or --call <target> <signature> <args...>' });
       }
       if (opts.call && opts.call.length < 2) {
-        throw new AbortError('--call needs a target and a function signature', { code: 'INVALID_PROPOSAL', exitCode: ExitCode.USAGE, hint: 'e.g. --call 0x… "setTreasury(address)" 0x…' });
+        throw new AbortError('--call needs a target and a function signature', { code: 'INVALID_PROPOSAL', hint: 'e.g. --call 0x… "setTreasury(address)" 0x…' });
       }
       const { p, signer, account } = await openProtocol(ctx, { sign: true });
       g.requireGovernor(p);

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .option('--claim', 'claim everything pending (one transaction per pool, one for commission, one per Arena task)')
     .action(async (opts: { claim?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, rewards] = await Promise.all([import('../../format.js'), import('../../protocol/rewards.js')]);
+      const [{ formatFlock }, rewards] = await Promise.all([import('../../units/index.js'), import('../../protocol/rewards.js')]);
       const taskLine = (t: { stake: bigint; reward: bigint; refund: bigint }) =>
         [`reward ${formatFlock(t.reward)}`, `stake back ${formatFlock(t.stake, { symbol: 'gmFLOCK' })}`, ...(t.refund > 0n ? [`refund ${formatFlock(t.refund)}`] : [])].join(', ');
       if (opts.claim) {

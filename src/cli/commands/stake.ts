@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .requiredOption('--lock <days>', 'lock duration in days (0..365); longer locks mint more gmFLOCK', days)
     .action(async (amountText: string, opts: { lock: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseFlock, formatFlock }, { stake, DAY }] = await Promise.all([import('../../format.js'), import('../../protocol/staking.js')]);
+      const [{ parseFlock, formatFlock }, { stake, DAY }] = await Promise.all([import('../../units/index.js'), import('../../protocol/staking.js')]);
       const amount = parseFlock(amountText, { what: 'stake amount', allowZero: false });
       const { p, signer } = await openProtocol(ctx, { sign: true });
       const r = await stake(p, signer, { amount, duration: BigInt(opts.lock) * DAY }, ctx.log);

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .action(async (address: string | undefined, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
       const [{ formatFlock, formatEth }, { accountStatus }, { operatorAddress }, { formatMultiplier }] = await Promise.all([
-        import('../../format.js'),
+        import('../../units/index.js'),
         import('../../protocol/status.js'),
         import('../../protocol/pools.js'),
         import('./stake.js'),

@@ -1,12 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { StorageConfig } from '../../config/schema.js';
-import { AbortError } from '../../errors.js';
+import { AbortError } from '../../errors/index.js';
 import type { UploadSigner } from '../../storage/auth.js';
 import type { OpenStoreOptions, Store, StoreKind } from '../../storage/index.js';
-import { parseSize } from '../../storage/size.js';
+import { parseSize } from '../../units/index.js';
 import { createContext, type Context } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
 
 /** Flags shared by put, get and stat: which backend, and where. */
 interface BackendFlags {
@@ -179,7 +178,7 @@ async function get(ctx: Context, cid: string, flags: BackendFlags & { output?: s
   const { normalizeCid } = await import('../../storage/cid.js');
   const c = normalizeCid(cid);
   if (!flags.output && ctx.json) {
-    throw new AbortError('--json needs -o <file>: the object’s bytes cannot share stdout with JSON', { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'add -o <file>' });
+    throw new AbortError('--json needs -o <file>: the object’s bytes cannot share stdout with JSON', { code: 'USAGE', hint: 'add -o <file>' });
   }
   return withStore(ctx, flags, async (store) => {
     if (flags.output) {
@@ -238,7 +237,7 @@ function lazySigner(ctx: Context): UploadSigner {
 async function serve(ctx: Context, flags: ServeFlags): Promise<void> {
   const s = await settings(ctx);
   const [{ createLogger }, { DirectoryStore }, { startStoreServer }, { expandHome }] = await Promise.all([
-    import('../../log.js'),
+    import('../../log/index.js'),
     import('../../storage/directory.js'),
     import('../../storage/server.js'),
     import('../../config/load.js'),

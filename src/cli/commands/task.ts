@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-codes.js';
 import { createContext, type Context } from '../context.js';
 import { positiveInt } from '../parse.js';
 import { openProtocol } from '../protocol.js';
@@ -76,7 +75,7 @@ export function register(program: Command): void {
     .action(async (id: number, _opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
       const arenaMod = await import('../../protocol/arena.js');
-      const { formatFlock } = await import('../../format.js');
+      const { formatFlock } = await import('../../units/index.js');
       const { p } = await openProtocol(ctx);
       const arena = arenaMod.connectArena(p);
       const t = await arenaMod.readTask(arena, BigInt(id));
@@ -134,7 +133,7 @@ export function register(program: Command): void {
     .action(async (id: number, _opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
       const { claimTask } = await import('../../protocol/arena.js');
-      const { formatFlock } = await import('../../format.js');
+      const { formatFlock } = await import('../../units/index.js');
       const { p, signer } = await openProtocol(ctx, { sign: true });
       const r = await claimTask(p, signer, BigInt(id), ctx.log);
       await ctx.output(r, (x) => [
@@ -145,30 +144,29 @@ export function register(program: Command): void {
 }
 
 async function create(ctx: Context, opts: CreateFlags) {
-  const [{ loadTaskSpec }, { buildManifest, encodeManifest }, arenaMod, { parseFlock }, { parseDuration }, { param }, { openContextStore }, { AbortError }] = await Promise.all([
+  const [{ loadTaskSpec }, { buildManifest, encodeManifest }, arenaMod, { parseFlock, parseDuration }, { param }, { openContextStore }, { AbortError }] = await Promise.all([
     import('../../engine/task.js'),
     import('../../tasks/manifest.js'),
     import('../../protocol/arena.js'),
-    import('../../format.js'),
-    import('../../devnet/anvil.js'),
+    import('../../units/index.js'),
     import('../../protocol/connect.js'),
     import('../storage.js'),
-    import('../../errors.js'),
+    import('../../errors/index.js'),
   ]);
   let loaded;
   try {
     loaded = await loadTaskSpec(opts.spec);
   } catch (cause) {
-    throw new AbortError((cause as Error).message, { code: 'BAD_TASK_SPEC', exitCode: ExitCode.USAGE, hint: 'see examples/tasks/*/task.yaml', cause });
+    throw new AbortError((cause as Error).message, { code: 'BAD_TASK_SPEC', hint: 'see examples/tasks/*/task.yaml', cause });
   }
   const { spec, files } = loaded;
   if (!files.validation) {
-    throw new AbortError(`${opts.spec} names no hidden validation file (data.validation)`, { code: 'BAD_TASK_SPEC', exitCode: ExitCode.USAGE, hint: 'split the data into train and validation files first' });
+    throw new AbortError(`${opts.spec} names no hidden validation file (data.validation)`, { code: 'BAD_TASK_SPEC', hint: 'split the data into train and validation files first' });
   }
   const seconds = (v: string | undefined, what: string): bigint | undefined => {
     if (v === undefined) return undefined;
     const s = parseDuration(v);
-    if (s === undefined || s <= 0) throw new AbortError(`--${what} ${v} is not a duration`, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: 'e.g. 90m, 12h, 3d' });
+    if (s === undefined || s <= 0) throw new AbortError(`--${what} ${v} is not a duration`, { code: 'USAGE', hint: 'e.g. 90m, 12h, 3d' });
     return BigInt(s);
   };
   const every = seconds(opts.phase, 'phase') ?? 86_400n;

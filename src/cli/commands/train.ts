@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { AbortError } from '../../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { AbortError, ExitCode } from '../../errors/index.js';
 import { createContext } from '../context.js';
 import { pollSeconds, type Daemon } from '../daemon.js';
 import { positiveInt } from '../parse.js';
@@ -45,7 +44,7 @@ export function register(program: Command): void {
         import('../daemon.js'),
         import('../../daemons/trainer.js'),
         import('../../protocol/arena.js'),
-        import('../../format.js'),
+        import('../../units/index.js'),
         import('../storage.js'),
       ]);
       const trainer = opts.trainerConfig ? await readTrainerConfig(opts.trainerConfig) : undefined;
@@ -91,18 +90,18 @@ async function readTrainerConfig(file: string): Promise<Record<string, unknown>>
   const [{ readFile }, { parse }, { AbortError }, { ExitCode }] = await Promise.all([
     import('node:fs/promises'),
     import('yaml'),
-    import('../../errors.js'),
-    import('../exit-codes.js'),
+    import('../../errors/index.js'),
+    import('../../errors/index.js'),
   ]);
   try {
     const raw = parse(await readFile(file, 'utf8')) as unknown;
     if (!raw || typeof raw !== 'object') throw new Error('not a mapping');
     return raw as Record<string, unknown>;
   } catch (cause) {
-    throw new AbortError(`trainer config ${file}: ${(cause as Error).message}`, { code: 'BAD_TRAINER_CONFIG', exitCode: ExitCode.USAGE, hint: 'see the trainer: section of examples/tasks/*/task.yaml', cause });
+    throw new AbortError(`trainer config ${file}: ${(cause as Error).message}`, { code: 'BAD_TRAINER_CONFIG', hint: 'see the trainer: section of examples/tasks/*/task.yaml', cause });
   }
 }
 
 function usage(message: string, command: string): AbortError {
-  return new AbortError(message, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: `see \`flock ${command} --help\`` });
+  return new AbortError(message, { code: 'USAGE', hint: `see \`flock ${command} --help\`` });
 }

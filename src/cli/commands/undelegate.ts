@@ -12,12 +12,12 @@ export function register(program: Command): void {
     .option('--withdraw', 'withdraw what finished its cooldown instead of starting a new undelegation')
     .action(async (amountText: string | undefined, opts: { from: string; withdraw?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseFlock, formatFlock }, pools] = await Promise.all([import('../../format.js'), import('../../protocol/pools.js')]);
+      const [{ parseFlock, formatFlock }, pools] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools.js')]);
       const operator = pools.operatorAddress(opts.from, '--from');
       if (opts.withdraw && amountText !== undefined) {
-        const { AbortError } = await import('../../errors.js');
-        const { ExitCode } = await import('../exit-codes.js');
-        throw new AbortError('--withdraw takes no amount: it withdraws everything that finished its cooldown', { code: 'USAGE', exitCode: ExitCode.USAGE, hint: `flock undelegate --withdraw --from ${operator}` });
+        const { AbortError } = await import('../../errors/index.js');
+        const { ExitCode } = await import('../../errors/index.js');
+        throw new AbortError('--withdraw takes no amount: it withdraws everything that finished its cooldown', { code: 'USAGE', hint: `flock undelegate --withdraw --from ${operator}` });
       }
       const amount = amountText === undefined ? undefined : parseFlock(amountText, { what: 'undelegation amount', allowZero: false });
       const { p, signer } = await openProtocol(ctx, { sign: true });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { AbortError } from '../../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
 import { pollSeconds, type Daemon } from '../daemon.js';
 import { positiveInt } from '../parse.js';
@@ -29,7 +28,7 @@ export function register(program: Command): void {
         import('../daemon.js'),
         import('../../daemons/validator.js'),
         import('../../protocol/arena.js'),
-        import('../../format.js'),
+        import('../../units/index.js'),
         import('../storage.js'),
       ]);
       const { p } = await openProtocol(ctx, { sign: true });
@@ -67,5 +66,5 @@ export function register(program: Command): void {
 }
 
 function usage(message: string, command: string): AbortError {
-  return new AbortError(message, { code: 'USAGE', exitCode: ExitCode.USAGE, hint: `see \`flock ${command} --help\`` });
+  return new AbortError(message, { code: 'USAGE', hint: `see \`flock ${command} --help\`` });
 }

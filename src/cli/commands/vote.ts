@@ -15,14 +15,14 @@ export function register(program: Command): void {
       const ctx = await createContext(cmd);
       const [g, { formatFlock }, { AbortError }, { ExitCode }] = await Promise.all([
         import('../../protocol/governance.js'),
-        import('../../format.js'),
-        import('../../errors.js'),
-        import('../exit-codes.js'),
+        import('../../units/index.js'),
+        import('../../errors/index.js'),
+        import('../../errors/index.js'),
       ]);
       const id = g.parseProposalId(idText);
       const support = supportText.toLowerCase();
       if (!(support in g.SUPPORT)) {
-        throw new AbortError(`invalid vote "${supportText}"`, { code: 'INVALID_VOTE', exitCode: ExitCode.USAGE, hint: 'vote for, against or abstain' });
+        throw new AbortError(`invalid vote "${supportText}"`, { code: 'INVALID_VOTE', hint: 'vote for, against or abstain' });
       }
       const { p, signer, account } = await openProtocol(ctx, { sign: true });
       g.requireGovernor(p);

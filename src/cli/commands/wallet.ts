@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AbortError } from '../../errors.js';
+import { AbortError } from '../../errors/index.js';
 import { createContext, type Context } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
 
 /** `flock wallet …`: encrypted keystores, Foundry-compatible (JSON v3). */
 export function register(program: Command): void {
@@ -92,7 +91,7 @@ export function register(program: Command): void {
       const ctx = await createContext(cmd);
       const address = target && /^0x[0-9a-fA-F]{40}$/.test(target) ? target : (await accountFor(ctx, target)).address;
       const result = await balances(ctx, address);
-      const { formatEth, formatFlock } = await import('../../format.js');
+      const { formatEth, formatFlock } = await import('../../units/index.js');
       await ctx.output(result, (r) => [
         `${r.address} (chain ${r.chainId})`,
         `ETH    ${formatEth(r.eth)}`,
@@ -122,7 +121,6 @@ function targetFolder(ctx: Context, defaultDir: string): string {
   if (existsSync(ks) && statSync(ks).isFile()) {
     throw new AbortError(`--keystore ${ks} is a file; a new account needs a folder`, {
       code: 'USAGE',
-      exitCode: ExitCode.USAGE,
       hint: 'pass a folder to --keystore, or leave it out to use the flock home',
     });
   }
@@ -141,7 +139,6 @@ export async function createAccount(ctx: Context, name: string, privateKey: stri
   if (ks.findInDir(dir, name)) {
     throw new AbortError(`account "${name}" already exists: ${ks.findInDir(dir, name)}`, {
       code: 'KEYSTORE_EXISTS',
-      exitCode: ExitCode.USAGE,
       hint: 'choose another name; flock never overwrites a key',
     });
   }
@@ -150,7 +147,7 @@ export async function createAccount(ctx: Context, name: string, privateKey: stri
     wallet = new Wallet(privateKey ?? hexlify(randomBytes(32)));
   } catch {
     // Never echo the key: it may be almost right, and terminals keep scrollback.
-    throw new AbortError('invalid private key: expected 32 bytes as 64 hex characters', { code: 'INVALID_KEY', exitCode: ExitCode.USAGE });
+    throw new AbortError('invalid private key: expected 32 bytes as 64 hex characters', { code: 'INVALID_KEY' });
   }
   const password = await resolvePassword({ passwordFile: ctx.config.passwordFile, env: ctx.env, name, purpose: 'new' });
   const path = await ks.writeKeystore(dir, name, wallet, password);
@@ -170,7 +167,6 @@ export async function readPrivateKey(file: string | undefined): Promise<string> 
     } catch (e) {
       throw new AbortError(`cannot read private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
         code: 'KEY_FILE',
-        exitCode: ExitCode.USAGE,
         cause: e,
       });
     }
@@ -178,11 +174,11 @@ export async function readPrivateKey(file: string | undefined): Promise<string> 
     const { promptHidden } = await import('../../wallet/password.js');
     key = (await promptHidden('Private key (hex): ')).trim();
   } else {
-    throw new AbortError('no private key given', { code: 'NO_KEY', exitCode: ExitCode.USAGE, hint: 'pass --private-key-file <file>' });
+    throw new AbortError('no private key given', { code: 'NO_KEY', hint: 'pass --private-key-file <file>' });
   }
   if (/^[0-9a-fA-F]{64}$/.test(key)) key = `0x${key}`;
   if (!/^0x[0-9a-fA-F]{64}$/.test(key)) {
-    throw new AbortError('invalid private key: expected 32 bytes as 64 hex characters', { code: 'INVALID_KEY', exitCode: ExitCode.USAGE });
+    throw new AbortError('invalid private key: expected 32 bytes as 64 hex characters', { code: 'INVALID_KEY' });
   }
   return key;
 }

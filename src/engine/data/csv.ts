@@ -1,7 +1,7 @@
 /** CSV tables (RFC 4180 quoting within a line; one record per line). */
 import { EngineError } from '../errors.js';
 import { readLines, type ReadProgress } from './lines.js';
-import type { TableReader } from './table.js';
+import type { TableReader } from './reader.js';
 
 /** Splits one CSV record. Quoted fields may contain the delimiter and doubled quotes. */
 export function parseCsvLine(line: string, delimiter = ','): string[] {

@@ -1,7 +1,7 @@
 /** JSON Lines tables: one object per line; the first object's keys name the columns. */
 import { EngineError } from '../errors.js';
 import { readLines, type ReadProgress } from './lines.js';
-import type { TableReader } from './table.js';
+import type { TableReader } from './reader.js';
 
 function parseObject(file: string, line: string, lineNo: number): Record<string, unknown> {
   let value: unknown;

@@ -2,16 +2,9 @@
 import { readLines, type ReadProgress } from './lines.js';
 import { openCsv } from './csv.js';
 import { openJsonl } from './jsonl.js';
+import type { TableFormat, TableReader } from './reader.js';
 
-export type TableFormat = 'csv' | 'jsonl';
-
-export interface TableReader {
-  readonly file: string;
-  readonly format: TableFormat;
-  readonly columns: readonly string[];
-  /** A fresh, lazy pass over the data rows; values are aligned with `columns`. */
-  rows(progress?: ReadProgress): AsyncGenerator<readonly unknown[]>;
-}
+export type { TableFormat, TableReader } from './reader.js';
 
 /** Format from the name (.csv, .jsonl, .ndjson, optionally .gz), else from the first character. */
 export async function detectFormat(file: string): Promise<TableFormat> {

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { AbortError, ExitCode } from '../../../src/errors/index.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { ANVIL_MNEMONIC } from '../../../src/config/schema.js';
-import { AbortError } from '../../../src/errors.js';
 
 let dir: string;
 beforeEach(() => {

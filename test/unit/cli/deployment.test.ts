@@ -5,8 +5,7 @@ import type { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploymentPath, loadDeployment, readDeployment, writeDeployment, type DeploymentRecord } from '../../../src/chain/deployment.js';
 import { connectRpc } from '../../../src/cli/context.js';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
-import { AbortError } from '../../../src/errors.js';
+import { AbortError, ExitCode } from '../../../src/errors/index.js';
 import { startTestAnvil, type TestAnvil } from '../../e2e/helpers.js';
 
 let home: string;

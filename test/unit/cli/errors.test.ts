@@ -2,9 +2,11 @@ import { Writable } from 'node:stream';
 import { Interface } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { fromEthersError, registerRevertHint, RPC_HINT } from '../../../src/chain/ethers-errors.js';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { InvalidArgumentError } from 'commander';
+import { AbortError, BugError, ERROR_CODES, type ErrorCode, ExitCode } from '../../../src/errors/index.js';
+import { EngineError } from '../../../src/engine/errors.js';
+import { pollSeconds } from '../../../src/cli/daemon.js';
 import { handleError } from '../../../src/cli/handle-error.js';
-import { AbortError, BugError, FlockError } from '../../../src/errors.js';
 
 function sink() {
   let text = '';
@@ -26,16 +28,16 @@ function render(e: unknown, json = false, debug = false) {
 
 describe('handleError', () => {
   it('renders an AbortError as error + hint on stderr, nothing on stdout', () => {
-    const r = render(new AbortError('no password for keystore alice', { exitCode: ExitCode.WALLET, hint: 'pass --password-file' }));
+    const r = render(new AbortError('no password for keystore alice', { code: 'NO_PASSWORD', hint: 'pass --password-file' }));
     expect(r.code).toBe(6);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('error: no password for keystore alice\nhint: pass --password-file\n');
   });
 
   it('renders JSON on stdout with --json', () => {
-    const r = render(new AbortError('boom', { code: 'X', exitCode: ExitCode.CHAIN, hint: 'do y' }), true);
+    const r = render(new AbortError('boom', { code: 'WRONG_CHAIN', hint: 'do y' }), true);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'X', exitCode: 4, message: 'boom', hint: 'do y' } });
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'WRONG_CHAIN', exitCode: 4, message: 'boom', hint: 'do y' } });
   });
 
   it('turns an unknown error into a one-line BugError, stack only in debug', () => {
@@ -52,9 +54,27 @@ describe('handleError', () => {
     expect(r.code).toBe(ExitCode.FUNDS);
   });
 
-  it('BugError always exits 1 and FlockError keeps its code', () => {
+  it('BugError always exits 1 and an AbortError exits with its code’s exit code', () => {
     expect(new BugError('x').exitCode).toBe(1);
-    expect(new FlockError('x', { exitCode: ExitCode.INTEGRITY }).exitCode).toBe(9);
+    expect(new AbortError('x', { code: 'HASH_MISMATCH' }).exitCode).toBe(9);
+    for (const [code, info] of Object.entries(ERROR_CODES)) expect(new AbortError('x', { code: code as ErrorCode }).exitCode).toBe(info.exit);
+  });
+
+  // Found in review: EngineError was a plain Error, so a bad dataset or a diverged loss during
+  // `flock train` printed "unexpected error ... this is a bug" and exited 1.
+  it('an engine error is a one-line usage error with its hint, not a bug', () => {
+    const r = render(new EngineError('bad-config', 'training diverged (loss NaN in epoch 3)', { hint: 'lower the learning rate' }));
+    expect(r.code).toBe(ExitCode.USAGE);
+    expect(r.stderr).toBe('error: training diverged (loss NaN in epoch 3)\nhint: lower the learning rate\n');
+    expect(JSON.parse(render(new EngineError('bad-data', 'x'), true).stdout).error).toMatchObject({ code: 'bad-data', exitCode: 2 });
+    expect(render(new EngineError('aborted', 'stopped')).code).toBe(ExitCode.INTERRUPTED);
+  });
+
+  // Found in review: `flock train --poll -1` threw a plain Error from the option parser (exit 1).
+  it('--poll rejects a non-positive number as a usage error', () => {
+    expect(() => pollSeconds('-1')).toThrow(InvalidArgumentError);
+    expect(() => pollSeconds('0')).toThrow(/positive number of seconds/);
+    expect(pollSeconds('0.5')).toBe(0.5);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODE_TABLE, ExitCode, renderExitCodeMarkdown } from '../../../src/cli/exit-codes.js';
+import { renderExitCodeMarkdown } from '../../../src/errors/docs.js';
+import { EXIT_CODE_TABLE, ExitCode } from '../../../src/errors/index.js';
 
 describe('exit codes', () => {
   it('the table covers every code once, in order', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
-import { AbortError } from '../../../src/errors.js';
-import { formatFlock, formatUnits, parseFlock } from '../../../src/format.js';
+import { AbortError, ExitCode } from '../../../src/errors/index.js';
+import { formatFlock, formatUnits, parseFlock } from '../../../src/units/index.js';
 
 const E18 = 10n ** 18n;
 

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
-import { AbortError } from '../../../src/errors.js';
+import { AbortError, ExitCode } from '../../../src/errors/index.js';
 import {
   decryptKeystore,
   keystoreDir,

@@ -1,6 +1,7 @@
 import { AbiCoder, keccak256 } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { describePhase, formatDuration, fromWad, modelCommitment, scoreCommitment, toWad, validationCommitment } from '../../../src/protocol/arena.js';
+import { describePhase, modelCommitment, scoreCommitment, validationCommitment } from '../../../src/protocol/arena.js';
+import { formatDuration, fromWad, toWad } from '../../../src/units/index.js';
 
 const abi = AbiCoder.defaultAbiCoder();
 const salt = `0x${'11'.repeat(32)}`;

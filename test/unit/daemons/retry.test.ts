@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { AbortError, BugError, ExitCode } from '../../../src/errors/index.js';
 import { backoffDelay, isTransient, withRetry } from '../../../src/daemons/retry.js';
-import { AbortError } from '../../../src/errors.js';
 
 const ethersError = (code: string) => Object.assign(new Error(code), { code, shortMessage: code });
 
@@ -10,10 +9,10 @@ describe('retry helper', () => {
     expect(isTransient(ethersError('NETWORK_ERROR'))).toBe(true);
     expect(isTransient(ethersError('SERVER_ERROR'))).toBe(true);
     expect(isTransient(ethersError('TIMEOUT'))).toBe(true);
-    expect(isTransient(new AbortError('rpc down', { exitCode: ExitCode.NETWORK }))).toBe(true);
-    expect(isTransient(new AbortError('wrapped', { exitCode: ExitCode.BUG, cause: ethersError('TIMEOUT') }))).toBe(true);
+    expect(isTransient(new AbortError('rpc down', { code: 'RPC_UNREACHABLE' }))).toBe(true);
+    expect(isTransient(new BugError('wrapped', { cause: ethersError('TIMEOUT') }))).toBe(true);
     expect(isTransient(ethersError('CALL_EXCEPTION'))).toBe(false);
-    expect(isTransient(new AbortError('reverted', { exitCode: ExitCode.REVERTED }))).toBe(false);
+    expect(isTransient(new AbortError('reverted', { code: 'REVERTED' }))).toBe(false);
   });
 
   it('backs off exponentially up to a cap', () => {
@@ -57,7 +56,7 @@ describe('retry helper', () => {
       withRetry(
         async () => {
           calls++;
-          throw new AbortError('ArenaNotInPhase', { exitCode: ExitCode.REVERTED });
+          throw new AbortError('ArenaNotInPhase', { code: 'REVERTED' });
         },
         { sleep: async () => {} },
       ),

@@ -4,9 +4,8 @@ import { base36 } from 'multiformats/bases/base36';
 import { base58btc } from 'multiformats/bases/base58';
 import { describe, expect, it } from 'vitest';
 import { CidHasher, cidFromSha256, cidOf, isCid, normalizeCid, parseCid, sha256Hex } from '../../../src/storage/cid.js';
-import { formatBytes } from '../../../src/storage/errors.js';
-import { parseSize } from '../../../src/storage/size.js';
-import { FlockError } from '../../../src/errors.js';
+import { formatBytes, parseSize } from '../../../src/units/index.js';
+import { FlockError } from '../../../src/errors/index.js';
 
 /** RFC 4648 base32, lower case, no padding: written here so the check does not reuse multiformats. */
 function base32(bytes: Uint8Array): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FlockError } from '../../../src/errors.js';
+import { FlockError } from '../../../src/errors/index.js';
 import { cidOf } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlockError } from '../../../src/errors.js';
+import { FlockError } from '../../../src/errors/index.js';
 import { signUpload, uploadMessage, verifyUpload } from '../../../src/storage/auth.js';
 import { cidOf } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlockError } from '../../../src/errors.js';
+import { FlockError } from '../../../src/errors/index.js';
 import { cidOf, parseCid } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
 import { createIpfsStore, type IpfsStore } from '../../../src/storage/ipfs.js';
@@ -90,7 +90,8 @@ describe('IPFS store (Helia, bitswap over loopback TCP)', () => {
     chmodSync(dirA.pathOf(cid), 0o644);
     writeFileSync(dirA.pathOf(cid), 'remote tamper?');
     const e = await rejection(b.get(cid));
-    expect(e.code).toBe('NOT_FOUND');
+    // Not found among peers (it may appear later): its own code, so a code always means one exit code.
+    expect(e.code).toBe('NOT_FOUND_REMOTE');
     expect(e.exitCode).toBe(3);
     expect(e.message).toMatch(/1 connected IPFS peer within 1.5 s/);
     expect(await dirB.has(cid)).toBe(false);
@@ -130,7 +131,7 @@ describe('IPFS store (Helia, bitswap over loopback TCP)', () => {
       const c = await createIpfsStore({ dir: new DirectoryStore({ dir: join(root, 'c') }), peers: libp2p.getMultiaddrs().map(String), timeoutMs: 1500 });
       try {
         const e = await rejection(c.get(cid));
-        expect(e.code).toBe('NOT_FOUND');
+        expect(e.code).toBe('NOT_FOUND_REMOTE');
         expect(await c.has(cid)).toBe(false);
       } finally {
         await c.close();

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { LogLevel } from './config/log-levels.js';
+import type { LogLevel } from './levels.js';
 
 export type { Logger };
 

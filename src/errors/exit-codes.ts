@@ -1,7 +1,7 @@
 /**
  * Process exit codes of `flock`. Scripts (cron, systemd, CI) branch on these, so a code's meaning
  * never changes once released; add new codes at the end. `docs/EXIT_CODES.md` is generated from
- * this table (`npm run docs:exit-codes`) and a unit test fails when the two drift apart.
+ * this table and codes.ts (`npm run docs:exit-codes`, see docs.ts) and a unit test fails when the two drift apart.
  */
 export const ExitCode = {
   /** Success. */
@@ -41,22 +41,3 @@ export const EXIT_CODE_TABLE: ReadonlyArray<{ code: ExitCode; name: keyof typeof
   { code: 8, name: 'INTERRUPTED', meaning: 'Interrupted by a signal or a deadline before the operation finished.', example: 'Ctrl-C during `flock devnet up`' },
   { code: 9, name: 'INTEGRITY', meaning: 'Content failed verification.', example: 'a downloaded model whose CID does not match' },
 ];
-
-/** Markdown for docs/EXIT_CODES.md. */
-export function renderExitCodeMarkdown(): string {
-  const rows = EXIT_CODE_TABLE.map((r) => `| ${r.code} | \`${r.name}\` | ${r.meaning} | ${r.example} |`);
-  return [
-    '# Exit codes',
-    '',
-    '<!-- Generated from src/cli/exit-codes.ts by `npm run docs:exit-codes`; do not edit by hand. -->',
-    '',
-    'Every `flock` command exits with one of these codes. With `--json`, a failure also prints',
-    '`{"error":{"code":"<CODE>","exitCode":<n>,"message":"...","hint":"..."}}` on stdout;',
-    'without it, `error: <message>` and `hint: <next step>` go to stderr.',
-    '',
-    '| Code | Name | Meaning | Example |',
-    '| ---: | --- | --- | --- |',
-    ...rows,
-    '',
-  ].join('\n');
-}

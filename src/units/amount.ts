@@ -1,5 +1,4 @@
-import { ExitCode } from './cli/exit-codes.js';
-import { AbortError } from './errors.js';
+import { AbortError, BugError } from '../errors/index.js';
 
 /** FLOCK, gmFLOCK and ETH all use 18 decimals. */
 export const DECIMALS = 18;
@@ -73,5 +72,27 @@ export function parseFlock(input: string | number | bigint, opts: { decimals?: n
 }
 
 function badAmount(message: string): AbortError {
-  return new AbortError(message, { code: 'INVALID_AMOUNT', exitCode: ExitCode.USAGE, hint: 'amounts are in FLOCK with up to 18 decimals, e.g. 100 or 0.25' });
+  return new AbortError(message, { code: 'INVALID_AMOUNT', hint: 'amounts are in FLOCK with up to 18 decimals, e.g. 100 or 0.25' });
+}
+
+/** Scores, shares and governed fractions travel on chain as WAD fixed point (1e18 = 1.0). */
+export const WAD = 10n ** 18n;
+
+/**
+ * 0.9 -> 9e17, from the number's shortest decimal form (so 0.9 is exactly 9e17, not
+ * 900000000000000022), truncated to 18 decimals.
+ */
+export function toWad(x: number): bigint {
+  if (!Number.isFinite(x)) throw new BugError(`score ${x} is not a finite number`);
+  const neg = x < 0;
+  let text = String(Math.abs(x));
+  if (text.includes('e')) text = Math.abs(x).toFixed(18);
+  const [whole, frac = ''] = text.split('.');
+  const v = BigInt(whole!) * WAD + BigInt(frac.padEnd(18, '0').slice(0, 18));
+  return neg ? -v : v;
+}
+
+/** 9e17 -> 0.9 */
+export function fromWad(v: bigint): number {
+  return Number(v) / 1e18;
 }

@@ -1,4 +1,4 @@
-/** Byte sizes as people write them: `1048576`, `512KiB`, `64MiB`, `1GiB`, `1.5GB`. */
+/** Byte sizes as people write them (`1048576`, `512KiB`, `64MiB`, `1GiB`, `1.5GB`) and as we print them. */
 
 const UNITS: Record<string, number> = {
   '': 1,
@@ -34,4 +34,14 @@ export function parseSize(input: string | number): number | undefined {
   if (unit === undefined) return undefined;
   const n = Math.floor(Number(m[1]) * unit);
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** 2048 -> "2 KiB", 1536 -> "1.5 KiB", 2047 -> "2047 bytes" (never rounded into a wrong limit). */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 ** (i + 1) && i < units.length - 1) i++;
+  const v = n / 1024 ** i;
+  if (i === 0 || Number.isInteger(v * 100)) return `${i === 0 ? n : v} ${units[i]}`;
+  return n < 1024 * 1024 ? `${n} bytes` : `${Number(v.toFixed(2))} ${units[i]}`;
 }
