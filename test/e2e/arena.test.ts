@@ -10,7 +10,8 @@ import { connectProtocol, type Protocol } from '../../src/protocol/connect.js';
 import { sendTx } from '../../src/protocol/tx.js';
 import { cidOf } from '../../src/storage/cid.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
-import { BIN, ensureBuilt, freePort, ROOT, runCli, stopCliDevnet, tempHome, type CliResult, type TempHome } from './helpers.js';
+import { BIN, freePort, ROOT, runCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
+import { ensureBuilt, stopCliDevnet } from './helpers.js';
 
 /**
  * A whole Arena round on the devnet through the built CLI (issue #3, section 6): the creator

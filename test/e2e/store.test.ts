@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureBuilt, freePort, runCli, TEST_SCRYPT_N, tempHome, type TempHome } from './helpers.js';
+import { BIN, freePort, runCli, tempHome, TEST_SCRYPT_N, type TempHome } from '../harness/index.js';
+import { ensureBuilt } from './helpers.js';
 
 const HELLO_CID = 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4';
 
