@@ -30,15 +30,18 @@
  * Why TypeScript with its own tsconfig (like bench/engine.ts) rather than a plain .mjs over the
  * CLI: the models are pre-built with the engine's own `train` + `exportOnnx` (typed, and compiled
  * from src/ so they match what the daemons would produce), and tsc checks this file against the
- * engine's API. Everything timed still goes through the built CLI, as a user would run it.
+ * engine's API. Everything timed still goes through the built CLI, as a user would run it, with
+ * the harness the e2e tests use (test/harness/: CLI environment and runner, temp homes, free port,
+ * JSON-RPC), compiled along into dist/bench/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HDNodeWallet, Interface } from 'ethers';
+import { ANVIL_MNEMONIC } from '../src/config/schema.js';
 import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
+import { cloneHome, DIST_MAIN, distIsStale, freePort, ROOT, rpc, runCli, spawnCli, tempHome, type CliResult } from '../test/harness/index.js';
 
 // ------------------------------------------------------------------ flags
 
@@ -61,11 +64,7 @@ const KEEP = argv.includes('--keep');
 /** Restart a daemon that exits 7 (a step reverted), as a supervisor would; see the report. */
 const RESTART = !argv.includes('--no-restart');
 
-const ROOT = process.cwd();
-const BIN = path.join(ROOT, 'bin', 'flock');
 const SPEC = path.join(ROOT, 'examples', 'tasks', 'digits', 'task.yaml');
-/** anvil's default mnemonic (public test keys; `devnet.mnemonic` in flock's config). */
-const MNEMONIC = 'test test test test test test test test test test test junk';
 /** arena.sampleSize's default: up to this many validators, each scores every submission. */
 const SAMPLE_SIZE = 7;
 const PASSWORD = 'bench';
@@ -76,16 +75,13 @@ const now = () => performance.now();
 
 // ------------------------------------------------------------------ processes
 
-const work = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-arena-'));
-const mainHome = path.join(work, 'home');
+// Every actor's FLOCK_HOME is a folder of `work`, so `work` is the CLI's HOME and cwd (its
+// flock.config.yaml sizes the devnet).
+const temp = tempHome('flock-bench-arena-');
+const work = temp.dir;
+const mainHome = temp.home;
 const passwordFile = path.join(work, 'password');
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 interface Daemon {
   name: string;
   kind: 'trainer' | 'validator';
@@ -102,31 +98,15 @@ const restarts: { name: string; stage: string; error: string }[] = [];
 const running = new Set<ChildProcess>();
 const daemons: Daemon[] = [];
 
-function cliEnv(home: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('FLOCK_') && k !== 'ETH_RPC_URL') env[k] = v;
-  // HOME in the temp folder: no ~/.foundry keystores, no ~/.flock. Light scrypt for the keystores.
-  return { ...env, FLOCK_HOME: home, HOME: work, FLOCK_SCRYPT_N: '1024', NO_COLOR: '1' };
+/** Keeps a process in `running` (stopped by cleanup) until it closes. */
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.on('close', () => running.delete(child));
 }
 
-/** `node bin/flock <args>` in the temp folder (whose flock.config.yaml sizes the devnet). */
+/** `node bin/flock <args>`, one-shot, as `home`'s user. */
 function cli(args: string[], home = mainHome, timeoutMs = 120_000): Promise<CliResult> {
-  const started = now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: cliEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: now() - started });
-    });
-  });
+  return runCli(args, { home, timeoutMs, onSpawn: track });
 }
 
 async function ok(args: string[], home = mainHome, timeoutMs?: number): Promise<CliResult> {
@@ -136,7 +116,7 @@ async function ok(args: string[], home = mainHome, timeoutMs?: number): Promise<
 }
 const okJson = async <T = any>(args: string[], home = mainHome): Promise<{ r: CliResult; json: T }> => {
   const r = await ok([...args, '--json'], home);
-  return { r, json: JSON.parse(r.stdout) as T };
+  return { r, json: r.json<T>() };
 };
 
 function spawnDaemon(name: string, kind: Daemon['kind'], home: string, args: string[]): Daemon {
@@ -149,40 +129,22 @@ function spawnDaemon(name: string, kind: Daemon['kind'], home: string, args: str
 /** (Re)starts a daemon's process; its output is appended to its log. */
 function start(d: Daemon): void {
   const out = createWriteStream(d.logPath, { flags: 'a' });
-  const child = spawn(process.execPath, [BIN, ...d.args], { cwd: work, env: cliEnv(d.home), stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  const child = spawnCli(d.args, { home: d.home });
+  track(child);
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   d.child = child;
   d.code = undefined;
   d.exited = new Promise<number>((resolve) =>
     child.on('close', (code, signal) => {
-      running.delete(child);
       d.code = code ?? (signal ? 128 : 1);
       resolve(d.code);
     }),
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 let rpcUrl = '';
-async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
-const blockNumber = async () => Number(BigInt(await rpc<string>('eth_blockNumber')));
+const blockNumber = async () => Number(BigInt(await rpc<string>(rpcUrl, 'eth_blockNumber')));
 
 const assignmentAbi = new Interface(['function assignment(uint256 taskId, uint256 submissionId, uint256 validatorIndex) view returns (bool, uint256)']);
 /** (submission, validator) pairs the Arena assigns (0 until the sampling seed is drawn). */
@@ -191,7 +153,7 @@ async function assignedScores(arena: string, taskId: string): Promise<number> {
   for (let id = 0; id < NODES; id++) {
     for (let v = 0; v < VALIDATORS; v++) {
       const data = assignmentAbi.encodeFunctionData('assignment', [taskId, id, v]);
-      const out = await rpc<string>('eth_call', [{ to: arena, data }, 'latest']);
+      const out = await rpc<string>(rpcUrl, 'eth_call', [{ to: arena, data }, 'latest']);
       if (assignmentAbi.decodeFunctionResult('assignment', out)[0]) n++;
     }
   }
@@ -225,7 +187,7 @@ function cleanup(): Promise<void> {
       }
     }
     if (KEEP) log(`kept ${work}`);
-    else rmSync(work, { recursive: true, force: true });
+    else temp.cleanup();
   })();
   return cleaning;
 }
@@ -309,10 +271,11 @@ function tail(file: string, lines = 15): string {
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) || !existsSync(SPEC)) {
-    throw new Error('run from the repository root after `npm run build` (needs dist/cli/main.js and examples/tasks/digits/)');
+  if (!existsSync(DIST_MAIN) || !existsSync(SPEC)) {
+    throw new Error('run `npm run build` first (needs dist/cli/main.js and examples/tasks/digits/)');
   }
-  warnIfStale();
+  // The CLI under test is dist/; say so when src/ has changed since it was built.
+  if (distIsStale()) log('warning: src/ is newer than dist/; this measures the CLI as last built (`npm run build` to rebuild)');
   const setup: { label: string; ms: number }[] = [];
   const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = now();
@@ -323,7 +286,7 @@ async function main(): Promise<void> {
 
   // Actors: #0 creates the task, #1..N train, #N+1..N+M validate.
   const names = ['creator', ...Array.from({ length: NODES }, (_, i) => `node${i + 1}`), ...Array.from({ length: VALIDATORS }, (_, i) => `validator${i + 1}`)];
-  const root = HDNodeWallet.fromPhrase(MNEMONIC, undefined, "m/44'/60'/0'/0");
+  const root = HDNodeWallet.fromPhrase(ANVIL_MNEMONIC, undefined, "m/44'/60'/0'/0");
   const wallets = names.map((_, i) => root.deriveChild(i));
   const addressOf = new Map(names.map((n, i) => [n, wallets[i]!.address.toLowerCase()]));
   const senders = (pred: (n: string) => boolean) => new Set(names.filter(pred).map((n) => addressOf.get(n)!));
@@ -379,16 +342,7 @@ async function main(): Promise<void> {
 
   // One home per daemon, as one machine per operator would have; they share the devnet's
   // deployment record, the keystores and the store folder (a local directory store).
-  const homeOf = new Map<string, string>();
-  for (const n of names.slice(1)) {
-    const home = path.join(work, `home-${n}`);
-    mkdirSync(home, { recursive: true });
-    cpSync(path.join(mainHome, 'deployments'), path.join(home, 'deployments'), { recursive: true });
-    cpSync(path.join(mainHome, 'keystores'), path.join(home, 'keystores'), { recursive: true });
-    mkdirSync(path.join(mainHome, 'store'), { recursive: true });
-    symlinkSync(path.join(mainHome, 'store'), path.join(home, 'store'));
-    homeOf.set(n, home);
-  }
+  const homeOf = new Map(names.slice(1).map((n) => [n, cloneHome(mainHome, path.join(work, `home-${n}`))]));
 
   // What a bare CLI call costs (process start, config, one RPC): the floor of every one-shot stage.
   const probes: number[] = [];
@@ -520,9 +474,9 @@ async function main(): Promise<void> {
   // Transactions and gas per block, with their senders.
   const txs: { block: number; from: string; gas: bigint; reverted: boolean }[] = [];
   for (let b = startBlock + 1; b <= endBlock; b++) {
-    const block = await rpc<{ transactions: { hash: string; from: string }[] }>('eth_getBlockByNumber', [`0x${b.toString(16)}`, true]);
+    const block = await rpc<{ transactions: { hash: string; from: string }[] }>(rpcUrl, 'eth_getBlockByNumber', [`0x${b.toString(16)}`, true]);
     for (const tx of block.transactions) {
-      const receipt = await rpc<{ gasUsed: string; status: string }>('eth_getTransactionReceipt', [tx.hash]);
+      const receipt = await rpc<{ gasUsed: string; status: string }>(rpcUrl, 'eth_getTransactionReceipt', [tx.hash]);
       txs.push({ block: b, from: tx.from.toLowerCase(), gas: BigInt(receipt.gasUsed), reverted: receipt.status !== '0x1' });
     }
   }
@@ -575,19 +529,6 @@ function readJson(file: string): any {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
-  }
-}
-
-/** The CLI under test is dist/; say so when src/ has changed since it was built. */
-function warnIfStale(): void {
-  const newest = (dir: string): number =>
-    readdirSync(dir).reduce((m, n) => {
-      const p = path.join(dir, n);
-      const st = statSync(p);
-      return Math.max(m, st.isDirectory() ? newest(p) : st.mtimeMs);
-    }, 0);
-  if (newest(path.join(ROOT, 'src')) > statSync(path.join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs) {
-    log('warning: src/ is newer than dist/; this measures the CLI as last built (`npm run build` to rebuild)');
   }
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonRpcProvider, NonceManager, Wallet, type Signer } from 'ethers';
@@ -11,7 +10,8 @@ import { connectProtocol, type Protocol } from '../../src/protocol/connect.js';
 import { sendTx } from '../../src/protocol/tx.js';
 import { cidOf } from '../../src/storage/cid.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
-import { BIN, ensureBuilt, freePort, ROOT, runCli, stopCliDevnet, tempHome, type CliResult, type TempHome } from './helpers.js';
+import { cloneHome, freePort, ROOT, runCli, spawnCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
+import { ensureBuilt, stopCliDevnet } from './helpers.js';
 
 /**
  * A whole Arena round on the devnet through the built CLI (issue #3, section 6): the creator
@@ -429,7 +429,7 @@ describe('Arena round on the devnet', () => {
   it('validate --watch joins a new task; SIGTERM stops it gracefully (exit 0, state kept)', async () => {
     const created = await json(['task', 'create', '--spec', join(ROOT, 'examples/tasks/digits/task.yaml'), '--phase', '1h', ...as('creator')]);
     const id = created.taskId as string;
-    const child = spawnCli(['validate', '--watch', '--poll', '0.3', '--rpc-url', rpcUrl, ...as('v1')], homes.v1!);
+    const child = spawnWatched(['validate', '--watch', '--poll', '0.3', '--rpc-url', rpcUrl, ...as('v1')], homes.v1!);
     const path = join(homes.v1!, 'daemons', `validator-31337-${id}.json`);
     const deadline = Date.now() + 60_000;
     while (!(existsSync(path) && JSON.parse(readFileSync(path, 'utf8')).registered)) {
@@ -472,14 +472,11 @@ function listStore(dir: string): string[] {
 }
 
 /** Spawns the CLI like runCli but hands back the process, to signal it. */
-function spawnCli(args: string[], home: string) {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('FLOCK_') && k !== 'ETH_RPC_URL') env[k] = v;
-  Object.assign(env, { FLOCK_HOME: home, HOME: join(home, '..'), FLOCK_SCRYPT_N: '1024', NO_COLOR: '1' });
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: join(home, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnWatched(args: string[], home: string) {
+  const child = spawnCli(args, { home });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number>((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : 1))));
   const timer = setTimeout(() => child.kill('SIGKILL'), 80_000);
   void exited.then(() => clearTimeout(timer));
@@ -488,15 +485,5 @@ function spawnCli(args: string[], home: string) {
 
 /** A FLOCK_HOME per daemon sharing the test's devnet record, keystores and store folder. */
 async function daemonHomes(t: TempHome, who: string[]): Promise<Record<string, string>> {
-  const { cpSync, mkdirSync, symlinkSync } = await import('node:fs');
-  const out: Record<string, string> = {};
-  for (const w of who) {
-    const home = join(t.dir, `home-${w}`);
-    mkdirSync(home, { recursive: true });
-    cpSync(join(t.home, 'deployments'), join(home, 'deployments'), { recursive: true });
-    cpSync(join(t.home, 'keystores'), join(home, 'keystores'), { recursive: true });
-    symlinkSync(join(t.home, 'store'), join(home, 'store'));
-    out[w] = home;
-  }
-  return out;
+  return Object.fromEntries(who.map((w) => [w, cloneHome(t.home, join(t.dir, `home-${w}`))]));
 }

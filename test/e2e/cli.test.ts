@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { ANVIL_ACCOUNT_0, ROOT, ensureBuilt, freePort, runCli, tempHome, type TempHome } from './helpers.js';
+import { freePort, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ANVIL_ACCOUNT_0, ensureBuilt } from './helpers.js';
 
 let t: TempHome;
 beforeAll(() => {

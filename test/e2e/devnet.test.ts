@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANVIL_ACCOUNT_0, ensureBuilt, freePort, runCli, stopCliDevnet, tempHome, type TempHome } from './helpers.js';
+import { freePort, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ANVIL_ACCOUNT_0, ensureBuilt, stopCliDevnet } from './helpers.js';
 
 /**
  * `flock devnet up|status|warp|down` against a real anvil on a free port, in a temp FLOCK_HOME.

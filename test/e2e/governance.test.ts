@@ -6,7 +6,8 @@ import { readDeployment } from '../../src/chain/deployment.js';
 import { FlockSigner } from '../../src/chain/signer.js';
 import { register } from '../../src/protocol/arena.js';
 import { connectProtocol } from '../../src/protocol/connect.js';
-import { ANVIL_ACCOUNT_0, ROOT, ensureBuilt, freePort, runCli, stopCliDevnet, tempHome, type TempHome } from './helpers.js';
+import { freePort, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ANVIL_ACCOUNT_0, ensureBuilt, stopCliDevnet } from './helpers.js';
 
 /**
  * Governance end to end on the devnet, through the built CLI: a proposal to raise the Arena's

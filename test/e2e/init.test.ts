@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANVIL_ACCOUNT_0, ensureBuilt, runCli, tempHome, type TempHome } from './helpers.js';
+import { runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ANVIL_ACCOUNT_0, ensureBuilt } from './helpers.js';
 
 let t: TempHome;
 let pw: string;

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, freePort, runCli, tempHome, type TempHome } from './helpers.js';
+import { freePort, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ensureBuilt } from './helpers.js';
 
 let t: TempHome;
 beforeAll(() => {

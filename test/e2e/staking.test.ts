@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, JsonRpcProvider, parseEther } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANVIL_ACCOUNT_0, ensureBuilt, freePort, runCli, startTestAnvil, stopCliDevnet, tempHome, type TempHome } from './helpers.js';
+import { freePort, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ANVIL_ACCOUNT_0, ensureBuilt, startTestAnvil, stopCliDevnet } from './helpers.js';
 
 /**
  * The staking economy end to end, through the built CLI against a real anvil: stake -> pool ->

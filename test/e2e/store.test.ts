@@ -2,12 +2,13 @@
  * `flock store put|get|stat|serve` end to end: the built CLI, a temporary FLOCK_HOME, servers on
  * 127.0.0.1 and free ports. No chain is needed: uploads are signed by a keystore locally.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureBuilt, freePort, runCli, TEST_SCRYPT_N, tempHome, type TempHome } from './helpers.js';
+import { freePort, runCli, spawnCli, tempHome, type TempHome } from '../harness/index.js';
+import { ensureBuilt } from './helpers.js';
 
 const HELLO_CID = 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4';
 
@@ -44,10 +45,7 @@ interface Daemon {
 
 /** Starts `flock store serve …` (a daemon: runCli would wait for it to exit). */
 function serve(args: string[], home: string): Daemon {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('FLOCK_') && k !== 'ETH_RPC_URL') env[k] = v;
-  Object.assign(env, { FLOCK_HOME: home, HOME: join(home, '..'), FLOCK_SCRYPT_N: TEST_SCRYPT_N, NO_COLOR: '1' });
-  const child = spawn(process.execPath, [BIN, 'store', 'serve', ...args], { cwd: join(home, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnCli(['store', 'serve', ...args], { home });
   running.push(child);
   const logs: Array<Record<string, any>> = [];
   const waiters: Array<() => void> = [];

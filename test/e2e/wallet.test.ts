@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyMessage } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANVIL_ACCOUNT_0, ensureBuilt, runCli, startTestAnvil, tempHome, type TempHome, type TestAnvil } from './helpers.js';
+import { runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ANVIL_ACCOUNT_0, ensureBuilt, startTestAnvil, type TestAnvil } from './helpers.js';
 
 let t: TempHome;
 let pw: string;

@@ -2,6 +2,22 @@
  * The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) the engine reads and writes,
  * with the official field numbers, so files we write are standard ONNX and files others write
  * parse here. Fields we do not declare are skipped by the decoder, never rejected.
+ *
+ * Why not the npm package `onnx-proto` (checked at 8.0.1, its latest; registry date 2024-12-13):
+ * it is pbjs static code generated from ONNX v1.10.2 (IR 8, opset 15), 331 KB of CommonJS plus a
+ * 96 KB .d.ts, and it depends on protobufjs ^6 (with long 4 and @types/long), so it would add a
+ * second protobufjs two majors behind the 8.8.1 used here. It would cover no more of what matters
+ * (it predates the data types of IR 9+ too; unknown fields are skipped either way), and its
+ * camelCase objects would replace the snake_case shapes below in export.ts and inspect.ts. These
+ * ~150 lines of schema are the cheaper thing to keep right.
+ *
+ * Checked: every field and enum value below was compared with onnx/onnx.proto by hand. The ones
+ * that carry the computation export.ts writes (IR version, opset, graph, nodes, attributes,
+ * initializers, input/output types) are also checked by test/unit/engine/onnx-parity.test.ts:
+ * onnxruntime-node, built on the official schema, loads each exported model and must compute what
+ * tfjs computes. Descriptive fields (producer, doc_string, metadata_props) and fields only read
+ * (sparse initializers, external data, subgraphs, non-tensor types) have no test against the
+ * official schema: the suite has neither a copy of it nor a model from another ONNX writer.
  */
 import protobuf from 'protobufjs';
 
