@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 /** Bottom to top. A folder (or top-level file) imports only from its own entry or lower rows. */
 export const LAYERS = [
   ['errors'],
-  ['units', 'log'],
+  ['units', 'log', 'files'],
   ['config'],
   ['chain', 'storage', 'engine', 'fl'],
   ['wallet', 'devnet', 'deploy', 'tasks'],

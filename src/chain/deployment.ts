@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../files/atomic.js';
 import { dirname, join } from 'node:path';
 import type { JsonRpcProvider } from 'ethers';
 import { z } from 'zod';
@@ -63,14 +64,11 @@ function corrupt(path: string, why: string, cause?: unknown): AbortError {
   });
 }
 
-/** Writes the record atomically (temp file + rename) so a crash never leaves half a JSON file. */
+/** Writes the record atomically and durably (files/atomic.ts): never half a JSON file. */
 export function writeDeployment(home: string, record: DeploymentRecord): string {
   const valid = DeploymentRecordSchema.parse(record);
   const path = deploymentPath(home, valid.chainId);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeJsonAtomic(path, valid, { mode: 0o644 });
   return path;
 }
 

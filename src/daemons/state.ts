@@ -1,13 +1,13 @@
 /**
  * Persisted daemon state: one JSON file per daemon and task under
- * `<home>/daemons/<kind>-<chainId>-<task>.json`, written atomically (temp file + fsync + rename),
+ * `<home>/daemons/<kind>-<chainId>-<task>.json`, written through files/atomic.ts (temp file, fsync, rename),
  * so a crash at any instant leaves either the previous state or the new one, never half a file.
  * Every step a daemon takes is recorded here; a secret (a salt) is recorded BEFORE the
  * transaction that commits to it is sent, so a SIGKILL between the send and the record never
  * loses what the reveal needs.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { readJsonFile, writeJsonAtomic } from '../files/atomic.js';
 import { AbortError } from '../errors/index.js';
 
 export type DaemonKind = 'trainer' | 'validator';
@@ -16,35 +16,10 @@ export function statePath(home: string, kind: DaemonKind, chainId: number | bigi
   return join(home, 'daemons', `${kind}-${chainId}-${task}.json`);
 }
 
-/** Writes `value` as JSON to `path` atomically (mode 0600: the file may hold salts). */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
-}
-
-/**
- * Writes `data` to `path` atomically (temp file beside it + fsync + rename), mode 0600, creating
- * its folder (0700): a crash leaves the old file or the new one, never a truncated one. Used for
- * state files and for a trainer's model, which stays private until its reveal.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    if (typeof data === 'string') writeSync(fd, data);
-    else for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
 /** Reads a JSON file written by writeJsonAtomic, or undefined when absent. */
 export function readJson<T>(path: string): T | undefined {
-  if (!existsSync(path)) return undefined;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    return readJsonFile<T>(path);
   } catch (cause) {
     throw new AbortError(`daemon state ${path} is unreadable`, {
       code: 'BAD_DAEMON_STATE',

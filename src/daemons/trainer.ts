@@ -24,7 +24,8 @@ import { cidOf } from '../storage/cid.js';
 import type { Store } from '../storage/index.js';
 import { fetchManifest } from '../tasks/manifest.js';
 import type { DaemonRuntime } from './runtime.js';
-import { StateStore, statePath, writeFileAtomic } from './state.js';
+import { writeFileAtomic } from '../files/atomic.js';
+import { StateStore, statePath } from './state.js';
 
 export interface TrainerState {
   kind: 'trainer';

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../files/atomic.js';
 import { dirname } from 'node:path';
 import { ZeroAddress, parseEther, type JsonRpcProvider, type Signer } from 'ethers';
 import type { Logger } from 'pino';
@@ -196,8 +197,6 @@ function readJournal(path: string | undefined, chainId: bigint, deployer: string
 
 function writeJournal(path: string | undefined, j: Journal) {
   if (!path) return;
-  mkdirSync(dirname(path), { recursive: true });
-  // Write then rename, so a crash never leaves a half-written journal.
-  writeFileSync(`${path}.tmp`, JSON.stringify(j, null, 2));
-  renameSync(`${path}.tmp`, path);
+  // A crash mid-deploy resumes from this journal: never half-written, on disk before the next tx.
+  writeJsonAtomic(path, j, { mode: 0o644 });
 }

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { writeJsonAtomic } from '../files/atomic.js';
 import { dirname, join } from 'node:path';
 import { AbiCoder, hexlify, keccak256, randomBytes, type ContractRunner, type Signer } from 'ethers';
 import type { Logger } from 'pino';
@@ -102,13 +103,13 @@ function pendingPath(home: string, chainId: number | bigint, commitment: string)
   return join(secretsDir(home, chainId), `pending-${commitment.slice(2, 18)}.json`);
 }
 
-/** Writes a secrets file atomically with mode 0600 (tmp + rename). */
+/**
+ * Writes a secrets file (mode 0600) atomically and durably: it is on disk before the createTask
+ * that commits to it is sent, so a power cut cannot lose the salt (a creator who cannot reveal is
+ * slashed).
+ */
 export function writeSecrets(path: string, s: TaskSecrets): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  writeJsonAtomic(path, s);
 }
 
 /** The saved secrets of a task, or an AbortError saying where they were expected. */

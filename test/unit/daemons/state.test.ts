@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readJson, StateStore, statePath, writeJsonAtomic } from '../../../src/daemons/state.js';
+import { writeJsonAtomic } from '../../../src/files/atomic.js';
+import { readJson, StateStore, statePath } from '../../../src/daemons/state.js';
 
 describe('daemon state store', () => {
   let dir: string;
