@@ -78,7 +78,8 @@ interface IDelegationPools is IEmissionGauge {
     /// @notice Thrown when there is nothing to withdraw.
     error PoolsNothingToWithdraw();
 
-    /// @notice Thrown when a pool lost all its stake to slashing while shares remain, so new stake would be diluted to nothing.
+    /// @notice Thrown when a pool lost all its stake to slashing while shares remain, so new stake
+    /// would be diluted to nothing.
     /// @param operator The pool's operator.
     error PoolsInsolvent(address operator);
 
