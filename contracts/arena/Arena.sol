@@ -126,7 +126,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         }
     }
 
-    /// @notice The settlement and lens modules.
+    /// @inheritdoc IArenaActions
     function modules() external view returns (address settlement_, address lens_) {
         return (_settlement, _lens);
     }

@@ -21,6 +21,7 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// {Arena-rank} (behind the Arena's reentrancy guard), so it reads and writes the Arena's storage
 /// and emits the Arena's events. Split out only to keep each contract under the 24 KB code size
 /// limit; see {Arena} for the design and {IArenaActions} for each function's behaviour.
+/// @custom:serves IArenaActions
 contract ArenaSettlement is ArenaStorage {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;

@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {IArenaTypes} from "../interfaces/IArenaTypes.sol";
+import {IArenaBase} from "../interfaces/IArenaBase.sol";
 import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
 import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
@@ -19,30 +19,30 @@ import {ArenaMath} from "./ArenaMath.sol";
 /// delegatecall, so all three inherit this one base and declare no state of their own (only
 /// immutables, which live in code).
 /// @dev See {Arena} for the design. Internals here are those more than one of them needs.
-abstract contract ArenaStorage is IArenaTypes {
+abstract contract ArenaStorage is IArenaBase {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
     uint256 internal constant WAD = 1e18;
 
-    /// @notice Scale of the emission accumulator.
+    /// @inheritdoc IArenaBase
     uint256 public constant PRECISION = 1e36;
-    /// @notice Pulled emission streams over this long.
+    /// @inheritdoc IArenaBase
     uint256 public constant REWARD_DURATION = 1 days;
-    /// @notice Granularity of the end of a task's earning window.
+    /// @inheritdoc IArenaBase
     uint256 public constant EPOCH = 1 hours;
-    /// @notice Most bitmap words or drop epochs one {_update} processes.
+    /// @inheritdoc IArenaBase
+    /// @dev The bound of one {_update}.
     uint256 public constant MAX_UPDATE_STEPS = 32;
-    /// @notice Upper bound of arena.sampleSize (validators per submission).
+    /// @inheritdoc IArenaBase
     uint256 public constant MAX_SAMPLE_SIZE = 32;
-    /// @notice Largest absolute score or baseline (1e18 in metric units).
+    /// @inheritdoc IArenaBase
     int256 public constant MAX_SCORE = 1e36;
-    /// @notice Longest CID accepted, in bytes.
+    /// @inheritdoc IArenaBase
     uint256 public constant MAX_CID_LENGTH = 128;
-    /// @notice Most dimensions of a tensor shape.
+    /// @inheritdoc IArenaBase
     uint256 public constant MAX_SHAPE_RANK = 8;
-    /// @notice Delegation pools of participants stay frozen this long after a task's end, so the
-    /// operator share cannot be raised before rewards are claimed into them.
+    /// @inheritdoc IArenaBase
     uint256 public constant CLAIM_FREEZE = 7 days;
 
     /// @dev The oriented value of an invalid mark: below every score (|score| <= 1e36 < 2^127).
@@ -233,7 +233,7 @@ abstract contract ArenaStorage is IArenaTypes {
         _pools = pools_;
     }
 
-    /// @notice The FLOCK token, gmFLOCK, the config, the emission and the delegation pools.
+    /// @inheritdoc IArenaBase
     function contracts()
         external
         view

@@ -40,10 +40,10 @@ contract Emission is IEmission, ReentrancyGuardTransient {
 
     uint256 private constant WAD = 1e18;
 
-    /// @notice Most gauges at once (each advance reads every gauge's weight).
+    /// @inheritdoc IEmission
     uint256 public constant MAX_GAUGES = 8;
 
-    /// @notice Most days one {advance} processes; a longer backlog needs several calls.
+    /// @inheritdoc IEmission
     uint256 public constant MAX_DAYS_PER_ADVANCE = 366;
 
     IERC20 private immutable _flock;
@@ -112,8 +112,6 @@ contract Emission is IEmission, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IEmission
-    /// @dev Emits {GaugeAdded}. Requirements: caller has the config's DEFAULT_ADMIN_ROLE; `gauge` is
-    /// not zero and not yet registered; fewer than {MAX_GAUGES} gauges.
     function addGauge(address gauge) external {
         _checkAdmin();
         if (gauge == address(0) || _isGauge[gauge]) revert EmissionGaugeState(gauge);
@@ -203,37 +201,37 @@ contract Emission is IEmission, ReentrancyGuardTransient {
         return _gauges;
     }
 
-    /// @notice Whether `gauge` is registered.
+    /// @inheritdoc IEmission
     function isGauge(address gauge) external view returns (bool) {
         return _isGauge[gauge];
     }
 
-    /// @notice The FLOCK token.
+    /// @inheritdoc IEmission
     function flock() external view returns (IERC20) {
         return _flock;
     }
 
-    /// @notice The protocol config.
+    /// @inheritdoc IEmission
     function config() external view returns (IProtocolConfig) {
         return _config;
     }
 
-    /// @notice Unix time at which day 0 begins.
+    /// @inheritdoc IEmission
     function start() external view returns (uint256) {
         return _start;
     }
 
-    /// @notice FLOCK per day during the first period (wei).
+    /// @inheritdoc IEmission
     function initialDaily() external view returns (uint256) {
         return _initialDaily;
     }
 
-    /// @notice Decay factor per period (WAD).
+    /// @inheritdoc IEmission
     function decay() external view returns (uint256) {
         return _decay;
     }
 
-    /// @notice Days per decay period.
+    /// @inheritdoc IEmission
     function decayPeriodDays() external view returns (uint256) {
         return _decayPeriodDays;
     }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IArenaActions} from "./IArenaActions.sol";
+import {IArenaBase} from "./IArenaBase.sol";
 import {IArenaViews} from "./IArenaViews.sol";
 
 /// @title IArena
@@ -29,5 +30,6 @@ import {IArenaViews} from "./IArenaViews.sol";
 /// creator + node + validator stake, delegated pool stake included) until each task's
 /// `scoreRevealEnd`.
 /// Use this interface (its ABI) at the Arena's address: {IArenaActions} is implemented by the
-/// Arena contract, {IArenaViews} by its lens module behind the Arena's fallback.
-interface IArena is IArenaActions, IArenaViews {}
+/// Arena contract, {IArenaViews} by its lens module behind the Arena's fallback, and {IArenaBase}
+/// (constants, wiring) by the base both share.
+interface IArena is IArenaActions, IArenaViews, IArenaBase {}

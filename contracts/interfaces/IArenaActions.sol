@@ -5,50 +5,111 @@ import {IArenaTypes} from "./IArenaTypes.sol";
 import {IEmissionGauge} from "./IEmissionGauge.sol";
 
 /// @title IArenaActions
-/// @notice The state-changing functions of the AI Arena (see {IArena} for the lifecycle), plus
-/// its emission weight as an {IEmissionGauge}. Implemented by {Arena} itself.
+/// @notice The state-changing functions of the AI Arena (see {IArena} for the lifecycle), plus the
+/// views the Arena contract answers itself: its emission weight as an {IEmissionGauge} and its
+/// modules. Implemented by {Arena} itself.
 interface IArenaActions is IArenaTypes, IEmissionGauge {
     // ---------------------------------------------------------------- creator
 
     /// @notice Creates a task, staking `p.creatorStake` gmFLOCK and paying `p.bounty` FLOCK.
+    /// @dev Emits {TaskCreated} and {TaskWeightChanged}. Requirements: non-empty CIDs and
+    /// commitment; shapes of 1 to {IArenaBase-MAX_SHAPE_RANK} dimensions; non-zero model limits;
+    /// |baseline| <= {IArenaBase-MAX_SCORE}; every phase at least arena.minPhase and the whole at
+    /// most arena.maxTaskDuration; creatorStake >= arena.minCreatorStake; node and validator
+    /// minimums >= arena.minStake and > 0; the emission bookkeeping caught up; approvals of
+    /// gmFLOCK (stake) and FLOCK (bounty).
+    /// @param p The task's data, validation commitment, metric, model contract, baseline, phase
+    /// lengths, stakes, fee and bounty.
     /// @return taskId The new task's id (from 1).
     function createTask(TaskParams calldata p) external returns (uint256 taskId);
 
-    /// @notice Reveals the task's validation set (its creator, in the Reveal phase).
+    /// @notice Reveals the task's validation set; its creator calls it in the Reveal phase.
+    /// @dev Emits {ValidationSetRevealed}. Requirements: Reveal phase; the caller is the creator;
+    /// not yet revealed; keccak256(abi.encode(validationCID, salt)) equals the commitment; a CID of
+    /// at most {IArenaBase-MAX_CID_LENGTH} bytes.
+    /// @param taskId The task.
+    /// @param validationCID CID of the hidden validation set.
+    /// @param salt The commitment's salt (it also feeds the sampling seed).
     function revealValidationSet(uint256 taskId, string calldata validationCID, bytes32 salt) external;
 
     /// @notice Cancels a task whose creator did not reveal the validation set by `revealEnd`:
-    /// slashes the creator and opens refunds. Anyone may call.
+    /// slashes the creator, sends the task's emission to the treasury and opens refunds. Anyone
+    /// may call.
+    /// @dev Emits {Slashed} and {TaskCancelled}. Requirements: the Reveal phase is over; the task is
+    /// neither finalized nor cancelled; its validation set was not revealed.
+    /// @param taskId The task.
     function cancel(uint256 taskId) external;
 
     // ---------------------------------------------------------------- training nodes
 
-    /// @notice Registers the caller as a training node, staking `stake` gmFLOCK and paying the fee.
+    /// @notice Registers the caller as a training node, staking `stake` gmFLOCK and paying the
+    /// task's registration fee. Its delegation pool's active stake counts with its own, and the
+    /// pool's operator share stays frozen until {IArenaBase-CLAIM_FREEZE} after the task.
+    /// @dev Emits {NodeRegistered} and {TaskWeightChanged}. Requirements: Submit phase; the caller
+    /// has no role in the task and is not its creator; stake > 0 and at least the task's minimum;
+    /// the emission bookkeeping caught up; approvals of gmFLOCK (stake) and FLOCK (fee).
+    /// @param taskId The task.
+    /// @param stake gmFLOCK to stake.
     /// @return submissionId The caller's submission id.
     function registerNode(uint256 taskId, uint256 stake) external returns (uint256 submissionId);
 
-    /// @notice Commits the caller's model: keccak256(abi.encode(modelCID, msg.sender, salt)).
+    /// @notice Commits the caller's model: keccak256(abi.encode(modelCID, msg.sender, salt)) (see
+    /// {IArenaViews-modelCommitment}). A later commit replaces an earlier one.
+    /// @dev Emits {ModelCommitted}. Requirements: Submit phase; the caller is a node of the task;
+    /// commitment != 0.
+    /// @param taskId The task.
+    /// @param commitment The commitment.
     function commitModel(uint256 taskId, bytes32 commitment) external;
 
     /// @notice Reveals the caller's model.
+    /// @dev Emits {ModelRevealed}. Requirements: Reveal phase; the caller is a node that committed
+    /// and has not revealed; the commitment matches; a CID of at most {IArenaBase-MAX_CID_LENGTH} bytes.
+    /// @param taskId The task.
+    /// @param modelCID CID of the model (ONNX).
+    /// @param salt The commitment's salt (it also feeds the sampling seed).
     function revealModel(uint256 taskId, string calldata modelCID, bytes32 salt) external;
 
     // ---------------------------------------------------------------- validators
 
-    /// @notice Registers the caller as a validator, staking `stake` gmFLOCK.
+    /// @notice Registers the caller as a validator, staking `stake` gmFLOCK. As for a node, its
+    /// delegation pool's stake counts and the pool is frozen; its sampling weight is
+    /// sqrt(own + pool stake).
+    /// @dev Emits {ValidatorRegistered} and {TaskWeightChanged}. Requirements: Submit phase; the
+    /// caller has no role in the task and is not its creator; stake > 0 and at least the task's
+    /// minimum; the emission bookkeeping caught up; gmFLOCK approval.
+    /// @param taskId The task.
+    /// @param stake gmFLOCK to stake.
     /// @return index The caller's validator index.
     function registerValidator(uint256 taskId, uint256 stake) external returns (uint256 index);
 
-    /// @notice Draws the task's sampling seed (done by the first score commit otherwise). Anyone may call.
+    /// @notice Draws the task's sampling seed (done by the first score commit otherwise); returns
+    /// the seed already drawn, if any. Anyone may call.
+    /// @dev Emits {SeedDrawn} when it draws. Requirements: ScoreCommit phase; the validation set
+    /// was revealed.
+    /// @param taskId The task.
+    /// @return seed The seed.
     function drawSeed(uint256 taskId) external returns (bytes32 seed);
 
     /// @notice Commits the caller's score of a submission:
-    /// keccak256(abi.encode(taskId, submissionId, msg.sender, score, invalid, salt)).
+    /// keccak256(abi.encode(taskId, submissionId, msg.sender, score, invalid, salt)) (see
+    /// {IArenaViews-scoreCommitment}). A later commit replaces an earlier one.
+    /// @dev Emits {ScoreCommitted} (and {SeedDrawn} if it draws the seed). Requirements:
+    /// ScoreCommit phase; the validation set was revealed; the caller is a validator of the task;
+    /// the submission was revealed; commitment != 0; when the task samples, the caller was drawn
+    /// for the submission at `draw`.
+    /// @param taskId The task.
+    /// @param submissionId The submission.
     /// @param draw When the task samples (more validators than k), a draw index in [0, k) at which
-    /// the caller was drawn for this submission (see {assignment}); ignored otherwise.
+    /// the caller was drawn for this submission (see {IArenaViews-assignment}); ignored otherwise.
+    /// @param commitment The commitment.
     function commitScore(uint256 taskId, uint256 submissionId, uint256 draw, bytes32 commitment) external;
 
     /// @notice {commitScore} for several submissions.
+    /// @dev Requirements: as {commitScore} for each; arrays of equal, non-zero length.
+    /// @param taskId The task.
+    /// @param submissionIds The submissions.
+    /// @param draws The draw index for each submission (see {commitScore}).
+    /// @param commitments The commitment for each submission.
     function commitScores(
         uint256 taskId,
         uint256[] calldata submissionIds,
@@ -56,10 +117,24 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
         bytes32[] calldata commitments
     ) external;
 
-    /// @notice Reveals the caller's score of a submission (`score` is ignored when `invalid`).
+    /// @notice Reveals the caller's score of a submission.
+    /// @dev Emits {ScoreRevealed}. Requirements: ScoreReveal phase; the caller is a validator that
+    /// committed a score for the submission and has not revealed it; the commitment matches;
+    /// |score| <= {IArenaBase-MAX_SCORE} unless `invalid`.
+    /// @param taskId The task.
+    /// @param submissionId The submission.
+    /// @param score The raw metric value scaled by 1e18 (ignored, and recorded as 0, when `invalid`).
+    /// @param invalid Whether the model breaks the task's model contract.
+    /// @param salt The commitment's salt.
     function revealScore(uint256 taskId, uint256 submissionId, int256 score, bool invalid, bytes32 salt) external;
 
     /// @notice {revealScore} for several submissions.
+    /// @dev Requirements: as {revealScore} for each; arrays of equal, non-zero length.
+    /// @param taskId The task.
+    /// @param submissionIds The submissions.
+    /// @param scores The score of each submission.
+    /// @param invalids The invalid mark of each submission.
+    /// @param salts The salt of each commitment.
     function revealScores(
         uint256 taskId,
         uint256[] calldata submissionIds,
@@ -73,6 +148,12 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     /// @notice Settles up to `maxSubmissions` more submissions (consensus, slashes, validator
     /// quality). The first call fixes the task's rewards. Anyone may call. A task without a
     /// revealed validation set is cancelled instead.
+    /// @dev Emits {RewardsFixed} on the first call, {SubmissionSettled} per submission, {Slashed},
+    /// {ConsensusCompleted} at the end of the pass and {TaskFinalized} if no submission is
+    /// eligible; or {Slashed} and {TaskCancelled} instead when the validation set was never
+    /// revealed. Requirements: Finalizing phase; the consensus pass not over; maxSubmissions > 0.
+    /// @param taskId The task.
+    /// @param maxSubmissions Most submissions to settle in this call (size it to the block gas limit).
     /// @return settled Submissions settled by this call.
     /// @return consensusDone Whether the consensus pass is now over.
     function finalize(uint256 taskId, uint256 maxSubmissions) external returns (uint256 settled, bool consensusDone);
@@ -80,13 +161,29 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     /// @notice Ranks the next eligible submissions, given in order of consensus, best first (ties
     /// in any order); the contract verifies the order. Finalizes the task with the last one.
     /// Anyone may call.
+    /// @dev Emits {SubmissionRanked} per submission and {TaskFinalized} after the last.
+    /// Requirements: Finalizing phase with the consensus pass over; a non-empty list; each
+    /// submission Eligible (not yet ranked) with a consensus no higher than the one ranked before it.
+    /// @param taskId The task.
+    /// @param submissionIds The next eligible submissions, best first.
     function rank(uint256 taskId, uint256[] calldata submissionIds) external;
 
     /// @notice Pays the caller everything it is owed by a finalized or cancelled task: its stake
     /// back (less slashing), its reward (the delegation pool's part paid into its pool) and refunds.
+    /// @dev Emits {Claimed}. Requirements: the task is finalized or cancelled; the caller has an
+    /// unclaimed role in it.
+    /// @param taskId The task.
     function claim(uint256 taskId) external;
 
     /// @notice Brings the emission bookkeeping up to date and pulls new emission. Anyone may call.
+    /// @dev Emits {EmissionStreamed} when new emission was pulled; pulls nothing while a backlog remains.
     /// @return caughtUp Whether the bookkeeping reached now (call again if not).
     function sync() external returns (bool caughtUp);
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The Arena's two modules, fixed at deployment.
+    /// @return settlement The {ArenaSettlement} that runs createTask, cancel, finalize and rank by delegatecall.
+    /// @return lens The {ArenaLens} that serves {IArenaViews} through the Arena's fallback.
+    function modules() external view returns (address settlement, address lens);
 }

@@ -200,6 +200,7 @@ interface IFlockGovernor {
     /// {ProposalDropped}, {BondSlashed} and {IERC20-Transfer}.
     /// Requirements: the proposal exists and is Pending (the flag window); the caller has not
     /// flagged it yet and had weight at its flag snapshot.
+    /// @param proposalId The proposal.
     /// @return weight The caller's flag weight.
     function flag(uint256 proposalId) external returns (uint256 weight);
 
@@ -208,6 +209,7 @@ interface IFlockGovernor {
     /// Defeated, Succeeded, Queued, Executed, Expired, or Canceled without being dropped (withdrawn
     /// by its proposer, or its timelock operation gone after a timelock change), and its bond is
     /// still held.
+    /// @param proposalId The proposal.
     /// @return amount FLOCK returned.
     function claimBond(uint256 proposalId) external returns (uint256 amount);
 
@@ -216,6 +218,7 @@ interface IFlockGovernor {
     /// @dev Emits {RewardClaimed} and {IERC20-Transfer}. Requirements: the proposal is Executed
     /// (through the Governor or directly on the timelock); its reward is nonzero and unpaid; the
     /// reward budget covers it.
+    /// @param proposalId The proposal.
     /// @return amount FLOCK paid.
     function claimReward(uint256 proposalId) external returns (uint256 amount);
 
@@ -226,39 +229,55 @@ interface IFlockGovernor {
     /// @dev Emits {ProposalBondSet}, {ProposalRewardSet} or {FlagThresholdSet}. Requirements:
     /// called by governance (the timelock, executing a proposal); a known setting; within
     /// `settingBounds(setting)`.
+    /// @param setting The setting's name, e.g. `bytes32("proposalBond")`.
+    /// @param value Its new value.
     function setSetting(bytes32 setting, uint256 value) external;
 
     /// @notice Sends `amount` of the reward budget back to the treasury (the timelock).
     /// @dev Emits {RewardBudgetReturned} and {IERC20-Transfer}. Requirements: called by governance;
     /// `amount` <= `rewardBudget()`.
+    /// @param amount FLOCK to return (wei).
     function returnRewardBudget(uint256 amount) external;
 
     /// @notice The bounds a setting must stay within.
     /// @param setting One of `bytes32("votingDelay")`, `"votingPeriod"`, `"proposalThreshold"`,
     /// `"quorumFraction"`, `"proposalBond"`, `"proposalReward"`, `"flagThreshold"`; (0, 0) otherwise.
+    /// @return min The lowest value allowed.
+    /// @return max The highest value allowed.
     function settingBounds(bytes32 setting) external pure returns (uint256 min, uint256 max);
 
-    /// @notice FLOCK pulled from each new proposer (wei).
+    /// @notice FLOCK pulled from each new proposer.
+    /// @return The bond (wei).
     function proposalBond() external view returns (uint256);
 
-    /// @notice FLOCK paid to the proposer of each later executed proposal (wei).
+    /// @notice FLOCK paid to the proposer of each proposal made from now on, once it is executed.
+    /// @return The reward (wei).
     function proposalReward() external view returns (uint256);
 
-    /// @notice Share of the votes' total supply whose flags drop a proposal (WAD).
+    /// @notice Share of the votes' total supply whose flags drop a proposal made from now on.
+    /// @return The threshold (WAD).
     function flagThreshold() external view returns (uint256);
 
-    /// @notice A proposal's bond, reward and flags (all zero for an unknown proposal).
+    /// @notice A proposal's bond, reward and flags.
+    /// @param proposalId The proposal.
+    /// @return The bond record (all zero for an unknown proposal).
     function bondInfo(uint256 proposalId) external view returns (ProposalBond memory);
 
     /// @notice Whether `account` has flagged `proposalId`.
+    /// @param proposalId The proposal.
+    /// @param account The account.
+    /// @return True once it has flagged.
     function hasFlagged(uint256 proposalId, address account) external view returns (bool);
 
     /// @notice FLOCK held as bonds of proposals not yet settled.
+    /// @return The amount (wei).
     function bondsHeld() external view returns (uint256);
 
     /// @notice FLOCK on this contract available for rewards: its balance less the bonds held.
+    /// @return The amount (wei).
     function rewardBudget() external view returns (uint256);
 
     /// @notice The FLOCK token (bonds, rewards).
+    /// @return The token.
     function flock() external view returns (IERC20);
 }

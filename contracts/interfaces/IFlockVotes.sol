@@ -32,8 +32,10 @@ interface IFlockVotes is IERC5805 {
     error FlockVotesClockMismatch(string flockMode, string gmFlockMode);
 
     /// @notice The FLOCK token (liquid, delegated votes; the votes clock; the total supply).
+    /// @return The token.
     function flock() external view returns (IERC5805);
 
     /// @notice The gmFLOCK lock staking contract (locked FLOCK, counted for the locker).
+    /// @return The gmFLOCK contract.
     function gmFlock() external view returns (IGmFlock);
 }

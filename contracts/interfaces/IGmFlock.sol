@@ -83,6 +83,8 @@ interface IGmFlock is IERC20, IERC6372 {
     /// @notice Locks `amount` FLOCK for `duration` seconds and mints gmFLOCK at the lock multiplier.
     /// @dev Emits {Locked} and {IERC20-Transfer}. Requirements: amount > 0; duration <= max;
     /// the caller approved this contract for `amount` FLOCK.
+    /// @param amount FLOCK to lock (wei).
+    /// @param duration Lock length (seconds), at most lock.maxDuration.
     /// @return positionId The new position's id (per account, from 0).
     function lock(uint256 amount, uint256 duration) external returns (uint256 positionId);
 
@@ -97,32 +99,55 @@ interface IGmFlock is IERC20, IERC6372 {
 
     /// @notice Burns gmFLOCK from the caller (protocol contracts use it for slashed stake).
     /// @dev Emits {IERC20-Transfer}. The FLOCK behind it is forfeited to the treasury at redemption.
+    /// Requirements: the caller holds `amount`.
+    /// @param amount gmFLOCK to burn.
     function burn(uint256 amount) external;
 
-    /// @notice The multiplier for a lock of `duration` seconds (WAD).
+    /// @notice The multiplier a lock of `duration` would be minted at now.
+    /// @param duration Lock length (seconds); capped at lock.maxDuration.
+    /// @return The multiplier (WAD).
     function multiplier(uint256 duration) external view returns (uint256);
 
     /// @notice A position of `account`.
+    /// @dev Reverts with {GmFlockUnknownPosition} unless `positionId` < `positionCount(account)`.
+    /// @param account The owner.
+    /// @param positionId The position.
+    /// @return The position (its `amount` is zero once redeemed).
     function position(address account, uint256 positionId) external view returns (Position memory);
 
     /// @notice How many positions `account` has opened (redeemed ones included).
+    /// @param account The owner.
+    /// @return The count; position ids are 0..count-1.
     function positionCount(address account) external view returns (uint256);
 
     /// @notice FLOCK currently locked by `account`.
+    /// @param account The owner.
+    /// @return The amount (wei), positions not yet redeemed.
     function lockedOf(address account) external view returns (uint256);
 
     /// @notice FLOCK currently locked by everyone.
+    /// @return The amount (wei).
     function totalLocked() external view returns (uint256);
 
     /// @notice Governance weight of `account` now: the FLOCK it has locked.
+    /// @param account The owner.
+    /// @return The weight (FLOCK wei).
     function getVotes(address account) external view returns (uint256);
 
     /// @notice Governance weight of `account` at a past `timepoint`.
+    /// @dev Reverts with {GmFlockFutureLookup} unless `timepoint` < `clock()`.
+    /// @param account The owner.
+    /// @param timepoint A past time (unix seconds).
+    /// @return The FLOCK it had locked then (wei).
     function getPastVotes(address account, uint256 timepoint) external view returns (uint256);
 
     /// @notice FLOCK locked by everyone at a past `timepoint`.
+    /// @dev Reverts with {GmFlockFutureLookup} unless `timepoint` < `clock()`.
+    /// @param timepoint A past time (unix seconds).
+    /// @return The amount (wei).
     function getPastTotalSupply(uint256 timepoint) external view returns (uint256);
 
     /// @notice The FLOCK token.
+    /// @return The token.
     function flock() external view returns (IERC20);
 }

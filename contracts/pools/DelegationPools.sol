@@ -53,10 +53,11 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
 
     uint256 private constant WAD = 1e18;
 
-    /// @notice Scale of the reward accumulators (see the contract notes).
+    /// @inheritdoc IDelegationPools
+    /// @dev See the contract notes.
     uint256 public constant PRECISION = 1e36;
 
-    /// @notice Pulled emission streams over this long (StakingRewards' rewardsDuration).
+    /// @inheritdoc IDelegationPools
     uint256 public constant REWARD_DURATION = 1 days;
 
     /// @dev A pool; the first slot matches {PoolInfo}'s packed head.
@@ -409,8 +410,7 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         return _commission[operator] + cut;
     }
 
-    /// @notice The emission stream: rate in FLOCK wei per second scaled by {PRECISION}, its end,
-    /// its last update, and the global reward per pooled stake (scaled by {PRECISION}).
+    /// @inheritdoc IDelegationPools
     function stream()
         external
         view
@@ -419,27 +419,27 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         return (_rewardRate, _periodFinish, _lastUpdateTime, _currentRewardPerStake());
     }
 
-    /// @notice FLOCK pulled from the emission so far.
+    /// @inheritdoc IDelegationPools
     function totalStreamed() external view returns (uint256) {
         return _totalStreamed;
     }
 
-    /// @notice The FLOCK token.
+    /// @inheritdoc IDelegationPools
     function flock() external view returns (IERC20) {
         return _flock;
     }
 
-    /// @notice gmFLOCK.
+    /// @inheritdoc IDelegationPools
     function gm() external view returns (IGmFlock) {
         return _gm;
     }
 
-    /// @notice The protocol config.
+    /// @inheritdoc IDelegationPools
     function config() external view returns (IProtocolConfig) {
         return _config;
     }
 
-    /// @notice The emission this contract is a gauge of.
+    /// @inheritdoc IDelegationPools
     function emission() external view returns (IEmission) {
         return _emission;
     }
