@@ -9,7 +9,8 @@ export interface CommitModelParameters extends TaskParameters {
 export type CommitModelReturnType = TxReturnType;
 
 /**
- * Commits to a model, `modelCommitment(modelCID, node, salt)`, in the submit phase. Persist the salt before calling.
+ * Commits to a model, `modelCommitment(modelCID, node, salt)`, in the submit phase. Persist the
+ * salt before calling.
  *
  * @example
  * await commitModel(client, { taskId: 1n, commitment: modelCommitment(modelCID, node, salt) });

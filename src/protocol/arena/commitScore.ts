@@ -12,9 +12,11 @@ export interface CommitScoreParameters extends TaskParameters {
 export type CommitScoreReturnType = TxReturnType;
 
 /**
- * Commits to a validator's score of one submission, `scoreCommitment(…)`, in the score-commit phase. Persist the salt before calling.
+ * Commits to a validator's score of one submission, `scoreCommitment(…)`, in the score-commit
+ * phase. Persist the salt before calling.
  *
  * @example
+ * const { draw } = await getAssignment(client, { taskId: 1n, submissionId: 0n, validatorIndex });
  * await commitScore(client, { taskId: 1n, submissionId: 0n, draw, commitment: scoreCommitment(1n, 0n, validator, score, false, salt) });
  */
 export async function commitScore(client: ProtocolConnection, { taskId, submissionId, draw, commitment }: CommitScoreParameters): Promise<CommitScoreReturnType> {

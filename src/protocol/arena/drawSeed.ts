@@ -7,7 +7,8 @@ export type DrawSeedParameters = TaskParameters;
 export type DrawSeedReturnType = TxReturnType;
 
 /**
- * Draws the task's validator sampling seed: anyone may once the score-commit phase opens, and a task with more validators than arena.sampleSize assigns nothing until someone does.
+ * Draws the task's validator sampling seed: anyone may once the score-commit phase opens, and a
+ * task with more validators than arena.sampleSize assigns nothing until someone does.
  *
  * @example
  * await drawSeed(client, { taskId: 1n });

@@ -4,7 +4,7 @@ import type { GetScoreParameters } from './getScore.js';
 export type GetAssignmentParameters = GetScoreParameters;
 
 export interface GetAssignmentReturnType {
-  /** Whether the validator scores this submission: always when the task does not sample, never before its seed is drawn. */
+  /** Whether the validator scores it: always when the task does not sample, never before its seed is drawn. */
   assigned: boolean;
   /** The draw index that proves it, for commitScore. */
   draw: bigint;

@@ -10,7 +10,8 @@ export interface RevealModelParameters extends TaskParameters {
 export type RevealModelReturnType = TxReturnType;
 
 /**
- * Reveals the committed model's CID and salt in the reveal phase (upload the model to the store first).
+ * Reveals the committed model's CID and salt in the reveal phase (upload the model to the store
+ * first).
  *
  * @example
  * await revealModel(client, { taskId: 1n, modelCID, salt });
