@@ -1,5 +1,4 @@
-import type { ProtocolConnection } from '../connection.js';
-import { requireArena } from '../connection.js';
+import { requireArena, type ProtocolConnection } from '../connection.js';
 import { notFinalizing } from '../errors.js';
 import { transact } from '../tx.js';
 import { getSubmissions } from './getSubmissions.js';
