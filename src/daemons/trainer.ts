@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import type { IArena } from '../chain/types/index.js';
 import { AbortError } from '../errors/index.js';
 import type { BackendChoice, TrainerConfigInput } from '../engine/index.js';
-import { modelCommitment, newSalt, Phase, PHASES, readTask, register, SubmissionStatus } from '../protocol/arena.js';
-import type { Protocol } from '../protocol/connect.js';
+import { modelCommitment, newSalt, Phase, PHASES, SubmissionStatus } from '../protocol/arena/index.js';
+import type { ProtocolClient } from '../protocol/client.js';
 import { cidOf } from '../storage/cid.js';
 import type { Store } from '../storage/index.js';
 import { fetchManifest } from '../tasks/manifest.js';
@@ -52,7 +52,7 @@ export interface TrainerState {
 }
 
 export interface TrainerOptions {
-  p: Protocol;
+  p: ProtocolClient;
   arena: IArena;
   rt: DaemonRuntime;
   store: Store;
@@ -134,7 +134,7 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
       const [role] = await rt.read('participant', () => arena.participant(taskId, account));
       if (Number(role) === 0) throw missed(taskId, PHASES[ph]!, 'register');
     }
-    const r = await rt.exclusive(() => rt.read('register', () => register(o.p, rt.signer, { taskId, role: 'node', stake: o.stake }, log)));
+    const r = await rt.exclusive(() => rt.read('register', () => o.p.arena.register({ taskId, role: 'node', stake: o.stake })));
     st.update({ registered: { submissionId: r.index.toString(), txHash: r.txHash } });
     log.info({ submissionId: r.index.toString(), tx: r.txHash, already: r.alreadyRegistered }, 'registered as training node');
   }
@@ -187,7 +187,7 @@ export async function runTrainer(o: TrainerOptions): Promise<TrainerResult> {
     }
     const ph = await phaseNow();
     if (ph === Phase.Submit) {
-      const t = await rt.read('task', () => readTask(arena, taskId));
+      const t = await rt.read('task', () => o.p.arena.getTask({ taskId }));
       log.debug({ revealOpensIn: t.submitEnd - (await rt.now()) }, 'waiting for the reveal phase');
       await rt.sleep();
       continue;
@@ -240,7 +240,7 @@ async function uploadModel(o: TrainerOptions, st: StateStore<TrainerState>, log:
  */
 async function produceModel(o: TrainerOptions, log: DaemonRuntime['log']): Promise<TrainerState['model'] | undefined> {
   const { arena, taskId, store, rt } = o;
-  const t = await rt.read('task', () => readTask(arena, taskId));
+  const t = await rt.read('task', () => o.p.arena.getTask({ taskId }));
   const manifest = await fetchManifest(store, t.dataCID);
   const spec = manifest.spec;
   const work = join(o.home, 'daemons', 'work', `${o.p.record.chainId}-${taskId}`);

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import type { IArena } from '../chain/types/index.js';
 import { AbortError } from '../errors/index.js';
 import type { EvaluationData } from '../engine/index.js';
-import { newSalt, Phase, PHASES, readTask, register, Role, scoreCommitment, SubmissionStatus } from '../protocol/arena.js';
+import { newSalt, Phase, PHASES, Role, scoreCommitment, SubmissionStatus } from '../protocol/arena/index.js';
 import { toWad } from '../units/index.js';
-import type { Protocol } from '../protocol/connect.js';
+import type { ProtocolClient } from '../protocol/client.js';
 import type { Store } from '../storage/index.js';
 import { fetchManifest, type TaskManifest } from '../tasks/manifest.js';
 import type { DaemonRuntime } from './runtime.js';
@@ -50,7 +50,7 @@ export interface ValidatorState {
 }
 
 export interface ValidatorOptions {
-  p: Protocol;
+  p: ProtocolClient;
   arena: IArena;
   rt: DaemonRuntime;
   store: Store;
@@ -109,7 +109,7 @@ export async function runValidator(o: ValidatorOptions): Promise<ValidatorResult
     const [role] = await rt.read('participant', () => arena.participant(taskId, account));
     const ph = await phaseNow();
     if (Number(role) !== Role.Validator && ph !== Phase.Submit) throw missed(taskId, PHASES[ph]!, 'register as a validator');
-    const r = await rt.exclusive(() => rt.read('register', () => register(o.p, rt.signer, { taskId, role: 'validator', stake: o.stake }, log)));
+    const r = await rt.exclusive(() => rt.read('register', () => o.p.arena.register({ taskId, role: 'validator', stake: o.stake })));
     st.update({ registered: { index: r.index.toString(), txHash: r.txHash } });
     log.info({ index: r.index.toString(), tx: r.txHash, already: r.alreadyRegistered }, 'registered as validator');
   }
@@ -127,7 +127,7 @@ export async function runValidator(o: ValidatorOptions): Promise<ValidatorResult
       continue;
     }
     if (ph === Phase.ScoreCommit) {
-      const t = await rt.read('task', () => readTask(arena, taskId));
+      const t = await rt.read('task', () => o.p.arena.getTask({ taskId }));
       if (!t.validationRevealed) {
         log.info('the creator did not reveal the validation set; nothing to score (the task will be cancelled)');
         await rt.sleep();

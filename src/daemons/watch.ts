@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { IArena } from '../chain/types/index.js';
-import { Phase } from '../protocol/arena.js';
+import { Phase } from '../protocol/arena/index.js';
 import type { DaemonRuntime } from './runtime.js';
 import { readJson, statePath, type DaemonKind } from './state.js';
 

@@ -1,13 +1,15 @@
 import { registerRevertHint } from '../chain/ethers-errors.js';
+import { formatTimestamp, fromWad, SECONDS_PER_DAY } from '../units/index.js';
 
 /**
  * The next step for each custom error of the staking economy's contracts, shown under the
- * decoded revert. Registered once, when the protocol layer is first imported.
+ * decoded revert. Registered once, when the protocol layer connects (connection.ts).
  */
-const when = (t: unknown) => new Date(Number(t) * 1000).toISOString().replace('.000Z', 'Z');
-const wad = (v: unknown) => (Number(v) / 1e18).toString();
+const when = (t: unknown) => formatTimestamp(BigInt(t as bigint));
+const wad = (v: unknown) => String(fromWad(BigInt(v as bigint)));
+const days = (t: unknown) => Number(t) / SECONDS_PER_DAY;
 
-registerRevertHint('GmFlockLockTooLong', ([, max]) => `lock at most ${Number(max) / 86400} days: --lock 0..${Number(max) / 86400}`);
+registerRevertHint('GmFlockLockTooLong', ([, max]) => `lock at most ${days(max)} days: --lock 0..${days(max)}`);
 registerRevertHint('GmFlockZeroAmount', () => 'stake an amount greater than zero');
 registerRevertHint('GmFlockStillLocked', ([id, at]) => `position #${id} unlocks at ${when(at)}; \`flock status\` lists your positions`);
 registerRevertHint('GmFlockUnknownPosition', () => '`flock status` lists your positions and their ids');

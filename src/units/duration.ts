@@ -28,3 +28,16 @@ export function formatDuration(seconds: number): string {
   if (m > 0) return `${m} m ${s % 60} s`;
   return `${s} s`;
 }
+
+/** Seconds in a day: lock lengths are given in days on the command line. */
+export const SECONDS_PER_DAY = 86_400;
+
+/**
+ * A unix time (seconds) as ISO 8601 without milliseconds, for messages and hints.
+ *
+ * @example
+ * formatTimestamp(1735787045) // '2025-01-02T03:04:05Z'
+ */
+export function formatTimestamp(seconds: number | bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -4,9 +4,10 @@ import { JsonRpcProvider, NonceManager, Wallet, type Signer } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
 import type { IArena } from '../../src/chain/types/index.js';
-import { connectArena, modelCommitment, newSalt, Phase, register, scoreCommitment, SubmissionStatus, type TaskSecrets } from '../../src/protocol/arena.js';
+import { modelCommitment, newSalt, Phase, requireArena, scoreCommitment, SubmissionStatus } from '../../src/protocol/arena/index.js';
+import type { TaskSecrets } from '../../src/tasks/secrets.js';
 import { WAD } from '../../src/units/index.js';
-import { connectProtocol, type Protocol } from '../../src/protocol/connect.js';
+import { createProtocolClient, type ProtocolClient } from '../../src/protocol/client.js';
 import { sendTx } from '../../src/protocol/tx.js';
 import { cidOf } from '../../src/storage/cid.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
@@ -101,8 +102,8 @@ describe('Arena round on the devnet', () => {
   /** An adversary: the protocol facade bound to its own key (it signs as the CLI does). */
   const adversary = (who: 'copycat' | 'lazy') => {
     const signer: Signer = new NonceManager(new Wallet(KEYS[who], provider));
-    const p: Protocol = connectProtocol(readDeployment(t.home, 31337)!, signer);
-    return { signer, p, arena: connectArena(p, signer), address: ADDRESSES[who] };
+    const p: ProtocolClient = createProtocolClient({ record: readDeployment(t.home, 31337)!, signer });
+    return { signer, p, arena: requireArena(p), address: ADDRESSES[who] };
   };
 
   beforeAll(async () => {
@@ -178,7 +179,7 @@ describe('Arena round on the devnet', () => {
     //    transaction, before recording it; the others run to the end.
     const copycat = adversary('copycat');
     const lazy = adversary('lazy');
-    const joined = register(copycat.p, copycat.signer, { taskId: id, role: 'node', stake: 0n });
+    const joined = copycat.p.arena.register({ taskId: id, role: 'node', stake: 0n });
     const crashing = train('good', { FLOCK_TEST_EXIT_AFTER: 'commit' });
     const weak = train('weak');
     const broken = train('broken');
@@ -223,7 +224,7 @@ describe('Arena round on the devnet', () => {
     // syncs the Arena: it pulls that emission and streams it to this task over the next day.
     await warp('1d');
     await ok(['emission', 'advance', ...as('creator')]);
-    const lazyReg = await register(lazy.p, lazy.signer, { taskId: id, role: 'validator', stake: 0n });
+    const lazyReg = await lazy.p.arena.register({ taskId: id, role: 'validator', stake: 0n });
     expect(Number(await lazy.arena.phase(id))).toBe(Phase.Submit);
 
     // 3. Reveal phase: nodes upload and reveal, the creator reveals the validation set.
@@ -289,7 +290,7 @@ describe('Arena round on the devnet', () => {
 
     // (a) The true held-out accuracy of every revealed model, computed here: the validation set
     //     the creator revealed and each model, fetched from the store (verified), scored by the engine.
-    const arena = connectArena(copycat.p, provider);
+    const arena = requireArena(createProtocolClient({ record: readDeployment(t.home, 31337)!, runner: provider }));
     const spec = await arena.taskSpec(id);
     expect(spec.validationCID).toBe(secrets.validationCID);
     const store = new DirectoryStore({ dir: join(t.home, 'store') });
@@ -339,7 +340,7 @@ describe('Arena round on the devnet', () => {
       owed[a] = { stake, reward, refund };
     }
     const arenaAddr = await arena.getAddress();
-    const flockBefore = await copycat.p.token.connect(provider).balanceOf(arenaAddr);
+    const flockBefore = await copycat.p.contracts.token.connect(provider).balanceOf(arenaAddr);
     const paidBefore = (await arena.totals()).rewardsPaid;
     const claims = {} as Record<Actor, { stake: bigint; reward: bigint; poolReward: bigint; refund: bigint }>;
     for (const a of accounts) {
@@ -411,7 +412,7 @@ describe('Arena round on the devnet', () => {
     expect(dust).toBeGreaterThanOrEqual(0n);
     expect(dust).toBeLessThan(4n); // at most one wei per floor()ed share
     expect((await arena.totals()).rewardsPaid - paidBefore).toBe(totalClaimed);
-    expect(flockBefore - (await copycat.p.token.connect(provider).balanceOf(arenaAddr))).toBe(totalClaimed);
+    expect(flockBefore - (await copycat.p.contracts.token.connect(provider).balanceOf(arenaAddr))).toBe(totalClaimed);
     for (const a of accounts) expect((await arena.claimable(id, ADDRESSES[a])).reward, a).toBe(0n);
 
     const fmt = (x: bigint) => (Number(x) / 1e18).toFixed(6);

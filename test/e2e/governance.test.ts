@@ -4,8 +4,7 @@ import { Contract, JsonRpcProvider, Wallet, encodeBytes32String, parseEther } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
 import { FlockSigner } from '../../src/chain/signer.js';
-import { register } from '../../src/protocol/arena.js';
-import { connectProtocol } from '../../src/protocol/connect.js';
+import { createProtocolClient } from '../../src/protocol/client.js';
 import { freePort, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
 import { ANVIL_ACCOUNT_0, ensureBuilt, stopCliDevnet } from './helpers.js';
 
@@ -56,7 +55,7 @@ describe('governance on the devnet', () => {
   const joinTask = async (taskId: string) => {
     for (const [who, role, stake] of [['node', 'node', NODE_STAKE], ['validator', 'validator', VALIDATOR_STAKE]] as const) {
       const signer = new FlockSigner(new Wallet(KEYS[who], provider)); // as the CLI signs
-      await register(connectProtocol(readDeployment(t.home, 31337)!, signer), signer, { taskId: BigInt(taskId), role, stake });
+      await createProtocolClient({ record: readDeployment(t.home, 31337)!, signer }).arena.register({ taskId: BigInt(taskId), role, stake });
     }
   };
   const createTask = async () =>

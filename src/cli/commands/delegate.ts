@@ -11,11 +11,11 @@ export function register(program: Command): void {
     .requiredOption('--to <operator>', 'the operator’s address (they opened a pool with `flock pool create`)')
     .action(async (amountText: string, opts: { to: string }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseFlock, formatFlock }, { delegate, operatorAddress }] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools.js')]);
+      const [{ parseFlock, formatFlock }, { operatorAddress }] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools/index.js')]);
       const amount = parseFlock(amountText, { what: 'delegation amount', allowZero: false });
       const operator = operatorAddress(opts.to, '--to');
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await delegate(p, signer, operator, amount, ctx.log);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.pools.delegate({ operator, amount });
       await ctx.output(r, (x) => [`delegated ${formatFlock(x.amount, { symbol: 'gmFLOCK' })} to ${x.operator} (${x.shares} shares)`, `tx ${x.txHash}`]);
     });
 }

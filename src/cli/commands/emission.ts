@@ -11,9 +11,9 @@ export function register(program: Command): void {
     .description('the current day, today’s emission, the reserve and what was released')
     .action(async (_opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, { emissionStatus }] = await Promise.all([import('../../units/index.js'), import('../../protocol/emission.js')]);
-      const { p } = await openProtocol(ctx);
-      const s = await emissionStatus(p);
+      const { formatFlock } = await import('../../units/index.js');
+      const { client } = await openProtocol(ctx);
+      const s = await client.emission.getEmission();
       await ctx.output(s, (x) => [
         `day ${x.currentDay} (days released: ${x.nextDay})`,
         `today's schedule: ${formatFlock(x.today)} (cap ${formatFlock(x.dailyCap)} per day)`,
@@ -27,9 +27,9 @@ export function register(program: Command): void {
     .description('release every elapsed day to the gauges and start streaming the pools’ share to delegators')
     .action(async (_opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, { advanceEmission }] = await Promise.all([import('../../units/index.js'), import('../../protocol/emission.js')]);
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await advanceEmission(p, signer, ctx.log);
+      const { formatFlock } = await import('../../units/index.js');
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.emission.advanceEmission();
       await ctx.output(r, (x) => (x.released > 0n ? `released ${formatFlock(x.released)}; days released: ${x.nextDay}` : `nothing new to release (days released: ${x.nextDay})`));
     });
 }

@@ -10,10 +10,10 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id (`flock proposals list`)')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const g = await import('../../protocol/governance.js');
-      const id = g.parseProposalId(idText);
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await g.execute(p, signer, id, ctx.log);
+      const { parseProposalId } = await import('../../protocol/governance/index.js');
+      const proposalId = parseProposalId(idText);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.governance.execute({ proposalId });
       const result = { ...r, proposalId: r.proposalId.toString() };
       await ctx.output(result, (x) => [`executed proposal ${x.proposalId}; its proposer claims bond and reward with \`flock proposals claim ${x.proposalId}\``, `tx ${x.txHash}`]);
     });

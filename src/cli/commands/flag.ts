@@ -10,10 +10,10 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id (`flock proposals list`)')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
-      const id = g.parseProposalId(idText);
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await g.flag(p, signer, id, ctx.log);
+      const [{ parseProposalId }, { formatFlock }] = await Promise.all([import('../../protocol/governance/index.js'), import('../../units/index.js')]);
+      const proposalId = parseProposalId(idText);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.governance.flag({ proposalId });
       const result = { ...r, proposalId: r.proposalId.toString() };
       await ctx.output(result, (x) => [
         `flagged proposal ${x.proposalId} with ${formatFlock(r.weight)}: ${formatFlock(r.totalWeight)} of ${formatFlock(r.flagQuorum)} needed`,

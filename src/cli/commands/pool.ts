@@ -14,10 +14,10 @@ export function register(program: Command): void {
     .requiredOption('--sigma <share>', 'your share of the pool’s rewards: a fraction (0.1) or a percentage (10%)')
     .action(async (opts: { sigma: string }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const { createPool, parseSigma } = await import('../../protocol/pools.js');
+      const { parseSigma } = await import('../../protocol/pools/index.js');
       const sigma = parseSigma(opts.sigma);
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await createPool(p, signer, sigma, ctx.log);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.pools.createPool({ sigma });
       await ctx.output(r, (x) => [`opened the pool of ${x.operator} with sigma ${pct(x.sigma)}`, `delegators join with: flock delegate <amount> --to ${x.operator}`]);
     });
 
@@ -27,10 +27,10 @@ export function register(program: Command): void {
     .argument('<share>', 'a fraction (0.1) or a percentage (10%)')
     .action(async (share: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const { setSigma, parseSigma } = await import('../../protocol/pools.js');
+      const { parseSigma } = await import('../../protocol/pools/index.js');
       const sigma = parseSigma(share);
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await setSigma(p, signer, sigma, ctx.log);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.pools.setSigma({ sigma });
       await ctx.output(r, (x) => `sigma of ${x.operator}: ${pct(x.oldSigma)} -> ${pct(x.sigma)}`);
     });
 
@@ -40,22 +40,10 @@ export function register(program: Command): void {
     .argument('[operator]', 'the operator’s address')
     .action(async (operatorText: string | undefined, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, { operatorAddress }] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools.js')]);
-      const { p, account } = await openProtocol(ctx);
+      const [{ formatFlock }, { operatorAddress }] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools/index.js')]);
+      const { client, account } = await openProtocol(ctx);
       const operator = operatorText ? operatorAddress(operatorText, 'operator') : account;
-      const info = await p.pools.pool(operator);
-      const commission = await p.pools.pendingCommission(operator);
-      const result = {
-        operator,
-        exists: info.exists,
-        sigma: info.sigma,
-        sigmaChangedAt: info.sigmaChangedAt,
-        frozenUntil: info.frozenUntil,
-        totalStake: info.totalStake,
-        totalShares: info.totalShares,
-        unbondingStake: info.unbondingStake,
-        pendingCommission: commission,
-      };
+      const result = await client.pools.getPool({ operator });
       await ctx.output(result, (x) =>
         x.exists
           ? [

@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
 import { createContext } from '../context.js';
-import { openProtocol } from '../protocol.js';
-import type { ProposalInfo } from '../../protocol/governance.js';
-
-/** JSON-friendly view of a proposal (ids as decimal strings). */
-function view(x: ProposalInfo) {
-  return { ...x, id: x.id.toString() };
-}
+import { chainNow, openProtocol } from '../protocol.js';
 
 /** `flock proposals list|show|claim`: governance proposals of this chain. */
 export function register(program: Command): void {
@@ -17,10 +11,11 @@ export function register(program: Command): void {
     .description('list the governance proposals of this chain with their state and next deadline')
     .action(async (_opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
-      const { p } = await openProtocol(ctx);
-      const all = await g.listProposals(p);
-      await ctx.output({ proposals: all.map(view) }, () =>
+      const [{ proposalView }, { formatFlock }] = await Promise.all([import('../describe.js'), import('../../units/index.js')]);
+      const { client } = await openProtocol(ctx);
+      const now = await chainNow(ctx);
+      const all = (await client.governance.getProposals()).map((x) => proposalView(x, now));
+      await ctx.output({ proposals: all }, () =>
         all.length === 0
           ? 'no proposals yet; `flock propose --title … --set <param>=<value>` makes one'
           : all.map((x) => `${x.id}  ${x.state.padEnd(9)} ${x.title}: ${x.status} (for ${formatFlock(x.votes.for)}, against ${formatFlock(x.votes.against)})`),
@@ -33,11 +28,12 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
-      const id = g.parseProposalId(idText);
-      const { p } = await openProtocol(ctx);
-      const x = await g.getProposal(p, id);
-      await ctx.output(view(x), () => [
+      const [{ parseProposalId }, { proposalView }, { formatFlock }] = await Promise.all([import('../../protocol/governance/index.js'), import('../describe.js'), import('../../units/index.js')]);
+      const proposalId = parseProposalId(idText);
+      const { client } = await openProtocol(ctx);
+      const now = await chainNow(ctx);
+      const x = proposalView(await client.governance.getProposal({ proposalId }), now);
+      await ctx.output(x, () => [
         `proposal ${x.id}: ${x.title}`,
         `state      ${x.state === x.status ? x.state : `${x.state}: ${x.status}`}`,
         `proposer   ${x.proposer}`,
@@ -56,10 +52,10 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [g, { formatFlock }] = await Promise.all([import('../../protocol/governance.js'), import('../../units/index.js')]);
-      const id = g.parseProposalId(idText);
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await g.claim(p, signer, id, ctx.log);
+      const [{ parseProposalId }, { formatFlock }] = await Promise.all([import('../../protocol/governance/index.js'), import('../../units/index.js')]);
+      const proposalId = parseProposalId(idText);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.governance.claimProposal({ proposalId });
       const result = { ...r, proposalId: r.proposalId.toString() };
       await ctx.output(result, (x) => [`paid ${x.proposer} a bond of ${formatFlock(r.bond)} and a reward of ${formatFlock(r.reward)} for proposal ${x.proposalId}`]);
     });

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .action(async (opts: { title: string; description?: string; set?: string[]; call?: string[]; selfDelegate?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
       const [g, { formatFlock }, { AbortError }, { ExitCode }] = await Promise.all([
-        import('../../protocol/governance.js'),
+        import('../../protocol/governance/index.js'),
         import('../../units/index.js'),
         import('../../errors/index.js'),
         import('../../errors/index.js'),
@@ -29,18 +29,18 @@ export function register(program: Command): void {
       if (opts.call && opts.call.length < 2) {
         throw new AbortError('--call needs a target and a function signature', { code: 'INVALID_PROPOSAL', hint: 'e.g. --call 0x… "setTreasury(address)" 0x…' });
       }
-      const { p, signer, account } = await openProtocol(ctx, { sign: true });
-      g.requireGovernor(p);
+      const { client, account } = await openProtocol(ctx, { sign: true });
+      g.requireGovernor(client);
       const actions = [];
-      for (const s of opts.set ?? []) actions.push(await g.paramAction(p, s));
+      for (const assignment of opts.set ?? []) actions.push(await client.governance.paramAction({ assignment }));
       if (opts.call) actions.push(g.rawCallAction(opts.call[0]!, opts.call[1]!, opts.call.slice(2)));
       let delegateTx: string | undefined;
-      if (opts.selfDelegate && (await g.undelegatedFlock(p, account)) > 0n) {
-        delegateTx = await g.selfDelegate(p, signer, ctx.log);
+      if (opts.selfDelegate && (await client.governance.getUndelegatedFlock({ account })) > 0n) {
+        delegateTx = (await client.governance.selfDelegate()).txHash;
         // The threshold reads the second before the proposal's block: let the clock pass this block's second.
         await new Promise((r) => setTimeout(r, 1100));
       }
-      const r = await g.propose(p, signer, { actions, title: opts.title, description: opts.description }, ctx.log);
+      const r = await client.governance.propose({ actions, title: opts.title, description: opts.description });
       const result = {
         proposalId: r.proposalId.toString(),
         proposer: r.proposer,

@@ -10,10 +10,10 @@ export function register(program: Command): void {
     .argument('<id>', 'the proposal id (`flock proposals list`)')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const g = await import('../../protocol/governance.js');
-      const id = g.parseProposalId(idText);
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await g.queue(p, signer, id, ctx.log);
+      const { parseProposalId } = await import('../../protocol/governance/index.js');
+      const proposalId = parseProposalId(idText);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.governance.queue({ proposalId });
       const result = { ...r, proposalId: r.proposalId.toString(), executableAt: new Date(r.eta * 1000).toISOString() };
       await ctx.output(result, (x) => [`queued proposal ${x.proposalId}; executable from ${x.executableAt} (\`flock execute ${x.proposalId}\`)`, `tx ${x.txHash}`]);
     });

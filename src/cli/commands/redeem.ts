@@ -12,9 +12,9 @@ export function register(program: Command): void {
     .option('--accept-shortfall', 'redeem even if some of the position’s gmFLOCK is delegated or was slashed; the missing part is forfeited')
     .action(async (position: number | undefined, opts: { acceptShortfall?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, { redeem }] = await Promise.all([import('../../units/index.js'), import('../../protocol/staking.js')]);
-      const { p, signer, account } = await openProtocol(ctx, { sign: true });
-      const redeemed = await redeem(p, signer, { positionId: position === undefined ? undefined : BigInt(position), acceptShortfall: opts.acceptShortfall }, ctx.log);
+      const { formatFlock } = await import('../../units/index.js');
+      const { client, account } = await openProtocol(ctx, { sign: true });
+      const redeemed = await client.staking.redeem({ positionId: position === undefined ? undefined : BigInt(position), acceptShortfall: opts.acceptShortfall });
       const total = redeemed.reduce((s, r) => s + r.flockOut, 0n);
       await ctx.output({ account, redeemed, total }, (x) => [
         ...x.redeemed.map(

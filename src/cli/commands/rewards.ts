@@ -10,12 +10,12 @@ export function register(program: Command): void {
     .option('--claim', 'claim everything pending (one transaction per pool, one for commission, one per Arena task)')
     .action(async (opts: { claim?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock }, rewards] = await Promise.all([import('../../units/index.js'), import('../../protocol/rewards.js')]);
+      const { formatFlock } = await import('../../units/index.js');
       const taskLine = (t: { stake: bigint; reward: bigint; refund: bigint }) =>
         [`reward ${formatFlock(t.reward)}`, `stake back ${formatFlock(t.stake, { symbol: 'gmFLOCK' })}`, ...(t.refund > 0n ? [`refund ${formatFlock(t.refund)}`] : [])].join(', ');
       if (opts.claim) {
-        const { p, signer } = await openProtocol(ctx, { sign: true });
-        const r = await rewards.claimRewards(p, signer, ctx.log);
+        const { client } = await openProtocol(ctx, { sign: true });
+        const r = await client.rewards.claimRewards();
         await ctx.output(r, (x) =>
           x.claims.length + x.tasks.length === 0
             ? 'nothing to claim yet'
@@ -27,8 +27,8 @@ export function register(program: Command): void {
         );
         return;
       }
-      const { p, account } = await openProtocol(ctx);
-      const view = await rewards.pendingRewards(p, account);
+      const { client, account } = await openProtocol(ctx);
+      const view = await client.rewards.getPendingRewards({ account });
       await ctx.output(view, (x) => [
         ...x.pools.map((r) => `${formatFlock(r.pending)} from the pool of ${r.operator}`),
         ...(x.commission > 0n ? [`${formatFlock(x.commission)} operator commission`] : []),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { WAD } from '../../units/index.js';
 import { createContext } from '../context.js';
 import { days } from '../parse.js';
 import { openProtocol } from '../protocol.js';
@@ -12,10 +13,10 @@ export function register(program: Command): void {
     .requiredOption('--lock <days>', 'lock duration in days (0..365); longer locks mint more gmFLOCK', days)
     .action(async (amountText: string, opts: { lock: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseFlock, formatFlock }, { stake, DAY }] = await Promise.all([import('../../units/index.js'), import('../../protocol/staking.js')]);
+      const { parseFlock, formatFlock, SECONDS_PER_DAY } = await import('../../units/index.js');
       const amount = parseFlock(amountText, { what: 'stake amount', allowZero: false });
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await stake(p, signer, { amount, duration: BigInt(opts.lock) * DAY }, ctx.log);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.staking.stake({ amount, duration: BigInt(opts.lock * SECONDS_PER_DAY) });
       const result = {
         account: r.account,
         positionId: r.positionId,
@@ -37,7 +38,7 @@ export function register(program: Command): void {
 
 /** 3010000000000000000n -> "3.01" */
 export function formatMultiplier(wad: bigint): string {
-  const whole = wad / 10n ** 18n;
-  const frac = (wad % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '');
+  const whole = wad / WAD;
+  const frac = (wad % WAD).toString().padStart(18, '0').replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : whole.toString();
 }

@@ -10,15 +10,14 @@ export function register(program: Command): void {
     .argument('[address]', 'any account (default: yours)')
     .action(async (address: string | undefined, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ formatFlock, formatEth }, { accountStatus }, { operatorAddress }, { formatMultiplier }] = await Promise.all([
+      const [{ formatFlock, formatEth }, { operatorAddress }, { formatMultiplier }] = await Promise.all([
         import('../../units/index.js'),
-        import('../../protocol/status.js'),
-        import('../../protocol/pools.js'),
+        import('../../protocol/pools/index.js'),
         import('./stake.js'),
       ]);
-      const { p, account } = await openProtocol(ctx);
+      const { client, account } = await openProtocol(ctx);
       const who = address ? operatorAddress(address, 'address') : account;
-      const s = await accountStatus(p, who);
+      const s = await client.account.getAccountStatus({ account: who });
       const gm = (v: bigint) => formatFlock(v, { symbol: 'gmFLOCK' });
       const date = (t: bigint) => new Date(Number(t) * 1000).toISOString().slice(0, 16).replace('T', ' ');
       await ctx.output(s, (x) => {

@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createContext, type Context } from '../context.js';
 import { positiveInt } from '../parse.js';
-import { openProtocol } from '../protocol.js';
+import { chainNow, openProtocol } from '../protocol.js';
+import type { ArenaMetricName } from '../../protocol/arena/index.js';
 
 interface CreateFlags {
   spec: string;
@@ -52,14 +53,13 @@ export function register(program: Command): void {
     .description('list the Arena tasks of this chain with their phase')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const arenaMod = await import('../../protocol/arena.js');
-      const { p } = await openProtocol(ctx);
-      const arena = arenaMod.connectArena(p);
-      const now = (await (await ctx.provider()).getBlock('latest'))!.timestamp;
+      const { describePhase } = await import('../describe.js');
+      const { client } = await openProtocol(ctx);
+      const now = await chainNow(ctx);
       const tasks = [];
-      for (const id of await arenaMod.taskIds(arena)) {
-        const t = await arenaMod.readTask(arena, id);
-        tasks.push({ id: t.id, phase: t.phase, status: arenaMod.describePhase(t, now), metric: t.metric, nodes: t.nodeCount, validators: t.validatorCount, creator: t.creator });
+      for (const taskId of await client.arena.getTaskIds()) {
+        const t = await client.arena.getTask({ taskId });
+        tasks.push({ id: t.id, phase: t.phase, status: describePhase(t, now), metric: t.metric, nodes: t.nodeCount, validators: t.validatorCount, creator: t.creator });
       }
       await ctx.output({ tasks }, (x) =>
         x.tasks.length === 0
@@ -74,16 +74,14 @@ export function register(program: Command): void {
     .argument('<id>', 'task id', positiveInt)
     .action(async (id: number, _opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const arenaMod = await import('../../protocol/arena.js');
-      const { formatFlock } = await import('../../units/index.js');
-      const { p } = await openProtocol(ctx);
-      const arena = arenaMod.connectArena(p);
-      const t = await arenaMod.readTask(arena, BigInt(id));
-      const now = (await (await ctx.provider()).getBlock('latest'))!.timestamp;
-      const [submissions, rewards] = await Promise.all([arenaMod.readSubmissions(arena, BigInt(id)), arenaMod.readTaskRewards(arena, BigInt(id))]);
-      const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+      const [{ describePhase, submissionView }, { formatFlock, formatTimestamp: iso }] = await Promise.all([import('../describe.js'), import('../../units/index.js')]);
+      const { client } = await openProtocol(ctx);
+      const taskId = BigInt(id);
+      const t = await client.arena.getTask({ taskId });
+      const now = await chainNow(ctx);
+      const [submissions, rewards] = await Promise.all([client.arena.getSubmissions({ taskId }), client.arena.getTaskRewards({ taskId })]);
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-      const result = { ...t, status: arenaMod.describePhase(t, now), chainTime: now, rewards, submissions };
+      const result = { ...t, status: describePhase(t, now), chainTime: now, rewards, submissions: submissions.map(submissionView) };
       await ctx.output(result, (x) => [
         `task ${x.id}: ${x.status}`,
         `metric ${x.metric} (${x.higherIsBetter ? 'higher' : 'lower'} is better), baseline ${x.baseline}; model in [${x.inputShape}] -> out [${x.outputShape}], at most ${x.maxParameters} parameters, ${x.maxFileSize} bytes`,
@@ -107,9 +105,8 @@ export function register(program: Command): void {
     .argument('<id>', 'task id', positiveInt)
     .action(async (id: number, _opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const { revealValidationSet } = await import('../../protocol/arena.js');
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await revealValidationSet(p, signer, ctx.config.home, BigInt(id), ctx.log);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.arena.revealValidationSet({ taskId: BigInt(id), home: ctx.config.home });
       await ctx.output(r, (x) => (x.alreadyRevealed ? `task ${x.taskId}: the validation set was already revealed (${x.validationCID})` : [`task ${x.taskId}: validation set ${x.validationCID} revealed`, `tx ${x.txHash}`]));
     });
 
@@ -120,9 +117,8 @@ export function register(program: Command): void {
     .option('--batch <n>', 'submissions per transaction', positiveInt, 50)
     .action(async (id: number, opts: { batch: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const { finalizeTask } = await import('../../protocol/arena.js');
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await finalizeTask(p, signer, { taskId: BigInt(id), batch: opts.batch }, ctx.log);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.arena.finalizeTask({ taskId: BigInt(id), batch: opts.batch });
       await ctx.output(r, (x) => `task ${x.taskId}: ${x.phase} after ${x.batches} transaction${x.batches === 1 ? '' : 's'}`);
     });
 
@@ -132,10 +128,9 @@ export function register(program: Command): void {
     .argument('<id>', 'task id', positiveInt)
     .action(async (id: number, _opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const { claimTask } = await import('../../protocol/arena.js');
       const { formatFlock } = await import('../../units/index.js');
-      const { p, signer } = await openProtocol(ctx, { sign: true });
-      const r = await claimTask(p, signer, BigInt(id), ctx.log);
+      const { client } = await openProtocol(ctx, { sign: true });
+      const r = await client.arena.claimTask({ taskId: BigInt(id) });
       await ctx.output(r, (x) => [
         `task ${x.taskId}: reward ${formatFlock(x.reward)}${x.poolReward > 0n ? ` (+ ${formatFlock(x.poolReward)} to your pool)` : ''}, stake back ${formatFlock(x.stake, { symbol: 'gmFLOCK' })}${x.refund > 0n ? `, refund ${formatFlock(x.refund)}` : ''}`,
         `tx ${x.txHash}`,
@@ -144,12 +139,10 @@ export function register(program: Command): void {
 }
 
 async function create(ctx: Context, opts: CreateFlags) {
-  const [{ loadTaskSpec }, { buildManifest, encodeManifest }, arenaMod, { parseFlock, parseDuration }, { param }, { openContextStore }, { AbortError }] = await Promise.all([
+  const [{ loadTaskSpec }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }] = await Promise.all([
     import('../../engine/task.js'),
     import('../../tasks/manifest.js'),
-    import('../../protocol/arena.js'),
     import('../../units/index.js'),
-    import('../../protocol/connect.js'),
     import('../storage.js'),
     import('../../errors/index.js'),
   ]);
@@ -176,10 +169,10 @@ async function create(ctx: Context, opts: CreateFlags) {
     scoreCommit: seconds(opts.scoreCommit, 'score-commit') ?? every,
     scoreReveal: seconds(opts.scoreReveal, 'score-reveal') ?? every,
   };
-  const { p, signer } = await openProtocol(ctx, { sign: true });
+  const { client } = await openProtocol(ctx, { sign: true });
   const amount = (v: string | undefined, what: string) => (v === undefined ? undefined : parseFlock(v, { what, allowZero: true }));
-  const minStake = await param(p, 'arena.minStake');
-  const creatorStake = amount(opts.stake, 'creator stake') ?? (await param(p, 'arena.minCreatorStake'));
+  const minStake = await client.governance.getParam({ name: 'arena.minStake' });
+  const creatorStake = amount(opts.stake, 'creator stake') ?? (await client.governance.getParam({ name: 'arena.minCreatorStake' }));
 
   const store = await openContextStore(ctx);
   let trainCID: string;
@@ -193,28 +186,23 @@ async function create(ctx: Context, opts: CreateFlags) {
     await store.close();
   }
   ctx.log.info({ trainCID, dataCID }, 'training data and task manifest uploaded');
-  const r = await arenaMod.createTask(
-    p,
-    signer,
-    {
-      dataCID,
-      validationCID,
-      metric: spec.metric.name as keyof typeof arenaMod.METRIC_CODES,
-      inputShape: spec.contract.inputShape,
-      outputShape: spec.contract.outputShape,
-      maxParameters: BigInt(spec.contract.maxParams),
-      maxFileSize: BigInt(spec.contract.maxBytes),
-      baseline: spec.baseline ?? 0,
-      durations,
-      creatorStake,
-      minNodeStake: amount(opts.nodeStake, 'node stake') ?? minStake,
-      minValidatorStake: amount(opts.validatorStake, 'validator stake') ?? minStake,
-      registrationFee: amount(opts.fee, 'fee') ?? 0n,
-      bounty: amount(opts.bounty, 'bounty') ?? 0n,
-      home: ctx.config.home,
-    },
-    ctx.log,
-  );
+  const r = await client.arena.createTask({
+    dataCID,
+    validationCID,
+    metric: spec.metric.name as ArenaMetricName,
+    inputShape: spec.contract.inputShape,
+    outputShape: spec.contract.outputShape,
+    maxParameters: BigInt(spec.contract.maxParams),
+    maxFileSize: BigInt(spec.contract.maxBytes),
+    baseline: spec.baseline ?? 0,
+    durations,
+    creatorStake,
+    minNodeStake: amount(opts.nodeStake, 'node stake') ?? minStake,
+    minValidatorStake: amount(opts.validatorStake, 'validator stake') ?? minStake,
+    registrationFee: amount(opts.fee, 'fee') ?? 0n,
+    bounty: amount(opts.bounty, 'bounty') ?? 0n,
+    home: ctx.config.home,
+  });
   return {
     taskId: r.taskId,
     name: spec.name,

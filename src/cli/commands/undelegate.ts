@@ -12,21 +12,21 @@ export function register(program: Command): void {
     .option('--withdraw', 'withdraw what finished its cooldown instead of starting a new undelegation')
     .action(async (amountText: string | undefined, opts: { from: string; withdraw?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseFlock, formatFlock }, pools] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools.js')]);
-      const operator = pools.operatorAddress(opts.from, '--from');
+      const [{ parseFlock, formatFlock }, { operatorAddress }] = await Promise.all([import('../../units/index.js'), import('../../protocol/pools/index.js')]);
+      const operator = operatorAddress(opts.from, '--from');
       if (opts.withdraw && amountText !== undefined) {
         const { AbortError } = await import('../../errors/index.js');
         const { ExitCode } = await import('../../errors/index.js');
         throw new AbortError('--withdraw takes no amount: it withdraws everything that finished its cooldown', { code: 'USAGE', hint: `flock undelegate --withdraw --from ${operator}` });
       }
       const amount = amountText === undefined ? undefined : parseFlock(amountText, { what: 'undelegation amount', allowZero: false });
-      const { p, signer } = await openProtocol(ctx, { sign: true });
+      const { client } = await openProtocol(ctx, { sign: true });
       if (opts.withdraw) {
-        const r = await pools.withdraw(p, signer, operator, ctx.log);
+        const r = await client.pools.withdraw({ operator });
         await ctx.output(r, (x) => [`withdrew ${formatFlock(x.amount, { symbol: 'gmFLOCK' })} from ${x.operator}`, `tx ${x.txHash}`]);
         return;
       }
-      const r = await pools.undelegate(p, signer, operator, amount, ctx.log);
+      const r = await client.pools.undelegate({ operator, amount });
       const readyAt = new Date(Number(r.readyAt) * 1000).toISOString();
       await ctx.output({ ...r, readyAt }, (x) => [
         `undelegating ${formatFlock(x.amount, { symbol: 'gmFLOCK' })} from ${x.operator}; it stops earning now`,

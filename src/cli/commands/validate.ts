@@ -24,21 +24,23 @@ export function register(program: Command): void {
     .action(async (opts: { task?: number; watch?: boolean; stake?: string; poll?: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
       if (opts.task === undefined && !opts.watch) throw usage('pass --task <id>, or --watch to serve every open task', 'validate');
-      const [{ openDaemon }, { runValidator }, { connectArena }, { parseFlock }, { openContextStore }] = await Promise.all([
+      const [{ openDaemon }, { runValidator }, { createProtocolClient }, { requireArena }, { parseFlock }, { openContextStore }] = await Promise.all([
         import('../daemon.js'),
         import('../../daemons/validator.js'),
-        import('../../protocol/arena.js'),
+        import('../../protocol/client.js'),
+        import('../../protocol/arena/index.js'),
         import('../../units/index.js'),
         import('../storage.js'),
       ]);
-      const { p } = await openProtocol(ctx, { sign: true });
+      const { client } = await openProtocol(ctx, { sign: true });
       const store = await openContextStore(ctx);
       // The daemon last: its live view takes the terminal, so nothing else may print meanwhile.
       let daemon: Daemon | undefined;
       try {
         daemon = await openDaemon(ctx, opts.poll, 'validate');
         const { rt } = daemon;
-        const arena = connectArena(p, rt.signer);
+        const p = createProtocolClient({ record: client.record, signer: rt.signer, log: rt.log });
+        const arena = requireArena(p);
         const runOne = (taskId: bigint) =>
           runValidator({
             p,

@@ -14,23 +14,23 @@ export function register(program: Command): void {
     .action(async (idText: string, supportText: string, opts: { reason?: string; selfDelegate?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
       const [g, { formatFlock }, { AbortError }, { ExitCode }] = await Promise.all([
-        import('../../protocol/governance.js'),
+        import('../../protocol/governance/index.js'),
         import('../../units/index.js'),
         import('../../errors/index.js'),
         import('../../errors/index.js'),
       ]);
-      const id = g.parseProposalId(idText);
+      const proposalId = g.parseProposalId(idText);
       const support = supportText.toLowerCase();
       if (!(support in g.SUPPORT)) {
         throw new AbortError(`invalid vote "${supportText}"`, { code: 'INVALID_VOTE', hint: 'vote for, against or abstain' });
       }
-      const { p, signer, account } = await openProtocol(ctx, { sign: true });
-      g.requireGovernor(p);
-      const loose = await g.undelegatedFlock(p, account);
+      const { client, account } = await openProtocol(ctx, { sign: true });
+      g.requireGovernor(client);
+      const loose = await client.governance.getUndelegatedFlock({ account });
       let delegateTx: string | undefined;
-      if (loose > 0n && opts.selfDelegate) delegateTx = await g.selfDelegate(p, signer, ctx.log);
+      if (loose > 0n && opts.selfDelegate) delegateTx = (await client.governance.selfDelegate()).txHash;
       else if (loose > 0n) ctx.log.warn(`${formatFlock(loose)} of your liquid FLOCK does not vote: run with --self-delegate once so it counts in later proposals`);
-      const r = await g.vote(p, signer, id, support as keyof typeof g.SUPPORT, opts.reason, ctx.log);
+      const r = await client.governance.vote({ proposalId, support: support as keyof typeof g.SUPPORT, reason: opts.reason });
       const result = { ...r, proposalId: r.proposalId.toString(), undelegatedFlock: delegateTx ? 0n : loose, delegateTx };
       await ctx.output(result, (x) => [`voted ${x.support} on proposal ${x.proposalId} with ${formatFlock(r.weight)}`, `tx ${x.txHash}`]);
     });

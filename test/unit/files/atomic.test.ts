@@ -28,7 +28,7 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { writeFileAtomic } = await import('../../../src/files/atomic.js');
-const { writeSecrets } = await import('../../../src/protocol/arena.js');
+const { writeSecrets } = await import('../../../src/tasks/secrets.js');
 const { writeDeployment } = await import('../../../src/chain/deployment.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'flock-atomic-'));

@@ -1,6 +1,7 @@
 import { Interface, encodeBytes32String, parseEther } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { describeState, parseParamValue, parseProposalId, proposalDescription, rawCallAction } from '../../../src/protocol/governance.js';
+import { describeState } from '../../../src/cli/describe.js';
+import { parseParamValue, parseProposalId, proposalDescription, rawCallAction } from '../../../src/protocol/governance/index.js';
 
 describe('governance facade (pure parts)', () => {
   it('parses parameter values in their units', () => {

@@ -1,0 +1,25 @@
+/** The Arena's actions and views, each `(client, params)`: what client.ts binds as `client.arena`. */
+export { claimTask } from './claimTask.js';
+export { commitModel } from './commitModel.js';
+export { commitScore } from './commitScore.js';
+export { createTask } from './createTask.js';
+export { drawSeed } from './drawSeed.js';
+export { finalizeTask } from './finalizeTask.js';
+export { getAssignment } from './getAssignment.js';
+export { getClaimable } from './getClaimable.js';
+export { getParticipant } from './getParticipant.js';
+export { getPhase } from './getPhase.js';
+export { getScore } from './getScore.js';
+export { getSubmission } from './getSubmission.js';
+export { getSubmissions } from './getSubmissions.js';
+export { getTask } from './getTask.js';
+export { getTaskCount } from './getTaskCount.js';
+export { getTaskIds } from './getTaskIds.js';
+export { getTaskInfo } from './getTaskInfo.js';
+export { getTaskRewards } from './getTaskRewards.js';
+export { getTaskRules } from './getTaskRules.js';
+export { getValidationCID } from './getValidationCID.js';
+export { register } from './register.js';
+export { revealModel } from './revealModel.js';
+export { revealScore } from './revealScore.js';
+export { revealValidationSet } from './revealValidationSet.js';

@@ -1,0 +1,35 @@
+import type { ProtocolConnection } from '../connection.js';
+import { getDelegatedOperators, type GetDelegatedOperatorsParameters } from './getDelegatedOperators.js';
+
+export type GetDelegationsParameters = GetDelegatedOperatorsParameters;
+
+export interface DelegationView {
+  operator: string;
+  shares: bigint;
+  stake: bigint;
+  pendingRewards: bigint;
+  unbonding: { shares: bigint; amount: bigint; readyAt: bigint };
+}
+
+export type GetDelegationsReturnType = DelegationView[];
+
+/**
+ * The account's live delegations, with pending rewards and any undelegation in progress.
+ *
+ * @example
+ * for (const d of await getDelegations(client, { account })) console.log(d.operator, d.stake);
+ */
+export async function getDelegations(client: ProtocolConnection, { account }: GetDelegationsParameters): Promise<GetDelegationsReturnType> {
+  const { pools } = client.contracts;
+  const out: DelegationView[] = [];
+  for (const operator of await getDelegatedOperators(client, { account })) {
+    const [[shares, stake], pendingRewards, [ubShares, ubAmount, readyAt]] = await Promise.all([
+      pools.delegation(operator, account),
+      pools.pendingRewards(operator, account),
+      pools.unbonding(operator, account),
+    ]);
+    if (shares === 0n && pendingRewards === 0n && ubShares === 0n) continue;
+    out.push({ operator, shares, stake, pendingRewards, unbonding: { shares: ubShares, amount: ubAmount, readyAt } });
+  }
+  return out;
+}
