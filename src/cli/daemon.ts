@@ -1,11 +1,77 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import type { Context } from './context.js';
-import type { DaemonRuntime } from '../daemons/runtime.js';
+import type { ArenaDaemonDeps } from '../daemons/arena/ports.js';
+import type { DaemonRuntime } from '../daemons/kernel/index.js';
+import { AbortError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { LiveView } from '../ui/live-view.js';
+import type { Context } from './context.js';
 
-export interface Daemon {
+/** What every daemon command (`flock train`, `flock validate`, ...) is made of. */
+export interface DaemonCommand<R> {
+  /** The command's name: the view's header and the log file's name. */
+  command: string;
+  /** The daemon's role: state files and events ('trainer', 'validator'). */
+  role: string;
+  task?: number;
+  watch?: boolean;
+  poll?: number;
+  /** Runs the daemon for one task; resolves when it is done or stopped. */
+  run(deps: ArenaDaemonDeps, taskId: bigint): Promise<R>;
+}
+
+/**
+ * The one way a daemon command runs: it checks --task/--watch, opens the protocol client, the
+ * store and the daemon (logger, runtime, live view), runs one task or watches for tasks, prints
+ * the result with --json, and closes everything however it ends.
+ */
+export async function runDaemonCommand<R>(ctx: Context, d: DaemonCommand<R>): Promise<void> {
+  if (d.task === undefined && !d.watch) {
+    throw new AbortError('pass --task <id>, or --watch to serve every open task', { code: 'USAGE', hint: `see \`flock ${d.command} --help\`` });
+  }
+  const [{ openProtocol }, { openContextStore }, { createProtocolClient }] = await Promise.all([
+    import('./protocol.js'),
+    import('./storage.js'),
+    import('../protocol/client.js'),
+  ]);
+  const { client: checked, signer } = await openProtocol(ctx, { sign: true });
+  const store = await openContextStore(ctx);
+  // The daemon last: its live view takes the terminal, so nothing else may print meanwhile.
+  let daemon: Daemon | undefined;
+  try {
+    daemon = await openDaemon(ctx, d.poll, d.command, d.role);
+    const { rt } = daemon;
+    // Bound to the daemon's logger: its transactions are logged with the daemon's records.
+    const client = createProtocolClient({ record: checked.record, signer, log: rt.log });
+    const provider = await ctx.provider();
+    const deps: ArenaDaemonDeps = {
+      rt,
+      arena: client.arena,
+      store,
+      home: ctx.config.home,
+      chain: {
+        address: await signer.getAddress(),
+        chainId: client.record.chainId,
+        now: async () => (await provider.getBlock('latest'))!.timestamp,
+        resetNonce: () => (signer as { reset?: () => void }).reset?.(),
+      },
+    };
+    if (d.watch) {
+      const [{ watchTasks }, { arenaTasks }] = await Promise.all([import('../daemons/kernel/watch.js'), import('../daemons/arena/source.js')]);
+      const r = await watchTasks({ rt, kind: d.role, home: ctx.config.home, chainId: client.record.chainId, source: arenaTasks(client.arena), run: (id) => d.run(deps, id) });
+      if (ctx.json) await ctx.output(r);
+    } else {
+      const r = await d.run(deps, BigInt(d.task!));
+      if (ctx.json) await ctx.output(r);
+    }
+  } finally {
+    daemon?.close();
+    daemon?.rt.dispose();
+    await store.close();
+  }
+}
+
+interface Daemon {
   rt: DaemonRuntime;
   /**
    * Closes the live view, if one is drawn, and prints where each task stands under it. Call it
@@ -15,15 +81,16 @@ export interface Daemon {
 }
 
 /**
- * Sets up a daemon command: its logger, the signer (a FlockSigner) and the runtime that handles
+ * Sets up a daemon: its logger, the signer (a FlockSigner) and the runtime that handles
  * SIGTERM/SIGINT. On a terminal (stdout a TTY, no --json, FLOCK_NO_TTY_UI unset) an ink view is
- * drawn from the log records, which go to `<home>/logs/<command>-<time>.log`; otherwise logs are
- * NDJSON on stdout (pretty on a TTY), or on stderr with --json so stdout carries only the result.
+ * drawn from the runtime's events, and the logs go to `<home>/logs/<command>-<time>.log`;
+ * otherwise logs are NDJSON on stdout (pretty on a TTY), or on stderr with --json so stdout
+ * carries only the result.
  */
-export async function openDaemon(ctx: Context, pollSeconds: number | undefined, command: 'train' | 'validate'): Promise<Daemon> {
-  const [{ createLogger }, { DaemonRuntime }] = await Promise.all([import('../log/index.js'), import('../daemons/runtime.js')]);
+async function openDaemon(ctx: Context, pollSeconds: number | undefined, command: string, role: string): Promise<Daemon> {
+  const [{ createLogger }, { DaemonRuntime }] = await Promise.all([import('../log/index.js'), import('../daemons/kernel/runtime.js')]);
   // Signer first: a password prompt must be answered before the view takes the terminal.
-  const [provider, signer] = await Promise.all([ctx.provider(), ctx.signer()]);
+  const signer = await ctx.signer();
   let view: LiveView | undefined;
   let log: Logger | undefined;
   if (wantsLiveView(ctx)) {
@@ -44,7 +111,8 @@ export async function openDaemon(ctx: Context, pollSeconds: number | undefined, 
     }
   }
   log ??= await createLogger({ level: ctx.config.logLevel, mode: ctx.json ? 'cli' : 'daemon' });
-  const rt = new DaemonRuntime({ log, provider, signer, pollSeconds, env: ctx.env });
+  const rt = new DaemonRuntime({ log, role, pollSeconds, env: ctx.env });
+  if (view) rt.onEvent((e) => view!.onEvent(e));
   return { rt, close: () => view?.close() };
 }
 

@@ -139,6 +139,7 @@ const protocol = {
 const daemon = {
   BAD_DAEMON_STATE: { exit: USAGE, meaning: 'a daemon state file is unreadable' },
   STATE_ACCOUNT: { exit: USAGE, meaning: 'a daemon state file belongs to another account' },
+  DAEMON_RUNNING: { exit: USAGE, meaning: 'another daemon of this home already works on the task' },
   DEADLINE_MISSED: { exit: INTERRUPTED, meaning: 'the task moved past a phase the daemon still had to act in' },
   BAD_TRAINER_CONFIG: { exit: USAGE, meaning: 'the --trainer-config file is invalid' },
   NO_MODEL_CONFIG: { exit: USAGE, meaning: 'neither the task nor the trainer config names a model' },

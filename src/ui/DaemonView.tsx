@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { DaemonViewState, Notice, TaskView, TrainingProgress } from './daemon-view.js';
 
 export interface DaemonViewHeader {
-  command: 'train' | 'validate';
+  command: string;
   account: string;
   /** e.g. `31337 (http://127.0.0.1:8545)`. */
   chain: string;

@@ -1,19 +1,14 @@
 /**
- * The live view of `flock train` / `flock validate`, as a pure reducer over the daemons' own pino
- * records: the daemons only log, and the terminal view (DaemonView.tsx) is derived from what they
- * log, so both see the same facts and the daemons know nothing of the UI.
+ * The live view of `flock train` / `flock validate`, as a pure reducer over the daemons' typed
+ * events (daemons/kernel/events.ts): the daemons report events, the runtime logs them and hands
+ * them to this view, so both see the same facts, no log message is ever parsed, and the daemons
+ * know nothing of the UI.
  */
+import { messageOf, type EventRecord } from '../daemons/kernel/events.js';
 import { METRICS } from '../engine/metrics.js';
 
-/** A parsed pino record: `time` in ms since the epoch, numeric `level`, plus its fields. */
-export interface LogRecord {
-  level: number;
-  time: number;
-  msg?: string;
-  daemon?: string;
-  task?: string;
-  [field: string]: unknown;
-}
+/** What the view folds: a daemon event with its scope, level and time. */
+export type LogRecord = EventRecord;
 
 export type Role = 'trainer' | 'validator';
 
@@ -80,30 +75,21 @@ export function shortId(id: string): string {
   return id.length <= head + 6 ? id : `${id.slice(0, head)}…${id.slice(-4)}`;
 }
 
-/** Relative deadline fields the daemons' wait records carry (seconds of chain time). */
-const DEADLINES: Record<string, string> = {
-  revealOpensIn: 'reveal opens',
-  scoreCommitOpensIn: 'score-commit opens',
-  scoreRevealOpensIn: 'score-reveal opens',
-};
-
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const isRole = (v: unknown): v is Role => v === 'trainer' || v === 'validator';
 
 function noticeOf(r: LogRecord): Notice | undefined {
   if (r.level < 40) return undefined;
-  const detail = [str(r.what), str(r.err) ?? str(r.reason)].filter(Boolean).join(': ');
-  const text = `${r.msg ?? ''}${detail ? ` (${detail})` : ''}`;
+  const f = r as unknown as Record<string, unknown>;
+  const detail = [str(f.what), str(f.err) ?? str(f.reason)].filter(Boolean).join(': ');
+  const text = `${messageOf(r)}${detail ? ` (${detail})` : ''}`;
   return { level: r.level >= 60 ? 'fatal' : r.level >= 50 ? 'error' : 'warn', time: r.time, text, task: str(r.task) };
 }
 
 function deadlineOf(r: LogRecord): TaskView['deadline'] {
-  for (const [field, what] of Object.entries(DEADLINES)) {
-    const s = num(r[field]);
-    if (s !== undefined) return { what, at: r.time + s * 1000 };
-  }
-  return undefined;
+  if (r.event !== 'waiting' || r.opensIn === undefined) return undefined;
+  return { what: `${r.for} opens`, at: r.time + r.opensIn * 1000 };
 }
 
 /** The first metric of the engine's list that this epoch reports, and whether higher is better. */
@@ -116,7 +102,7 @@ function primaryMetric(m: unknown): { metric: string; value: number; higher: boo
   return undefined;
 }
 
-function onEpoch(prev: TrainingProgress | undefined, r: LogRecord): TrainingProgress {
+function onEpoch(prev: TrainingProgress | undefined, r: LogRecord & { event: 'epoch' }): TrainingProgress {
   const epoch = num(r.epoch) ?? 0;
   const m = primaryMetric(r.valMetrics);
   let best = epoch > 1 ? prev?.best : undefined; // epoch 1 again: a new training run
@@ -133,98 +119,80 @@ function bump(t: TaskView, key: keyof Omit<ScoringProgress, 'last'>, extra?: Par
   return { scoring: { ...s, [key]: s[key] + 1, ...extra } };
 }
 
-const tx = (what: string, r: LogRecord): Partial<TaskView> => {
+const tx = (what: string, r: { tx?: string }): Partial<TaskView> => {
   const hash = str(r.tx);
   return hash ? { tx: { what, hash: shortId(hash) } } : {};
 };
 
-/** How one record of a task's daemon changes that task's view; undefined: it does not. */
+/** How one event of a task's daemon changes that task's view; undefined: it does not. */
 function taskUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefined {
-  const msg = r.msg ?? '';
-  if (msg.startsWith('approving ')) return { step: msg };
-  switch (msg) {
+  const trainer = t.role === 'trainer';
+  switch (r.event) {
+    case 'started':
+      return { step: r.resumed ? 'resuming from its state file' : trainer ? 'registering (stake and fee)' : 'registering (stake)' };
+    case 'approving':
+      return { step: `approving ${r.what}` };
+    case 'registered':
+      return { step: trainer ? 'downloading the training data' : 'waiting for the score-commit phase', ...tx('register', r) };
+    case 'waiting':
+      if (r.for === 'reveal') return { step: 'waiting for the reveal phase', committed: true };
+      if (r.for === 'score-commit') return { step: `waiting for the score-commit phase${r.phase ? ` (task in its ${r.phase} phase)` : ''}` };
+      return { step: t.scoring?.committed ? 'scores committed; waiting for the score-reveal phase' : 'waiting for the score-reveal phase' };
+    case 'done':
+      return trainer ? { step: 'done: model revealed', done: true } : { step: `done: ${r.scored ?? t.scoring?.committed ?? 0} score(s) revealed`, done: true };
     // trainer
-    case 'trainer started':
-      return { step: r.resumed ? 'resuming from its state file' : 'registering (stake and fee)' };
-    case 'registered as training node':
-      return { step: 'downloading the training data', ...tx('register', r) };
-    case 'training data downloaded and verified':
+    case 'data-ready':
       return { step: 'training' };
     case 'epoch':
       return { step: 'training', training: onEpoch(t.training, r) };
     case 'trained': {
-      const trained = { backend: str(r.backend) ?? '?', bestEpoch: num(r.bestEpoch) ?? 0, seconds: Math.round((num(r.ms) ?? 0) / 1000) };
+      const trained = { backend: r.backend, bestEpoch: r.bestEpoch, seconds: Math.round(r.ms / 1000) };
       return { step: 'checking the model against the task’s contract', ...(t.training ? { training: { ...t.training, trained } } : {}) };
     }
-    case 'model checked against the contract (score on the training data)': {
-      const value = num(r.trainScore);
-      return { step: 'model checked; preparing the commit', ...(value !== undefined ? { trainScore: { metric: str(r.metric) ?? 'score', value } } : {}) };
-    }
-    case 'model ready; kept locally until the reveal phase':
-      return { step: 'committing the model', model: str(r.modelCID) && shortId(str(r.modelCID)!) };
-    case 'model uploaded':
-      // Uploaded in the reveal phase, right before the reveal (older trainers uploaded before the commit).
-      return { step: t.committed ? 'revealing the model' : 'committing the model', model: str(r.modelCID) && shortId(str(r.modelCID)!) };
-    case 'commitment already on chain (restart after the send); not sending it again':
-      return { step: 'waiting for the reveal phase', committed: true };
-    case 'model committed':
+    case 'model-checked':
+      return { step: 'model checked; preparing the commit', trainScore: { metric: r.metric, value: r.trainScore } };
+    case 'model-ready':
+      return { step: 'committing the model', model: shortId(r.modelCID) };
+    case 'model-uploaded':
+      // Uploaded in the reveal phase, right before the reveal.
+      return { step: t.committed ? 'revealing the model' : 'committing the model', model: shortId(r.modelCID) };
+    case 'model-committed':
       return { step: 'waiting for the reveal phase', committed: true, ...tx('commit', r) };
-    case 'waiting for the reveal phase':
-      return { step: 'waiting for the reveal phase', committed: true };
-    case 'model already revealed on chain':
-      return { step: 'model revealed' };
-    case 'model revealed':
+    case 'model-revealed':
       return { step: 'model revealed', ...tx('reveal', r) };
-    case 'trainer done for this task':
-      return { step: 'done: model revealed', done: true };
     // validator
-    case 'validator started':
-      return { step: r.resumed ? 'resuming from its state file' : 'registering (stake)' };
-    case 'registered as validator':
-      return { step: 'waiting for the score-commit phase', ...tx('register', r) };
-    case 'waiting for the score-commit phase':
-      return { step: `waiting for the score-commit phase${str(r.phase) ? ` (task in its ${r.phase as string} phase)` : ''}` };
-    case 'the creator did not reveal the validation set; nothing to score (the task will be cancelled)':
+    case 'no-validation-set':
       return { step: 'nothing to score: the creator did not reveal the validation set' };
-    case 'validation set downloaded and verified':
+    case 'validation-ready':
       return { step: 'scoring models', scoring: t.scoring ?? noScores };
-    case 'model scored': {
-      const score = num(r.score);
-      return { step: 'committing the score', ...bump(t, 'scored', score !== undefined ? { last: { metric: str(r.metric) ?? 'score', score } } : {}) };
-    }
-    case 'model is invalid':
-    case 'model could not be fetched or verified: marking it invalid':
-    case 'model could not be evaluated: marking it invalid':
+    case 'model-scored':
+      return { step: 'committing the score', ...bump(t, 'scored', { last: { metric: r.metric, score: r.score } }) };
+    case 'model-invalid':
       return { step: 'committing the score (model invalid)', ...bump(t, 'invalid') };
-    case 'score committed':
-    case 'score commitment already on chain; not sending it again':
+    case 'score-committed':
       return { step: 'scores committed; waiting for the score-reveal phase', ...bump(t, 'committed'), ...tx('score commit', r) };
-    case 'waiting for the score-reveal phase':
-      return { step: t.scoring?.committed ? 'scores committed; waiting for the score-reveal phase' : 'waiting for the score-reveal phase' };
-    case 'score revealed':
+    case 'score-revealed':
       return { step: 'revealing scores', ...bump(t, 'revealed'), ...tx('score reveal', r) };
-    case 'validator done for this task':
-      return { step: `done: ${num(r.scored) ?? t.scoring?.committed ?? 0} score(s) revealed`, done: true };
     // --watch
-    case 'starting on task':
+    case 'task-started':
       return { step: r.resumed ? 'resuming from its state file' : 'starting' };
-    case 'task failed; still watching others':
-      return { step: 'failed', failed: str(r.err) ?? 'failed' };
+    case 'task-failed':
+      return { step: 'failed', failed: r.err };
     default:
       return undefined;
   }
 }
 
 /**
- * Folds one pino record into the view. Pure: returns a new state (or the same one when the
- * record changes nothing), so the renderer can compare by reference.
+ * Folds one event into the view. Pure: returns a new state (or the same one when the event
+ * changes nothing), so the renderer can compare by reference.
  */
 export function reduceDaemonView(state: DaemonViewState, r: LogRecord): DaemonViewState {
   let next = state;
   const notice = noticeOf(r);
   if (notice) next = { ...next, notices: [...next.notices, notice].slice(-MAX_NOTICES) };
-  if (r.msg === 'stopping after the current step') next = { ...next, stopping: true };
-  if (r.msg === 'watching for Arena tasks') next = { ...next, watching: true };
+  if (r.event === 'stopping') next = { ...next, stopping: true };
+  if (r.event === 'watching') next = { ...next, watching: true };
 
   const task = str(r.task);
   const role = r.daemon;

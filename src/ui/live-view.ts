@@ -1,13 +1,16 @@
 /**
- * Draws a daemon's live view with ink on the terminal, fed by the daemon's log lines. A UI
- * failure never reaches the daemon: the view is dropped and the lines go on to stdout as NDJSON.
+ * Draws a daemon's live view with ink on the terminal, fed by the daemon's typed events. The log
+ * lines go to a file meanwhile; a UI failure never reaches the daemon: the view is dropped and the
+ * log lines go on to stdout as NDJSON.
  */
 import type { Instance } from 'ink';
 import { initialDaemonView, reduceDaemonView, summarizeDaemonView, type LogRecord } from './daemon-view.js';
 import type { DaemonViewHeader } from './DaemonView.js';
 
 export interface LiveView {
-  /** A pino line (NDJSON); give it to the logger as its view stream. */
+  /** A daemon event (DaemonRuntime.onEvent): redraws the view. */
+  onEvent(record: LogRecord): void;
+  /** A pino line (NDJSON), shown only once the view has failed; give it to the logger. */
   onLine(line: string): void;
   /** Unmounts the view (the terminal is restored) and prints where each task stands. Idempotent. */
   close(): void;
@@ -48,12 +51,17 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveView> {
 
   return {
     onLine(line) {
+      if (ink || closed) return;
       try {
-        const record = JSON.parse(line) as LogRecord;
-        if (!ink) {
-          if (!closed && record.level >= opts.minLevel) out.write(line.endsWith('\n') ? line : `${line}\n`);
-          return;
-        }
+        const { level } = JSON.parse(line) as { level: number };
+        if (level >= opts.minLevel) out.write(line.endsWith('\n') ? line : `${line}\n`);
+      } catch {
+        // Not a record: nothing to show.
+      }
+    },
+    onEvent(record) {
+      if (!ink) return;
+      try {
         const next = reduceDaemonView(state, record);
         if (next === state) return;
         state = next;

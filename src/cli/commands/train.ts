@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { AbortError, ExitCode } from '../../errors/index.js';
+import type { BackendChoice } from '../../engine/index.js';
+import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
-import { pollSeconds, type Daemon } from '../daemon.js';
+import { pollSeconds, runDaemonCommand } from '../daemon.js';
 import { positiveInt } from '../parse.js';
-import { openProtocol } from '../protocol.js';
 
 interface TrainFlags {
   task?: number;
@@ -39,62 +39,23 @@ export function register(program: Command): void {
     )
     .action(async (opts: TrainFlags, cmd: Command) => {
       const ctx = await createContext(cmd);
-      if (opts.task === undefined && !opts.watch) throw usage('pass --task <id>, or --watch to serve every open task', 'train');
-      const [{ openDaemon }, { runTrainer }, { createProtocolClient }, { requireArena }, { parseFlock }, { openContextStore }] = await Promise.all([
-        import('../daemon.js'),
-        import('../../daemons/trainer.js'),
-        import('../../protocol/client.js'),
-        import('../../protocol/arena/index.js'),
-        import('../../units/index.js'),
-        import('../storage.js'),
-      ]);
+      const [{ runTrainer }, { parseFlock }] = await Promise.all([import('../../daemons/arena/trainer.js'), import('../../units/index.js')]);
       const trainer = opts.trainerConfig ? await readTrainerConfig(opts.trainerConfig) : undefined;
-      const { client } = await openProtocol(ctx, { sign: true });
-      const store = await openContextStore(ctx);
-      // The daemon last: its live view takes the terminal, so nothing else may print meanwhile.
-      let daemon: Daemon | undefined;
-      try {
-        daemon = await openDaemon(ctx, opts.poll, 'train');
-        const { rt } = daemon;
-        const p = createProtocolClient({ record: client.record, signer: rt.signer, log: rt.log });
-        const arena = requireArena(p);
-        const runOne = (taskId: bigint) =>
-          runTrainer({
-            p,
-            arena,
-            rt,
-            store,
-            home: ctx.config.home,
-            taskId,
-            stake: opts.stake ? parseFlock(opts.stake, { what: 'stake' }) : 0n,
-            trainer,
-            backend: opts.backend as 'auto' | 'node-gpu' | 'node' | 'wasm' | 'cpu',
-            modelFile: opts.model,
-            check: opts.check,
-          });
-        if (opts.watch) {
-          const { watchTasks } = await import('../../daemons/watch.js');
-          const r = await watchTasks({ arena, rt, kind: 'trainer', home: ctx.config.home, chainId: p.record.chainId, run: runOne });
-          if (ctx.json) await ctx.output(r);
-        } else {
-          const r = await runOne(BigInt(opts.task!));
-          if (ctx.json) await ctx.output(r);
-        }
-      } finally {
-        daemon?.close();
-        daemon?.rt.dispose();
-        await store.close();
-      }
+      const stake = opts.stake ? parseFlock(opts.stake, { what: 'stake' }) : 0n;
+      await runDaemonCommand(ctx, {
+        command: 'train',
+        role: 'trainer',
+        task: opts.task,
+        watch: opts.watch,
+        poll: opts.poll,
+        run: (deps, taskId) =>
+          runTrainer({ ...deps, taskId, stake, trainer, backend: opts.backend as BackendChoice, modelFile: opts.model, check: opts.check }),
+      });
     });
 }
 
 async function readTrainerConfig(file: string): Promise<Record<string, unknown>> {
-  const [{ readFile }, { parse }, { AbortError }, { ExitCode }] = await Promise.all([
-    import('node:fs/promises'),
-    import('yaml'),
-    import('../../errors/index.js'),
-    import('../../errors/index.js'),
-  ]);
+  const [{ readFile }, { parse }] = await Promise.all([import('node:fs/promises'), import('yaml')]);
   try {
     const raw = parse(await readFile(file, 'utf8')) as unknown;
     if (!raw || typeof raw !== 'object') throw new Error('not a mapping');
@@ -102,8 +63,4 @@ async function readTrainerConfig(file: string): Promise<Record<string, unknown>>
   } catch (cause) {
     throw new AbortError(`trainer config ${file}: ${(cause as Error).message}`, { code: 'BAD_TRAINER_CONFIG', hint: 'see the trainer: section of examples/tasks/*/task.yaml', cause });
   }
-}
-
-function usage(message: string, command: string): AbortError {
-  return new AbortError(message, { code: 'USAGE', hint: `see \`flock ${command} --help\`` });
 }

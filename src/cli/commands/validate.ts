@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
-import { pollSeconds, type Daemon } from '../daemon.js';
+import { pollSeconds, runDaemonCommand } from '../daemon.js';
 import { positiveInt } from '../parse.js';
-import { openProtocol } from '../protocol.js';
 
 /**
  * `flock validate --task <id>`: the validator daemon. Registers with stake, waits for the
@@ -23,50 +21,8 @@ export function register(program: Command): void {
     )
     .action(async (opts: { task?: number; watch?: boolean; stake?: string; poll?: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      if (opts.task === undefined && !opts.watch) throw usage('pass --task <id>, or --watch to serve every open task', 'validate');
-      const [{ openDaemon }, { runValidator }, { createProtocolClient }, { requireArena }, { parseFlock }, { openContextStore }] = await Promise.all([
-        import('../daemon.js'),
-        import('../../daemons/validator.js'),
-        import('../../protocol/client.js'),
-        import('../../protocol/arena/index.js'),
-        import('../../units/index.js'),
-        import('../storage.js'),
-      ]);
-      const { client } = await openProtocol(ctx, { sign: true });
-      const store = await openContextStore(ctx);
-      // The daemon last: its live view takes the terminal, so nothing else may print meanwhile.
-      let daemon: Daemon | undefined;
-      try {
-        daemon = await openDaemon(ctx, opts.poll, 'validate');
-        const { rt } = daemon;
-        const p = createProtocolClient({ record: client.record, signer: rt.signer, log: rt.log });
-        const arena = requireArena(p);
-        const runOne = (taskId: bigint) =>
-          runValidator({
-            p,
-            arena,
-            rt,
-            store,
-            home: ctx.config.home,
-            taskId,
-            stake: opts.stake ? parseFlock(opts.stake, { what: 'stake' }) : 0n,
-          });
-        if (opts.watch) {
-          const { watchTasks } = await import('../../daemons/watch.js');
-          const r = await watchTasks({ arena, rt, kind: 'validator', home: ctx.config.home, chainId: p.record.chainId, run: runOne });
-          if (ctx.json) await ctx.output(r);
-        } else {
-          const r = await runOne(BigInt(opts.task!));
-          if (ctx.json) await ctx.output(r);
-        }
-      } finally {
-        daemon?.close();
-        daemon?.rt.dispose();
-        await store.close();
-      }
+      const [{ runValidator }, { parseFlock }] = await Promise.all([import('../../daemons/arena/validator.js'), import('../../units/index.js')]);
+      const stake = opts.stake ? parseFlock(opts.stake, { what: 'stake' }) : 0n;
+      await runDaemonCommand(ctx, { command: 'validate', role: 'validator', task: opts.task, watch: opts.watch, poll: opts.poll, run: (deps, taskId) => runValidator({ ...deps, taskId, stake }) });
     });
-}
-
-function usage(message: string, command: string): AbortError {
-  return new AbortError(message, { code: 'USAGE', hint: `see \`flock ${command} --help\`` });
 }

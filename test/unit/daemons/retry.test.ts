@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, BugError, ExitCode } from '../../../src/errors/index.js';
-import { backoffDelay, isTransient, withRetry } from '../../../src/daemons/retry.js';
+import { backoffDelay, isTransient, withRetry } from '../../../src/daemons/kernel/retry.js';
 
 const ethersError = (code: string) => Object.assign(new Error(code), { code, shortMessage: code });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../../../src/files/atomic.js';
-import { readJson, StateStore, statePath } from '../../../src/daemons/state.js';
+import { readJson, StateStore, statePath } from '../../../src/daemons/kernel/state.js';
 
 describe('daemon state store', () => {
   let dir: string;

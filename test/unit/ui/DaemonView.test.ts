@@ -12,18 +12,18 @@ const rec = (dt: number, fields: Record<string, unknown>, level = 30): LogRecord
 const fold = (records: LogRecord[]): DaemonViewState => records.reduce(reduceDaemonView, initialDaemonView);
 
 const training = [
-  rec(0, { resumed: false, msg: 'trainer started' }),
-  rec(339, { submissionId: '0', tx: '0x0c6f467332b4cff6f90f541e49817e7b3a8fd8b874def7f18add234efe4b52bc', already: false, msg: 'registered as training node' }),
-  rec(424, { msg: 'training data downloaded and verified' }),
-  rec(5000, { epoch: 11, epochs: 25, loss: 0.2, valLoss: 0.2, valMetrics: { accuracy: 0.962 }, msg: 'epoch' }),
-  rec(5400, { epoch: 12, epochs: 25, loss: 0.23104, valLoss: 0.19812, valMetrics: { accuracy: 0.955 }, msg: 'epoch' }),
+  rec(0, { resumed: false, event: 'started' }),
+  rec(339, { index: '0', tx: '0x0c6f467332b4cff6f90f541e49817e7b3a8fd8b874def7f18add234efe4b52bc', already: false, event: 'registered' }),
+  rec(424, { event: 'data-ready' }),
+  rec(5000, { epoch: 11, epochs: 25, loss: 0.2, valLoss: 0.2, valMetrics: { accuracy: 0.962 }, event: 'epoch' }),
+  rec(5400, { epoch: 12, epochs: 25, loss: 0.23104, valLoss: 0.19812, valMetrics: { accuracy: 0.955 }, event: 'epoch' }),
 ];
 const waiting = [
   ...training,
-  rec(9000, { backend: 'wasm', bestEpoch: 11, ms: 8000, msg: 'trained' }),
-  rec(9100, { metric: 'accuracy', trainScore: 0.9943, msg: 'model checked against the contract (score on the training data)' }),
-  rec(9200, { tx: '0xfadb5ae3f37db8ab1ba1d8c731caabbc4dbf5a1df0f66155c32dc6013a362482', msg: 'model committed' }),
-  rec(10_000, { revealOpensIn: 723, msg: 'waiting for the reveal phase' }, 20),
+  rec(9000, { backend: 'wasm', bestEpoch: 11, ms: 8000, event: 'trained' }),
+  rec(9100, { metric: 'accuracy', trainScore: 0.9943, event: 'model-checked' }),
+  rec(9200, { tx: '0xfadb5ae3f37db8ab1ba1d8c731caabbc4dbf5a1df0f66155c32dc6013a362482', event: 'model-committed' }),
+  rec(10_000, { opensIn: 723, event: 'waiting', for: 'reveal' }, 20),
 ];
 
 afterEach(() => {
@@ -61,11 +61,11 @@ describe('DaemonView', () => {
   it('shows a validator’s counts, the latest warnings and that it is stopping', () => {
     const v = (dt: number, fields: Record<string, unknown>, level = 30): LogRecord => ({ level, time: T0 + dt, daemon: 'validator', task: '2', ...fields }) as LogRecord;
     const state = fold([
-      v(0, { msg: 'validation set downloaded and verified' }),
-      v(1, { submission: '0', metric: 'accuracy', score: 0.981675392670157, msg: 'model scored' }),
-      v(2, { submission: '0', tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', msg: 'score committed' }),
-      v(3, { submission: '1', reason: 'fetch-failed: not found', msg: 'model could not be fetched or verified: marking it invalid' }, 40),
-      { level: 30, time: T0 + 4, signal: 'SIGTERM', msg: 'stopping after the current step' },
+      v(0, { event: 'validation-ready' }),
+      v(1, { submission: '0', metric: 'accuracy', score: 0.981675392670157, event: 'model-scored' }),
+      v(2, { submission: '0', tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', event: 'score-committed' }),
+      v(3, { submission: '1', reason: 'fetch-failed: not found', event: 'model-invalid', cause: 'fetch-failed' }, 40),
+      { level: 30, time: T0 + 4, signal: 'SIGTERM', event: 'stopping' },
     ]);
     const frame = render(createElement(DaemonView, { header: { ...header, command: 'validate' }, state, now: () => T0 })).lastFrame()!;
     expect(frame).toContain('task 2 · validator: committing the score (model invalid)');
@@ -108,12 +108,13 @@ function terminal() {
 describe('startLiveView', () => {
   const line = (r: LogRecord) => `${JSON.stringify(r)}\n`;
 
-  it('draws from log lines and, once closed, prints where each task stands', async () => {
+  it('draws from the daemon’s events and, once closed, prints where each task stands', async () => {
     const out = terminal();
     const view = await startLiveView({ header, minLevel: 30, out: out as unknown as NodeJS.WriteStream, patchConsole: false });
-    for (const r of waiting) view.onLine(line(r));
-    view.onLine(line(rec(11_000, { tx: '0xeac87c1d5df34b40696f157db0f9c79ab3e72b4e991918ff16df2baa09beeca2', msg: 'model revealed' })));
-    view.onLine(line(rec(11_001, { msg: 'trainer done for this task' })));
+    for (const r of waiting) view.onEvent(r);
+    view.onLine(line(rec(10_500, { event: 'model-uploaded' }))); // log lines are not drawn while the view works
+    view.onEvent(rec(11_000, { tx: '0xeac87c1d5df34b40696f157db0f9c79ab3e72b4e991918ff16df2baa09beeca2', event: 'model-revealed' }));
+    view.onEvent(rec(11_001, { event: 'done' }));
     view.close();
     view.close(); // idempotent
     expect(out.text).toContain('task 1 · trainer: done: model revealed');
@@ -123,12 +124,13 @@ describe('startLiveView', () => {
   it('a UI failure drops the view and the records go on as NDJSON at the configured level', async () => {
     const out = terminal();
     const view = await startLiveView({ header, minLevel: 30, out: out as unknown as NodeJS.WriteStream, patchConsole: false });
+    expect(() => view.onEvent(null as never)).not.toThrow();
     expect(() => view.onLine('not json\n')).not.toThrow();
     const before = out.text.length;
-    view.onLine(line(rec(1, { msg: 'epoch', epoch: 1, epochs: 2 })));
-    view.onLine(line(rec(2, { revealOpensIn: 5, msg: 'waiting for the reveal phase' }, 20)));
+    view.onLine(line(rec(1, { event: 'epoch', epoch: 1, epochs: 2 })));
+    view.onLine(line(rec(2, { opensIn: 5, event: 'waiting', for: 'reveal' }, 20)));
     const after = out.text.slice(before);
-    expect(after).toBe(line(rec(1, { msg: 'epoch', epoch: 1, epochs: 2 })));
+    expect(after).toBe(line(rec(1, { event: 'epoch', epoch: 1, epochs: 2 })));
     expect(out.text).toContain('"msg":"live view failed; logging NDJSON to stdout"');
     view.close();
   });

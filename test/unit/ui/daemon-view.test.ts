@@ -7,13 +7,13 @@ const T0 = 1_796_127_880_807;
 const trainer = (dt: number, fields: Record<string, unknown>, level = 30): LogRecord => ({ level, time: T0 + dt, daemon: 'trainer', task: '1', ...fields }) as LogRecord;
 const validator = (dt: number, fields: Record<string, unknown>, level = 30): LogRecord => ({ level, time: T0 + dt, daemon: 'validator', task: '2', ...fields }) as LogRecord;
 const epoch = (n: number, loss: number, valLoss: number, accuracy: number) =>
-  trainer(1500 + n * 450, { epoch: n, epochs: 40, loss, valLoss, valMetrics: { accuracy, f1: accuracy - 0.01, 'log-loss': valLoss }, msg: 'epoch' });
+  trainer(1500 + n * 450, { epoch: n, epochs: 40, loss, valLoss, valMetrics: { accuracy, f1: accuracy - 0.01, 'log-loss': valLoss }, event: 'epoch' });
 
 const TRAINER_RUN: LogRecord[] = [
-  trainer(0, { state: '/tmp/fui/home/daemons/trainer-31337-1.json', resumed: false, msg: 'trainer started' }),
-  trainer(168, { spender: '0x2279B7A0a67DB372996a5FaB50D91eAA73d2eBe6', amount: '1000000000000000000', msg: 'approving gmFLOCK for the task stake' }),
-  trainer(339, { submissionId: '0', tx: '0x0c6f467332b4cff6f90f541e49817e7b3a8fd8b874def7f18add234efe4b52bc', already: false, msg: 'registered as training node' }),
-  trainer(424, { cid: 'bafkreibiwqhhvzi6mtzojqhhmzbgiqkbnqigz2zslj5ueaashzpwzffa6e', file: '/tmp/fui/home/daemons/work/31337-1/train.csv.gz', msg: 'training data downloaded and verified' }),
+  trainer(0, { state: '/tmp/fui/home/daemons/trainer-31337-1.json', resumed: false, event: 'started' }),
+  trainer(168, { spender: '0x2279B7A0a67DB372996a5FaB50D91eAA73d2eBe6', amount: '1000000000000000000', event: 'approving', what: 'gmFLOCK for the task stake' }),
+  trainer(339, { index: '0', tx: '0x0c6f467332b4cff6f90f541e49817e7b3a8fd8b874def7f18add234efe4b52bc', already: false, event: 'registered' }),
+  trainer(424, { cid: 'bafkreibiwqhhvzi6mtzojqhhmzbgiqkbnqigz2zslj5ueaashzpwzffa6e', file: '/tmp/fui/home/daemons/work/31337-1/train.csv.gz', event: 'data-ready' }),
   epoch(1, 2.0127014189958574, 1.3798773829905344, 0.7407407407407407),
   epoch(2, 0.8801306903362274, 0.5993891693648126, 0.8),
   epoch(3, 0.4414134368300438, 0.3580975125774778, 0.9111111111111111),
@@ -23,17 +23,17 @@ const TRAINER_RUN: LogRecord[] = [
 ];
 
 const AFTER_TRAINING: LogRecord[] = [
-  trainer(13111, { backend: 'wasm', bestEpoch: 5, ms: 12209.418684, msg: 'trained' }),
-  trainer(13259, { metric: 'accuracy', trainScore: 0.9943462897526502, msg: 'model checked against the contract (score on the training data)' }),
+  trainer(13111, { backend: 'wasm', bestEpoch: 5, ms: 12209.418684, event: 'trained' }),
+  trainer(13259, { metric: 'accuracy', trainScore: 0.9943462897526502, event: 'model-checked' }),
   trainer(13269, {
     modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui',
     bytes: 56858,
     file: '/tmp/fui/home/daemons/work/31337-1/model-bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui.onnx',
     trainScore: 0.9943462897526502,
-    msg: 'model ready; kept locally until the reveal phase',
+    event: 'model-ready',
   }),
-  trainer(13387, { tx: '0xfadb5ae3f37db8ab1ba1d8c731caabbc4dbf5a1df0f66155c32dc6013a362482', commitment: '0xba83025fa29e06b2a4b0edc66eea6c9a0c2f4faa791d88981bf100510cbb62b3', msg: 'model committed' }),
-  trainer(13500, { revealOpensIn: 3582, msg: 'waiting for the reveal phase' }, 20),
+  trainer(13387, { tx: '0xfadb5ae3f37db8ab1ba1d8c731caabbc4dbf5a1df0f66155c32dc6013a362482', commitment: '0xba83025fa29e06b2a4b0edc66eea6c9a0c2f4faa791d88981bf100510cbb62b3', event: 'model-committed' }),
+  trainer(13500, { opensIn: 3582, event: 'waiting', for: 'reveal' }, 20),
 ];
 
 const fold = (records: LogRecord[], from: DaemonViewState = initialDaemonView) => records.reduce(reduceDaemonView, from);
@@ -68,10 +68,10 @@ describe('reduceDaemonView: trainer', () => {
     expect(t.model).toBe('bafkreid…tcui');
     expect(t.tx).toEqual({ what: 'commit', hash: '0xfadb…2482' });
     // An idle devnet mines no block: the same chain-time distance a second later is not news.
-    const later = reduceDaemonView(s, trainer(14500, { revealOpensIn: 3582, msg: 'waiting for the reveal phase' }, 20));
+    const later = reduceDaemonView(s, trainer(14500, { opensIn: 3582, event: 'waiting', for: 'reveal' }, 20));
     expect(later.tasks[0]!.deadline!.at).toBe(T0 + 13500 + 3582_000);
     // `flock devnet warp` moves chain time: the deadline comes closer at once.
-    const warped = reduceDaemonView(later, trainer(15500, { revealOpensIn: -2, msg: 'waiting for the reveal phase' }, 20));
+    const warped = reduceDaemonView(later, trainer(15500, { opensIn: -2, event: 'waiting', for: 'reveal' }, 20));
     expect(warped.tasks[0]!.deadline!.at).toBe(T0 + 15500 - 2000);
   });
 
@@ -79,9 +79,9 @@ describe('reduceDaemonView: trainer', () => {
     const s = fold([
       ...TRAINER_RUN,
       ...AFTER_TRAINING,
-      trainer(48000, { modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', bytes: 56858, store: '/tmp/fui/home/store', msg: 'model uploaded' }),
-      trainer(48077, { tx: '0xeac87c1d5df34b40696f157db0f9c79ab3e72b4e991918ff16df2baa09beeca2', modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', msg: 'model revealed' }),
-      trainer(48083, { msg: 'trainer done for this task' }),
+      trainer(48000, { modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', bytes: 56858, store: '/tmp/fui/home/store', event: 'model-uploaded' }),
+      trainer(48077, { tx: '0xeac87c1d5df34b40696f157db0f9c79ab3e72b4e991918ff16df2baa09beeca2', modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', event: 'model-revealed' }),
+      trainer(48083, { event: 'done' }),
     ]);
     const t = s.tasks[0]!;
     expect(t).toMatchObject({ step: 'done: model revealed', done: true, tx: { what: 'reveal', hash: '0xeac8…eca2' } });
@@ -90,19 +90,19 @@ describe('reduceDaemonView: trainer', () => {
   });
 
   it('the upload in the reveal phase reads as revealing', () => {
-    const s = fold([...AFTER_TRAINING, trainer(48000, { modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', msg: 'model uploaded' })]);
+    const s = fold([...AFTER_TRAINING, trainer(48000, { modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', event: 'model-uploaded' })]);
     expect(s.tasks[0]!.step).toBe('revealing the model');
   });
 
   it('a restart is a resume; a new training run resets the best metric', () => {
-    const s = fold([trainer(0, { resumed: true, msg: 'trainer started' })]);
+    const s = fold([trainer(0, { resumed: true, event: 'started' })]);
     expect(s.tasks[0]!.step).toBe('resuming from its state file');
     const again = fold([epoch(1, 2, 1.3, 0.6)], fold(TRAINER_RUN));
     expect(again.tasks[0]!.training!.best).toEqual({ metric: 'accuracy', value: 0.6, epoch: 1 });
   });
 
   it('SIGTERM/SIGINT: the view says it is stopping, and the summary says how to resume', () => {
-    const s = fold([...TRAINER_RUN, { level: 30, time: T0 + 5000, signal: 'SIGINT', msg: 'stopping after the current step' }]);
+    const s = fold([...TRAINER_RUN, { level: 30, time: T0 + 5000, signal: 'SIGINT', event: 'stopping' }]);
     expect(s.stopping).toBe(true);
     expect(summarizeDaemonView(s)).toEqual(['task 1 (trainer): stopped at: training', 'run the same command again to resume']);
     // Ended by an error instead: the error handler prints the reason next.
@@ -118,17 +118,17 @@ describe('reduceDaemonView: trainer', () => {
 
 describe('reduceDaemonView: validator', () => {
   const VALIDATOR_RUN: LogRecord[] = [
-    validator(0, { state: '/tmp/fui/home/daemons/validator-31337-2.json', resumed: false, msg: 'validator started' }),
-    validator(304, { spender: '0x2279B7A0a67DB372996a5FaB50D91eAA73d2eBe6', amount: '1000000000000000000', msg: 'approving gmFLOCK for the task stake' }),
-    validator(511, { index: '0', tx: '0x9acb52c2f987cb7cb716db45e6187b3fe1a8a3067c5d209bf1b4838c41119c58', already: false, msg: 'registered as validator' }),
-    validator(1600, { phase: 'submit', scoreCommitOpensIn: 7192, msg: 'waiting for the score-commit phase' }, 20),
-    validator(50872, { cid: 'bafkreiejxwzvg5l5yabva23ccwec42y4fxiggyqzsq33qhzou3brnsgify', file: '/tmp/fui/home/daemons/work/31337-2/validation.data', msg: 'validation set downloaded and verified' }),
-    validator(51479, { submission: '0', modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', metric: 'accuracy', score: 0.981675392670157, samples: 382, msg: 'model scored' }),
-    validator(51580, { submission: '0', tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', score: 0.981675392670157, invalid: false, msg: 'score committed' }),
-    validator(51700, { submission: '1', modelCID: 'bafkreigarbage', code: 'bad-onnx', reason: 'not an ONNX model', msg: 'model is invalid' }),
-    validator(51800, { submission: '1', tx: '0x1111111111111111111111111111111111111111111111111111111111112222', score: undefined, invalid: true, reason: 'not an ONNX model', msg: 'score committed' }),
-    validator(51900, { submission: '2', modelCID: 'bafkreimissing', reason: 'fetch-failed: not found', msg: 'model could not be fetched or verified: marking it invalid' }, 40),
-    validator(52000, { scoreRevealOpensIn: 3540, msg: 'waiting for the score-reveal phase' }, 20),
+    validator(0, { state: '/tmp/fui/home/daemons/validator-31337-2.json', resumed: false, event: 'started' }),
+    validator(304, { spender: '0x2279B7A0a67DB372996a5FaB50D91eAA73d2eBe6', amount: '1000000000000000000', event: 'approving', what: 'gmFLOCK for the task stake' }),
+    validator(511, { index: '0', tx: '0x9acb52c2f987cb7cb716db45e6187b3fe1a8a3067c5d209bf1b4838c41119c58', already: false, event: 'registered' }),
+    validator(1600, { phase: 'submit', opensIn: 7192, event: 'waiting', for: 'score-commit' }, 20),
+    validator(50872, { cid: 'bafkreiejxwzvg5l5yabva23ccwec42y4fxiggyqzsq33qhzou3brnsgify', file: '/tmp/fui/home/daemons/work/31337-2/validation.data', event: 'validation-ready' }),
+    validator(51479, { submission: '0', modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', metric: 'accuracy', score: 0.981675392670157, samples: 382, event: 'model-scored' }),
+    validator(51580, { submission: '0', tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', score: 0.981675392670157, invalid: false, event: 'score-committed' }),
+    validator(51700, { submission: '1', modelCID: 'bafkreigarbage', code: 'bad-onnx', reason: 'not an ONNX model', event: 'model-invalid', cause: 'invalid' }),
+    validator(51800, { submission: '1', tx: '0x1111111111111111111111111111111111111111111111111111111111112222', score: undefined, invalid: true, reason: 'not an ONNX model', event: 'score-committed' }),
+    validator(51900, { submission: '2', modelCID: 'bafkreimissing', reason: 'fetch-failed: not found', event: 'model-invalid', cause: 'fetch-failed' }, 40),
+    validator(52000, { opensIn: 3540, event: 'waiting', for: 'score-reveal' }, 20),
   ];
 
   it('counts scored, invalid and committed models and keeps the last score', () => {
@@ -155,8 +155,8 @@ describe('reduceDaemonView: validator', () => {
   it('reveals and finishes', () => {
     const s = fold([
       ...VALIDATOR_RUN,
-      validator(61399, { submission: '0', tx: '0x4dfebed1d686ce215eba66f39f7fc3eb5a5cedfa2f148cd642898a2aa5d3993b', msg: 'score revealed' }),
-      validator(61406, { scored: 3, msg: 'validator done for this task' }),
+      validator(61399, { submission: '0', tx: '0x4dfebed1d686ce215eba66f39f7fc3eb5a5cedfa2f148cd642898a2aa5d3993b', event: 'score-revealed' }),
+      validator(61406, { scored: 3, event: 'done' }),
     ]);
     expect(s.tasks[0]).toMatchObject({ step: 'done: 3 score(s) revealed', done: true, deadline: undefined, scoring: { revealed: 1 } });
     expect(summarizeDaemonView(s)).toEqual(['task 2 (validator): done: 3 score(s) revealed (score reveal tx 0x4dfe…993b)']);
@@ -166,10 +166,10 @@ describe('reduceDaemonView: validator', () => {
 describe('reduceDaemonView: --watch, warnings', () => {
   it('tracks several tasks and a failed one', () => {
     const s = fold([
-      { level: 30, time: T0, daemon: 'trainer', watch: true, msg: 'watching for Arena tasks' },
-      { level: 30, time: T0 + 1, daemon: 'trainer', watch: true, task: '1', resumed: false, msg: 'starting on task' },
-      { level: 30, time: T0 + 2, daemon: 'trainer', watch: true, task: '2', resumed: true, msg: 'starting on task' },
-      { level: 50, time: T0 + 3, daemon: 'trainer', watch: true, task: '2', err: 'task 2 is already in its score-commit phase: too late to reveal the model', msg: 'task failed; still watching others' },
+      { level: 30, time: T0, daemon: 'trainer', watch: true, event: 'watching' },
+      { level: 30, time: T0 + 1, daemon: 'trainer', watch: true, task: '1', resumed: false, event: 'task-started' },
+      { level: 30, time: T0 + 2, daemon: 'trainer', watch: true, task: '2', resumed: true, event: 'task-started' },
+      { level: 50, time: T0 + 3, daemon: 'trainer', watch: true, task: '2', err: 'task 2 is already in its score-commit phase: too late to reveal the model', event: 'task-failed' },
     ]);
     expect(s.watching).toBe(true);
     expect(s.tasks.map((t) => [t.task, t.step])).toEqual([
@@ -182,7 +182,7 @@ describe('reduceDaemonView: --watch, warnings', () => {
   });
 
   it(`keeps the last ${MAX_NOTICES} warnings and errors`, () => {
-    const retries = Array.from({ length: 8 }, (_, i): LogRecord => ({ level: 40, time: T0 + i, what: 'latest block', attempt: i + 1, delayMs: 500, err: 'connect ECONNREFUSED 127.0.0.1:8545', msg: 'transient failure, retrying' }));
+    const retries = Array.from({ length: 8 }, (_, i): LogRecord => ({ level: 40, time: T0 + i, what: 'latest block', attempt: i + 1, delayMs: 500, err: 'connect ECONNREFUSED 127.0.0.1:8545', event: 'retrying' }));
     const s = fold(retries);
     expect(s.notices).toHaveLength(MAX_NOTICES);
     expect(s.notices.at(-1)).toEqual({ level: 'warn', time: T0 + 7, text: 'transient failure, retrying (latest block: connect ECONNREFUSED 127.0.0.1:8545)', task: undefined });

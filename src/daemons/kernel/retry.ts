@@ -3,9 +3,9 @@
  * SERVER_ERROR, TIMEOUT, or flock's own exit-code-3 errors). Anything else (a revert, a bug) is
  * rethrown at once: retrying a protocol rule never helps.
  */
-import { isNetworkFailure } from '../chain/ethers-errors.js';
-import { ExitCode, isFlockError } from '../errors/index.js';
-import type { Logger } from '../log/index.js';
+import { isNetworkFailure } from '../../chain/ethers-errors.js';
+import { ExitCode, isFlockError } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
 
 export interface RetryOptions {
   /** Attempts in all (default 5). */

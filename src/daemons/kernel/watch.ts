@@ -1,21 +1,27 @@
 /**
- * `--watch`: keep a daemon going across tasks. Polls the Arena for tasks open for submissions
- * (and resumes any task whose state file says it is not done), runs the single-task daemon for
- * each concurrently, and logs (without stopping) a task that fails. Stops on SIGTERM/SIGINT once
- * every running task has finished its current step.
+ * `--watch`: keep a daemon going across tasks of any kind. Polls a task source for tasks open to
+ * join (and resumes any task whose state file says it is not done), runs the single-task daemon
+ * for each concurrently, and reports (without stopping) a task that fails. Stops on
+ * SIGTERM/SIGINT once every running task has finished its current step.
  */
 import { existsSync } from 'node:fs';
-import type { IArena } from '../chain/types/index.js';
-import { Phase } from '../protocol/arena/index.js';
 import type { DaemonRuntime } from './runtime.js';
 import { readJson, statePath, type DaemonKind } from './state.js';
 
+/** Where the tasks come from: the Arena today, Alliance tasks next. */
+export interface TaskSource {
+  /** Every task id there is now. */
+  ids(): Promise<bigint[]>;
+  /** Whether a task this daemon never joined is open to join. */
+  joinable(id: bigint): Promise<boolean>;
+}
+
 export interface WatchOptions {
-  arena: IArena;
   rt: DaemonRuntime;
   kind: DaemonKind;
   home: string;
   chainId: number;
+  source: TaskSource;
   /** Runs the single-task daemon; resolves when it is done or stopped. */
   run: (taskId: bigint) => Promise<unknown>;
 }
@@ -25,14 +31,12 @@ export interface WatchResult {
 }
 
 export async function watchTasks(o: WatchOptions): Promise<WatchResult> {
-  const { rt, arena } = o;
-  const log = rt.log.child({ daemon: o.kind, watch: true });
+  const { rt } = o;
   const running = new Map<string, Promise<void>>();
   const outcome: WatchResult['tasks'] = {};
-  log.info('watching for Arena tasks');
+  rt.emit({ daemon: o.kind, watch: true }, { event: 'watching' });
   while (!rt.stopping) {
-    const count = await rt.read('task count', () => arena.taskCount());
-    for (let id = 1n; id <= count; id++) {
+    for (const id of await rt.retry('task list', () => o.source.ids())) {
       const key = id.toString();
       if (running.has(key) || outcome[key] === 'done' || outcome[key] === 'failed') continue;
       const path = statePath(o.home, o.kind, o.chainId, id);
@@ -41,18 +45,18 @@ export async function watchTasks(o: WatchOptions): Promise<WatchResult> {
         outcome[key] = 'done';
         continue;
       }
-      // Join only tasks still open for registration; resume any we already joined.
-      if (!saved && Number(await rt.read('phase', () => arena.phase(id))) !== Phase.Submit) continue;
-      log.info({ task: key, resumed: Boolean(saved) }, 'starting on task');
+      // Join only tasks still open; resume any we already joined.
+      if (!saved && !(await rt.retry('task phase', () => o.source.joinable(id)))) continue;
+      const scope = { daemon: o.kind, watch: true, task: key };
+      rt.emit(scope, { event: 'task-started', resumed: Boolean(saved) });
       const p = o
         .run(id)
         .then(() => {
-          const s = readJson<{ done?: boolean }>(path);
-          outcome[key] = s?.done ? 'done' : 'stopped';
+          outcome[key] = readJson<{ done?: boolean }>(path)?.done ? 'done' : 'stopped';
         })
         .catch((err: unknown) => {
           outcome[key] = 'failed';
-          log.error({ task: key, err: (err as Error).message, hint: (err as { hint?: string }).hint }, 'task failed; still watching others');
+          rt.emit(scope, { event: 'task-failed', err: (err as Error).message, hint: (err as { hint?: string }).hint });
         })
         .finally(() => running.delete(key));
       running.set(key, p);

@@ -1,0 +1,110 @@
+/**
+ * What a daemon reports, as typed events. The runtime writes each one to the NDJSON log (with
+ * `event: <type>` and the message below) and hands it to its listeners (the live view), so the
+ * view reduces typed records and no consumer ever parses a log message. Reword a message here
+ * freely; rename an event type only together with its consumers (ui/daemon-view.ts).
+ */
+
+/** The fields of each event type. */
+export interface DaemonEvents {
+  // every daemon
+  started: { state: string; resumed: boolean };
+  /** Staking needs an allowance first (approve, then register). */
+  approving: { what: string };
+  registered: { index: string; tx?: string; already: boolean };
+  /** Polling until the next phase opens; `opensIn` in seconds of chain time. */
+  waiting: { for: 'reveal' | 'score-commit' | 'score-reveal'; opensIn?: number; phase?: string };
+  /** A transient failure (RPC, store) is being retried. */
+  retrying: { what: string; attempt: number; delayMs: number; err: string };
+  stopping: { signal: string };
+  done: { scored?: number };
+  // --watch
+  watching: {};
+  'task-started': { resumed: boolean };
+  'task-failed': { err: string; hint?: string };
+  // trainer
+  'data-ready': { cid: string; file: string };
+  epoch: { epoch: number; epochs: number; loss: number; valLoss?: number; valMetrics?: Record<string, number> };
+  trained: { backend: string; bestEpoch: number; ms: number };
+  'model-checked': { metric: string; trainScore: number };
+  'model-unchecked': {};
+  'model-ready': { modelCID: string; bytes: number; file?: string; trainScore?: number };
+  'model-committed': { tx?: string; commitment: string; already: boolean };
+  'model-uploaded': { modelCID: string; bytes: number; store: string };
+  'model-revealed': { tx?: string; modelCID: string; already: boolean };
+  // validator
+  'validation-ready': { cid: string; file: string };
+  'no-validation-set': {};
+  'seed-drawn': { tx: string; validators: number; k: number };
+  'model-scored': { submission: string; modelCID: string; metric: string; score: number; samples: number };
+  /** `cause`: the model fails the contract (invalid), or could not be fetched / evaluated. */
+  'model-invalid': { submission: string; modelCID: string; reason: string; cause: 'invalid' | 'fetch-failed' | 'evaluation-failed'; code?: string };
+  'score-committed': { submission: string; tx?: string; already: boolean; score?: number; invalid: boolean; reason?: string };
+  'score-revealed': { submission: string; tx?: string; already: boolean };
+}
+
+export type EventType = keyof DaemonEvents;
+
+/** An event: its type in `event` beside its fields. */
+export type DaemonEvent<K extends EventType = EventType> = { [T in K]: { event: T } & DaemonEvents[T] }[K];
+
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** pino's numeric levels, which the records carry. */
+export const LEVEL_VALUES: Record<EventLevel, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+
+/** Each event's log level and message. A function when the wording depends on the fields. */
+export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | ((e: DaemonEvents[K]) => string) } } = {
+  started: { level: 'info', msg: 'daemon started' },
+  approving: { level: 'info', msg: (e) => `approving ${e.what}` },
+  registered: { level: 'info', msg: 'registered' },
+  waiting: { level: 'debug', msg: (e) => `waiting for the ${e.for} phase` },
+  retrying: { level: 'warn', msg: 'transient failure, retrying' },
+  stopping: { level: 'info', msg: 'stopping after the current step' },
+  done: { level: 'info', msg: 'done for this task' },
+  watching: { level: 'info', msg: 'watching for tasks' },
+  'task-started': { level: 'info', msg: 'starting on task' },
+  'task-failed': { level: 'error', msg: 'task failed; still watching others' },
+  'data-ready': { level: 'info', msg: 'training data downloaded and verified' },
+  epoch: { level: 'info', msg: 'epoch' },
+  trained: { level: 'info', msg: 'trained' },
+  'model-checked': { level: 'info', msg: 'model checked against the contract (score on the training data)' },
+  'model-unchecked': { level: 'warn', msg: '--no-check: the model is submitted without checking it against the contract' },
+  'model-ready': { level: 'info', msg: 'model ready; kept locally until the reveal phase' },
+  'model-committed': { level: 'info', msg: (e) => (e.already ? 'commitment already on chain (restart after the send); not sending it again' : 'model committed') },
+  'model-uploaded': { level: 'info', msg: 'model uploaded' },
+  'model-revealed': { level: 'info', msg: (e) => (e.already ? 'model already revealed on chain' : 'model revealed') },
+  'validation-ready': { level: 'info', msg: 'validation set downloaded and verified' },
+  'no-validation-set': { level: 'info', msg: 'the creator did not reveal the validation set; nothing to score (the task will be cancelled)' },
+  'seed-drawn': { level: 'info', msg: 'sampling seed drawn' },
+  'model-scored': { level: 'info', msg: 'model scored' },
+  'model-invalid': {
+    level: 'info',
+    msg: (e) =>
+      e.cause === 'invalid' ? 'model is invalid' : e.cause === 'fetch-failed' ? 'model could not be fetched or verified: marking it invalid' : 'model could not be evaluated: marking it invalid',
+  },
+  'score-committed': { level: 'info', msg: (e) => (e.already ? 'score commitment already on chain; not sending it again' : 'score committed') },
+  'score-revealed': { level: 'info', msg: 'score revealed' },
+};
+
+/** The level of one event (a model that cannot be fetched or evaluated is a warning). */
+export function levelOf(e: DaemonEvent): EventLevel {
+  if (e.event === 'model-invalid' && e.cause !== 'invalid') return 'warn';
+  return EVENT_TEXT[e.event].level;
+}
+
+/** The message of one event. */
+export function messageOf(e: DaemonEvent): string {
+  const text = EVENT_TEXT[e.event].msg as string | ((x: DaemonEvent) => string);
+  return typeof text === 'function' ? text(e) : text;
+}
+
+/** Who emitted an event: the daemon's role and, for task work, the task. */
+export interface EventScope {
+  daemon: string;
+  task?: string;
+  watch?: boolean;
+}
+
+/** What listeners receive: the event with its scope, pino level and wall-clock time (ms). */
+export type EventRecord = DaemonEvent & EventScope & { level: number; time: number };

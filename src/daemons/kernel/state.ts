@@ -1,0 +1,134 @@
+/**
+ * Persisted daemon state: one JSON file per daemon and task under
+ * `<home>/daemons/<kind>-<chainId>-<task>.json`, written through files/atomic.ts (temp file, fsync, rename),
+ * so a crash at any instant leaves either the previous state or the new one, never half a file.
+ * Every step a daemon takes is recorded here; a secret (a salt) is recorded BEFORE the
+ * transaction that commits to it is sent, so a SIGKILL between the send and the record never
+ * loses what the reveal needs.
+ */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJsonFile, writeJsonAtomic } from '../../files/atomic.js';
+import { AbortError } from '../../errors/index.js';
+
+/** The daemon's role, which names its state files: 'trainer', 'validator', ... */
+export type DaemonKind = string;
+
+export function statePath(home: string, kind: DaemonKind, chainId: number | bigint, task: bigint | string): string {
+  return join(home, 'daemons', `${kind}-${chainId}-${task}.json`);
+}
+
+/** Reads a JSON file written by writeJsonAtomic, or undefined when absent. */
+export function readJson<T>(path: string): T | undefined {
+  try {
+    return readJsonFile<T>(path);
+  } catch (cause) {
+    throw new AbortError(`daemon state ${path} is unreadable`, {
+      code: 'BAD_DAEMON_STATE',
+      hint: 'it is written atomically, so this is outside damage; move it aside only if you know no commitment is pending',
+      cause,
+    });
+  }
+}
+
+/**
+ * A daemon's state file: `get()` the current value, `update(patch)` merges and persists at once.
+ *
+ * @example
+ * const s = new StateStore(statePath(home, 'trainer', 31337, 1n), { steps: {} });
+ * s.update({ salt }); // on disk before the commit is sent
+ */
+export class StateStore<T extends object> {
+  private value: T;
+
+  constructor(
+    readonly path: string,
+    initial: T,
+  ) {
+    const saved = readJson<T>(path);
+    this.value = saved ? { ...initial, ...saved } : initial;
+    if (!saved) this.flush();
+  }
+
+  /** True when the file existed before this process (a restart). */
+  get(): Readonly<T> {
+    return this.value;
+  }
+
+  update(patch: Partial<T> | ((v: T) => Partial<T>)): Readonly<T> {
+    const p = typeof patch === 'function' ? patch(this.value) : patch;
+    this.value = { ...this.value, ...p, updatedAt: new Date().toISOString() };
+    this.flush();
+    return this.value;
+  }
+
+  private flush(): void {
+    writeJsonAtomic(this.path, this.value);
+  }
+}
+
+/**
+ * One daemon per home and task: `<state>.lock` holds the owner's pid, created exclusively. A lock
+ * whose owner is gone (SIGKILL, a reboot) is taken over, so a crash never leaves a task stuck; a
+ * live owner makes this an AbortError (DAEMON_RUNNING) before anything is sent. Returns the
+ * release function (idempotent).
+ *
+ * @example
+ * const release = lockState(statePath(home, 'trainer', 31337, 1n));
+ * try { ... } finally { release(); }
+ */
+export function lockState(path: string): () => void {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(lock, e);
+      const owner = Number.parseInt(safeRead(lock), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
+        throw new AbortError(`another daemon (pid ${owner}) is working on this task from the same home`, {
+          code: 'DAEMON_RUNNING',
+          hint: `stop it first, or use another --home; if pid ${owner} is not a flock daemon, delete ${lock}`,
+        });
+      }
+      rmSync(lock, { force: true }); // its owner is gone (or it is us, resuming in --watch)
+    }
+  }
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off('exit', release);
+    if (safeRead(lock).trim() === String(process.pid)) rmSync(lock, { force: true });
+  };
+  process.on('exit', release);
+  return release;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function lockError(lock: string, cause: unknown): AbortError {
+  return new AbortError(`cannot take the daemon lock ${lock}: ${(cause as Error).message}`, {
+    code: 'DAEMON_RUNNING',
+    hint: 'another daemon may have started at the same moment; run the command again',
+    cause,
+  });
+}
