@@ -6,8 +6,8 @@
  * transaction that commits to it is sent, so a SIGKILL between the send and the record never
  * loses what the reveal needs.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readJsonFile, writeJsonAtomic } from '../../files/atomic.js';
 import { AbortError } from '../../errors/index.js';
 
@@ -79,6 +79,7 @@ export class StateStore<T extends object> {
  */
 export function lockState(path: string): () => void {
   const lock = `${path}.lock`;
+  mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(lock, 'wx', 0o600);

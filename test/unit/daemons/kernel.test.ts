@@ -133,7 +133,8 @@ describe('DaemonRuntime events', () => {
 
 describe('lockState: one daemon per home and task', () => {
   it('refuses a second daemon while the first runs, and takes over the lock of a killed one', async () => {
-    const path = join(dir, 'trainer-31337-1.json');
+    const path = join(dir, 'daemons', 'trainer-31337-1.json'); // its folder does not exist yet
+    lockState(path)();
     // Another daemon's lock: the file holds a live process's pid (here a plain sleeper's).
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     await new Promise((r) => child.on('spawn', r));
