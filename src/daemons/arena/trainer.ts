@@ -10,16 +10,13 @@
  * submit phase and could commit hash(thatCID, themselves, their salt) as their own submission.
  * Uploads are content-addressed, so uploading again after a restart is harmless.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BackendChoice, TrainerConfigInput } from '../../engine/index.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { AbortError } from '../../errors/index.js';
-import { writeFileAtomic } from '../../files/atomic.js';
 import { modelCommitment, newSalt, Phase, SubmissionStatus } from '../../protocol/arena/index.js';
 import { cidOf } from '../../storage/cid.js';
-import { fetchManifest } from '../../tasks/manifest.js';
 import { DONE, GO, runSteps, type Step } from '../kernel/index.js';
-import { openTask, phaseOf, read, registerStep, write, secondsUntil, workDir, type ArenaStateBase, type ArenaStepContext } from './common.js';
+import { openTask, phaseOf, read, registerStep, secondsUntil, write, type ArenaStateBase, type ArenaStepContext } from './common.js';
+import { produceModel, type KeptModel, type ModelOptions } from './model.js';
 import type { ArenaDaemonDeps } from './ports.js';
 
 export interface TrainerState extends ArenaStateBase {
@@ -30,7 +27,7 @@ export interface TrainerState extends ArenaStateBase {
    * State files written before the upload moved to the reveal have no `file`: their model was
    * uploaded before its commit.
    */
-  model?: { cid: string; size: number; file?: string; trainScore?: number; metric?: string; source: 'trained' | 'file' };
+  model?: KeptModel;
   /** Recorded before the commit is sent. */
   salt?: string;
   commitment?: string;
@@ -40,17 +37,10 @@ export interface TrainerState extends ArenaStateBase {
   revealed?: { txHash?: string };
 }
 
-export interface TrainerOptions extends ArenaDaemonDeps {
+export interface TrainerOptions extends ArenaDaemonDeps, ModelOptions {
   taskId: bigint;
   /** gmFLOCK to stake; 0: the task's minimum. */
   stake: bigint;
-  /** Overrides of the task's suggested trainer config. */
-  trainer?: Partial<TrainerConfigInput>;
-  backend?: BackendChoice;
-  /** Submit this ONNX file instead of training. */
-  modelFile?: string;
-  /** Check the model against the task's contract before committing to it (default true). */
-  check?: boolean;
 }
 
 export interface TrainerResult {
@@ -208,70 +198,4 @@ async function uploadModel(c: C): Promise<void> {
   }
   c.st.update({ uploaded: { cid: model.cid, at: new Date().toISOString() } });
   c.report.emit({ event: 'model-uploaded', modelCID: model.cid, bytes: model.size, store: c.store.location });
-}
-
-/**
- * Trains (or reads --model), checks against the contract, computes the CID and writes the ONNX
- * bytes atomically into the work folder (mode 0600); nothing is uploaded. Undefined when stopped.
- */
-async function produceModel(c: C): Promise<TrainerState['model'] | undefined> {
-  const { o, report } = c;
-  const t = await read(c, 'task', () => c.arena.getTaskInfo({ taskId: c.taskId }));
-  const manifest = await fetchManifest(c.store, t.dataCID);
-  const spec = manifest.spec;
-  const work = workDir(c);
-  mkdirSync(work, { recursive: true, mode: 0o700 });
-  const trainFile = join(work, manifest.trainName.replace(/[^\w.-]/g, '_') || 'train.data');
-  await c.store.getToFile(manifest.train, trainFile);
-  report.emit({ event: 'data-ready', cid: manifest.train, file: trainFile });
-
-  const engine = await import('../../engine/index.js');
-  let bytes: Uint8Array;
-  let source: 'trained' | 'file';
-  if (o.modelFile) {
-    bytes = new Uint8Array(readFileSync(o.modelFile));
-    source = 'file';
-  } else {
-    const config = { ...(spec.trainer ?? {}), ...(o.trainer ?? {}) } as TrainerConfigInput;
-    if (!config.model) {
-      throw new AbortError(`task ${c.taskId} suggests no model and no trainer config names one`, { code: 'NO_MODEL_CONFIG', hint: 'pass --trainer-config <file.yaml> with a `model:` section' });
-    }
-    let r;
-    try {
-      r = await engine.train({
-        data: trainFile,
-        schema: spec.schema,
-        config,
-        backend: o.backend,
-        signal: c.rt.signal,
-        onEpoch: (e) => report.emit({ event: 'epoch', epoch: e.epoch, epochs: e.epochs, loss: e.loss, valLoss: e.valLoss, valMetrics: e.valMetrics }),
-      });
-    } catch (e) {
-      if (c.rt.stopping) return undefined;
-      throw e;
-    }
-    report.emit({ event: 'trained', backend: r.backend.name, bestEpoch: r.bestEpoch, ms: r.durationMs });
-    bytes = engine.exportOnnx(r.model);
-    source = 'trained';
-  }
-
-  let trainScore: number | undefined;
-  if (o.check !== false) {
-    const ev = await engine.evaluateModel(bytes, { contract: spec.contract, metric: spec.metric.name, data: trainFile, schema: spec.schema });
-    if (!ev.valid) {
-      throw new AbortError(`the model fails the task's contract: ${ev.reason}`, {
-        code: 'MODEL_INVALID',
-        hint: 'fix the model (or the trainer config); validators would mark it invalid and the node would be slashed',
-      });
-    }
-    trainScore = ev.score;
-    report.emit({ event: 'model-checked', metric: ev.metric, trainScore: ev.score });
-  } else {
-    report.emit({ event: 'model-unchecked' });
-  }
-  // The CID is computed here, not by the store: the model stays private until the reveal phase.
-  const cid = cidOf(bytes);
-  const file = join(work, `model-${cid}.onnx`);
-  writeFileAtomic(file, bytes);
-  return { cid, size: bytes.length, file, trainScore, metric: spec.metric.name, source };
 }

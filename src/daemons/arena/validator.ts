@@ -6,14 +6,13 @@
  * engine (a bad model is `{valid: false}`, never a crash) and commit the score (salt persisted
  * first) -> in the score-reveal phase, reveal every committed score.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EvaluationData } from '../../engine/index.js';
 import { newSalt, Phase, scoreCommitment, SubmissionStatus } from '../../protocol/arena/index.js';
 import { fetchManifest, type TaskManifest } from '../../tasks/manifest.js';
 import { toWad } from '../../units/index.js';
-import { DONE, GO, runSteps, type Reporter, type Step } from '../kernel/index.js';
-import { openTask, phaseOf, read, registerStep, secondsUntil, workDir, write, type ArenaStateBase, type ArenaStepContext } from './common.js';
+import { DONE, GO, runSteps, type Step } from '../kernel/index.js';
+import { openTask, phaseOf, read, registerStep, secondsUntil, write, type ArenaStateBase, type ArenaStepContext } from './common.js';
+import { loadValidation, scoreModel } from './scoring.js';
 import type { ArenaDaemonDeps } from './ports.js';
 
 export interface ScoreRecord {
@@ -167,7 +166,7 @@ async function commitScores(c: C): Promise<void> {
     const { assigned, draw } = await read(c, 'assignment', () => c.arena.getAssignment({ taskId: c.taskId, submissionId: id, validatorIndex: validatorIndex(c) }));
     if (!assigned) continue;
     if (!rec) {
-      const ev = await scoreModel(c, sub.modelCID, key);
+      const ev = await scoreModel({ ...c, manifest: c.manifest!, data: c.data! }, sub.modelCID, key);
       const salt = newSalt();
       const wad = ev.invalid ? 0n : toWad(ev.value!);
       c.st.update((v) => ({
@@ -210,44 +209,4 @@ async function ensureSeed(c: C): Promise<void> {
   if (t.validatorCount <= t.sampleSize || t.seed !== 0n) return;
   const { txHash } = await write(c, 'draw the sampling seed', () => c.arena.drawSeed({ taskId: c.taskId }));
   c.report.emit({ event: 'seed-drawn', tx: txHash, validators: t.validatorCount, k: t.sampleSize });
-}
-
-async function loadValidation(c: C, manifest: TaskManifest): Promise<EvaluationData> {
-  const cid = await read(c, 'task spec', () => c.arena.getValidationCID({ taskId: c.taskId }));
-  const work = workDir(c);
-  mkdirSync(work, { recursive: true });
-  const file = join(work, 'validation.data');
-  await c.store.getToFile(cid, file);
-  c.st.update({ validation: { cid, file } });
-  c.report.emit({ event: 'validation-ready', cid, file });
-  const { loadEvaluationData } = await import('../../engine/index.js');
-  return loadEvaluationData(file, manifest.spec.schema);
-}
-
-/** Fetches (verified) and scores one model; every failure is an invalid mark, never a crash. */
-async function scoreModel(c: C, modelCID: string, submission: string): Promise<{ invalid: boolean; value?: number; reason?: string }> {
-  const report: Reporter = c.report;
-  const spec = c.manifest!.spec;
-  let bytes: Uint8Array;
-  try {
-    bytes = await c.store.get(modelCID, { maxBytes: spec.contract.maxBytes });
-  } catch (e) {
-    const reason = `fetch-failed: ${(e as Error).message}`;
-    report.emit({ event: 'model-invalid', submission, modelCID, reason, cause: 'fetch-failed' });
-    return { invalid: true, reason };
-  }
-  const { evaluateModel } = await import('../../engine/index.js');
-  try {
-    const ev = await evaluateModel(bytes, { contract: spec.contract, metric: spec.metric.name, data: c.data! });
-    if (!ev.valid) {
-      report.emit({ event: 'model-invalid', submission, modelCID, reason: ev.reason, cause: 'invalid', code: ev.code });
-      return { invalid: true, reason: ev.reason };
-    }
-    report.emit({ event: 'model-scored', submission, modelCID, metric: ev.metric, score: ev.score, samples: ev.samples });
-    return { invalid: false, value: ev.score };
-  } catch (e) {
-    const reason = `evaluation-failed: ${(e as Error).message}`;
-    report.emit({ event: 'model-invalid', submission, modelCID, reason, cause: 'evaluation-failed' });
-    return { invalid: true, reason };
-  }
 }

@@ -1,0 +1,53 @@
+/**
+ * How a validator scores: the creator's validation set, downloaded (verified) once per run, and
+ * each model fetched (verified CID) and evaluated with onnxruntime. A model that cannot be
+ * fetched, does not parse or breaks the task's contract is an invalid mark, never a crash.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvaluationData } from '../../engine/index.js';
+import type { TaskManifest } from '../../tasks/manifest.js';
+import type { Reporter, StateStore } from '../kernel/index.js';
+import { read, workDir, type TaskAccess } from './common.js';
+
+export type ScoringContext = TaskAccess & { report: Reporter; st: StateStore<{ validation?: { cid: string; file: string } }> };
+
+export async function loadValidation(c: ScoringContext, manifest: TaskManifest): Promise<EvaluationData> {
+  const cid = await read(c, 'task spec', () => c.arena.getValidationCID({ taskId: c.taskId }));
+  const work = workDir(c);
+  mkdirSync(work, { recursive: true });
+  const file = join(work, 'validation.data');
+  await c.store.getToFile(cid, file);
+  c.st.update({ validation: { cid, file } });
+  c.report.emit({ event: 'validation-ready', cid, file });
+  const { loadEvaluationData } = await import('../../engine/index.js');
+  return loadEvaluationData(file, manifest.spec.schema);
+}
+
+/** Fetches (verified) and scores one model; every failure is an invalid mark, never a crash. */
+export async function scoreModel(c: ScoringContext & { manifest: TaskManifest; data: EvaluationData }, modelCID: string, submission: string): Promise<{ invalid: boolean; value?: number; reason?: string }> {
+  const report: Reporter = c.report;
+  const spec = c.manifest.spec;
+  let bytes: Uint8Array;
+  try {
+    bytes = await c.store.get(modelCID, { maxBytes: spec.contract.maxBytes });
+  } catch (e) {
+    const reason = `fetch-failed: ${(e as Error).message}`;
+    report.emit({ event: 'model-invalid', submission, modelCID, reason, cause: 'fetch-failed' });
+    return { invalid: true, reason };
+  }
+  const { evaluateModel } = await import('../../engine/index.js');
+  try {
+    const ev = await evaluateModel(bytes, { contract: spec.contract, metric: spec.metric.name, data: c.data });
+    if (!ev.valid) {
+      report.emit({ event: 'model-invalid', submission, modelCID, reason: ev.reason, cause: 'invalid', code: ev.code });
+      return { invalid: true, reason: ev.reason };
+    }
+    report.emit({ event: 'model-scored', submission, modelCID, metric: ev.metric, score: ev.score, samples: ev.samples });
+    return { invalid: false, value: ev.score };
+  } catch (e) {
+    const reason = `evaluation-failed: ${(e as Error).message}`;
+    report.emit({ event: 'model-invalid', submission, modelCID, reason, cause: 'evaluation-failed' });
+    return { invalid: true, reason };
+  }
+}
