@@ -54,7 +54,7 @@ export function openTask<S extends ArenaStateBase>(
       throw new AbortError(`state ${path} belongs to ${st.get().account}, not ${account}`, { code: 'STATE_ACCOUNT', hint: 'use the same --account, or another --home' });
     }
     const report = d.rt.reporter(taskId.toString());
-    return { c: { ...d, rt: d.rt, taskId, st, path, account, report, missedHint }, release };
+    return { c: { ...d, rt: d.rt, taskId, st, path, account, report, missedHint, onTransient: () => d.chain.resetNonce() }, release };
   } catch (e) {
     release();
     throw e;
@@ -66,9 +66,13 @@ export function read<T>(c: TaskAccess, what: string, fn: () => Promise<T>): Prom
   return c.rt.retry(what, fn, { task: c.taskId.toString() });
 }
 
-/** A transaction, retried on transient failures with the nonce cache reset between attempts. */
-export function write<T>(c: TaskAccess, what: string, fn: () => Promise<T>): Promise<T> {
-  return c.rt.retry(what, fn, { task: c.taskId.toString(), onRetry: () => c.chain.resetNonce() });
+/**
+ * A transaction, sent once. A transient failure is not retried here: it reaches the phase
+ * machine, which resets the nonce cache, backs off and asks the step's gate again, so a send that
+ * was mined before its answer was lost is recognised on chain instead of sent twice.
+ */
+export function write<T>(_c: TaskAccess, _what: string, fn: () => Promise<T>): Promise<T> {
+  return fn();
 }
 
 /** The task's phase now (a number of protocol's Phase), remembered by name for messages. */

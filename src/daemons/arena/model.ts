@@ -3,6 +3,7 @@
  * (or take --model), export ONNX, check it against the task's model contract, and keep it in the
  * work folder (0600) under its locally computed CID. Nothing is uploaded here.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendChoice, TrainerConfigInput } from '../../engine/index.js';
@@ -37,6 +38,25 @@ export interface ModelOptions {
 export type ModelContext = TaskAccess & { report: Reporter; o: ModelOptions };
 
 /**
+ * The task's suggested trainer config under this node's own, with a seed of this node's own
+ * (from its address and the task) unless its config pins one: every node training the suggested
+ * config with the suggested seed would produce the byte-identical model, and two nodes would tie
+ * for first without either having done anything.
+ *
+ * @example
+ * trainingConfig({ model: { kind: 'mlp' }, seed: 1 }, undefined, '0x7099…', 1n).seed // not 1
+ */
+export function trainingConfig(suggested: Partial<TrainerConfigInput> | undefined, own: Partial<TrainerConfigInput> | undefined, account: string, taskId: bigint): TrainerConfigInput {
+  const seed = own?.seed ?? nodeSeed(account, taskId);
+  return { ...(suggested ?? {}), ...(own ?? {}), seed } as TrainerConfigInput;
+}
+
+/** 31 bits of sha256(account, task): mulberry32 takes a 32-bit seed. */
+function nodeSeed(account: string, taskId: bigint): number {
+  return createHash('sha256').update(`${account.toLowerCase()}:${taskId}`).digest().readUInt32BE(0) >>> 1;
+}
+
+/**
  * Trains (or reads --model), checks against the contract, computes the CID and writes the ONNX
  * bytes atomically into the work folder (mode 0600); nothing is uploaded. Undefined when stopped.
  */
@@ -58,7 +78,7 @@ export async function produceModel(c: ModelContext): Promise<KeptModel | undefin
     bytes = new Uint8Array(readFileSync(o.modelFile));
     source = 'file';
   } else {
-    const config = { ...(spec.trainer ?? {}), ...(o.trainer ?? {}) } as TrainerConfigInput;
+    const config = trainingConfig(spec.trainer, o.trainer, c.chain.address, c.taskId);
     if (!config.model) {
       throw new AbortError(`task ${c.taskId} suggests no model and no trainer config names one`, { code: 'NO_MODEL_CONFIG', hint: 'pass --trainer-config <file.yaml> with a `model:` section' });
     }

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvaluationData } from '../../engine/index.js';
+import { ExitCode, isFlockError } from '../../errors/index.js';
 import type { TaskManifest } from '../../tasks/manifest.js';
 import type { Reporter, StateStore } from '../kernel/index.js';
 import { read, workDir, type TaskAccess } from './common.js';
@@ -25,7 +26,10 @@ export async function loadValidation(c: ScoringContext, manifest: TaskManifest):
 }
 
 /** Fetches (verified) and scores one model; every failure is an invalid mark, never a crash. */
-export async function scoreModel(c: ScoringContext & { manifest: TaskManifest; data: EvaluationData }, modelCID: string, submission: string): Promise<{ invalid: boolean; value?: number; reason?: string }> {
+/** A score to commit, or `unavailable`: the model could not be fetched now; try again later. */
+export type ScoreOutcome = { unavailable: true; reason: string } | { unavailable?: false; invalid: boolean; value?: number; reason?: string };
+
+export async function scoreModel(c: ScoringContext & { manifest: TaskManifest; data: EvaluationData; unavailable?: Set<string> }, modelCID: string, submission: string): Promise<ScoreOutcome> {
   const report: Reporter = c.report;
   const spec = c.manifest.spec;
   let bytes: Uint8Array;
@@ -33,9 +37,18 @@ export async function scoreModel(c: ScoringContext & { manifest: TaskManifest; d
     bytes = await c.store.get(modelCID, { maxBytes: spec.contract.maxBytes });
   } catch (e) {
     const reason = `fetch-failed: ${(e as Error).message}`;
+    // Only bytes that were fetched and refused (wrong hash, over the size limit) make a model
+    // invalid. Not found, or a store that does not answer, is "unavailable": never invalid, asked
+    // again at the next poll until the commit phase ends (reported once, not at every poll).
+    if (!(isFlockError(e) && e.exitCode === ExitCode.INTEGRITY)) {
+      if (!c.unavailable?.has(submission)) report.emit({ event: 'model-unavailable', submission, modelCID, reason });
+      c.unavailable?.add(submission);
+      return { unavailable: true, reason };
+    }
     report.emit({ event: 'model-invalid', submission, modelCID, reason, cause: 'fetch-failed' });
     return { invalid: true, reason };
   }
+  c.unavailable?.delete(submission);
   const { evaluateModel } = await import('../../engine/index.js');
   try {
     const ev = await evaluateModel(bytes, { contract: spec.contract, metric: spec.metric.name, data: c.data });

@@ -112,6 +112,14 @@ const reveal: Step<C> = {
     const sub = await read(c, 'submission', () => c.arena.getSubmission({ taskId: c.taskId, submissionId: submissionId(c) }));
     if (sub.status >= SubmissionStatus.Revealed && sub.modelCID === c.st.get().model!.cid) return DONE;
     const ph = await phaseOf(c);
+    if (sub.commitment !== c.st.get().commitment) {
+      // The chain lost our commit (a reorg, a devnet restarted from older state): commit again
+      // while submissions are open; after that, revealing would only revert.
+      if (ph !== Phase.Submit) return { missed: c.phaseName! };
+      c.st.update({ committed: undefined });
+      c.report.emit({ event: 'commit-lost', commitment: c.st.get().commitment! });
+      return { rewind: true };
+    }
     if (ph === Phase.Submit) {
       const t = await read(c, 'task', () => c.arena.getTaskInfo({ taskId: c.taskId }));
       return { wait: { for: 'reveal', opensIn: await secondsUntil(c, t.submitEnd) } };

@@ -54,8 +54,8 @@ export interface ValidatorResult {
   stopped: boolean;
 }
 
-/** In memory for this run: the manifest and the loaded validation set. */
-type C = ArenaStepContext<ValidatorState> & { o: ValidatorOptions; manifest?: TaskManifest; data?: EvaluationData; scoring?: 'over' };
+/** In memory for this run: the manifest, the loaded validation set, models not fetched yet. */
+type C = ArenaStepContext<ValidatorState> & { o: ValidatorOptions; manifest?: TaskManifest; data?: EvaluationData; unavailable?: Set<string>; scoring?: 'over' };
 
 const MISSED_HINT = (taskId: bigint) => `\`flock task show ${taskId}\` shows the phases; validators register while submissions are open`;
 
@@ -104,9 +104,12 @@ const reveal: Step<C> = {
   async run(c) {
     for (const [key, r] of Object.entries(c.st.get().scores)) {
       if (c.rt.stopping) return 'stopped';
-      if (!r.committed || r.revealed) continue;
+      if (r.revealed) continue;
       const id = BigInt(key);
       const onChain = await read(c, 'score', () => c.arena.getScore({ taskId: c.taskId, submissionId: id, validatorIndex: validatorIndex(c) }));
+      // A commit mined right before a crash is not in the state file: the chain says it is ours.
+      if (onChain.commitment !== r.commitment) continue;
+      if (!r.committed) setScore(c, key, { committed: {} });
       if (onChain.revealed) {
         setScore(c, key, { revealed: {} });
         continue;
@@ -166,7 +169,8 @@ async function commitScores(c: C): Promise<void> {
     const { assigned, draw } = await read(c, 'assignment', () => c.arena.getAssignment({ taskId: c.taskId, submissionId: id, validatorIndex: validatorIndex(c) }));
     if (!assigned) continue;
     if (!rec) {
-      const ev = await scoreModel({ ...c, manifest: c.manifest!, data: c.data! }, sub.modelCID, key);
+      const ev = await scoreModel({ ...c, manifest: c.manifest!, data: c.data!, unavailable: (c.unavailable ??= new Set()) }, sub.modelCID, key);
+      if (ev.unavailable) continue;
       const salt = newSalt();
       const wad = ev.invalid ? 0n : toWad(ev.value!);
       c.st.update((v) => ({

@@ -16,6 +16,8 @@ export interface DaemonEvents {
   waiting: { for: 'reveal' | 'score-commit' | 'score-reveal'; opensIn?: number; phase?: string };
   /** A transient failure (RPC, store) is being retried. */
   retrying: { what: string; attempt: number; delayMs: number; err: string };
+  /** The chain (or store) answers again after `failures` failed checks. */
+  recovered: { what: string; failures: number; downMs: number };
   stopping: { signal: string };
   done: { scored?: number };
   // --watch
@@ -30,6 +32,8 @@ export interface DaemonEvents {
   'model-unchecked': {};
   'model-ready': { modelCID: string; bytes: number; file?: string; trainScore?: number };
   'model-committed': { tx?: string; commitment: string; already: boolean };
+  /** The state file says committed, the chain has no such commitment (rolled back). */
+  'commit-lost': { commitment: string };
   'model-uploaded': { modelCID: string; bytes: number; store: string };
   'model-revealed': { tx?: string; modelCID: string; already: boolean };
   // validator
@@ -39,6 +43,8 @@ export interface DaemonEvents {
   'model-scored': { submission: string; modelCID: string; metric: string; score: number; samples: number };
   /** `cause`: the model fails the contract (invalid), or could not be fetched / evaluated. */
   'model-invalid': { submission: string; modelCID: string; reason: string; cause: 'invalid' | 'fetch-failed' | 'evaluation-failed'; code?: string };
+  /** The model cannot be fetched now (not found, store down): asked again at the next poll. */
+  'model-unavailable': { submission: string; modelCID: string; reason: string };
   'score-committed': { submission: string; tx?: string; already: boolean; score?: number; invalid: boolean; reason?: string };
   'score-revealed': { submission: string; tx?: string; already: boolean };
 }
@@ -60,6 +66,7 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
   registered: { level: 'info', msg: 'registered' },
   waiting: { level: 'debug', msg: (e) => `waiting for the ${e.for} phase` },
   retrying: { level: 'warn', msg: 'transient failure, retrying' },
+  recovered: { level: 'info', msg: 'reachable again; resuming' },
   stopping: { level: 'info', msg: 'stopping after the current step' },
   done: { level: 'info', msg: 'done for this task' },
   watching: { level: 'info', msg: 'watching for tasks' },
@@ -72,6 +79,7 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
   'model-unchecked': { level: 'warn', msg: '--no-check: the model is submitted without checking it against the contract' },
   'model-ready': { level: 'info', msg: 'model ready; kept locally until the reveal phase' },
   'model-committed': { level: 'info', msg: (e) => (e.already ? 'commitment already on chain (restart after the send); not sending it again' : 'model committed') },
+  'commit-lost': { level: 'warn', msg: 'the chain lost our commitment (rolled back); committing again' },
   'model-uploaded': { level: 'info', msg: 'model uploaded' },
   'model-revealed': { level: 'info', msg: (e) => (e.already ? 'model already revealed on chain' : 'model revealed') },
   'validation-ready': { level: 'info', msg: 'validation set downloaded and verified' },
@@ -83,6 +91,7 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
     msg: (e) =>
       e.cause === 'invalid' ? 'model is invalid' : e.cause === 'fetch-failed' ? 'model could not be fetched or verified: marking it invalid' : 'model could not be evaluated: marking it invalid',
   },
+  'model-unavailable': { level: 'warn', msg: 'model not available yet; trying again at the next poll (never marked invalid for it)' },
   'score-committed': { level: 'info', msg: (e) => (e.already ? 'score commitment already on chain; not sending it again' : 'score committed') },
   'score-revealed': { level: 'info', msg: 'score revealed' },
 };

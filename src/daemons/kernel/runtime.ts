@@ -25,6 +25,8 @@ export interface DaemonRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** What counts as transient for retry() (default: RPC and network failures). */
   isTransient?: (e: unknown) => boolean;
+  /** First delay of retry()'s backoff in ms (default 500; tests shorten it). */
+  retryDelayMs?: number;
 }
 
 export interface RetryCallOptions {
@@ -50,6 +52,7 @@ export class DaemonRuntime {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly env: NodeJS.ProcessEnv;
   private readonly transient: (e: unknown) => boolean;
+  private readonly retryDelayMs: number;
   private readonly listeners = new Set<EventListener>();
   private readonly onSignal = (sig: NodeJS.Signals) => this.stop(sig);
 
@@ -59,6 +62,7 @@ export class DaemonRuntime {
     this.pollMs = Math.max(0.1, opts.pollSeconds ?? 5) * 1000;
     this.env = opts.env ?? process.env;
     this.transient = opts.isTransient ?? isTransient;
+    this.retryDelayMs = opts.retryDelayMs ?? 500;
     process.on('SIGTERM', this.onSignal);
     process.on('SIGINT', this.onSignal);
   }
@@ -121,8 +125,9 @@ export class DaemonRuntime {
       what,
       retryable: this.transient,
       signal: this.signal,
+      baseDelayMs: this.retryDelayMs,
       onRetry: (e, attempt) => {
-        this.emit({ daemon: this.role, task: opts.task }, { event: 'retrying', what, attempt, delayMs: backoffDelay(attempt), err: (e as Error).message });
+        this.emit({ daemon: this.role, task: opts.task }, { event: 'retrying', what, attempt, delayMs: backoffDelay(attempt, this.retryDelayMs), err: (e as Error).message });
         opts.onRetry?.();
       },
     });

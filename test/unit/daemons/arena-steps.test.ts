@@ -57,7 +57,7 @@ describe('registerStep', () => {
       expect(calls).toBe(2);
       expect(resets).toHaveLength(1);
       expect(c.st.get().registered).toEqual({ index: '3', txHash: '0xab' });
-      expect(events.map((e) => e.event)).toEqual(['approving', 'retrying', 'approving', 'registered']);
+      expect(events.map((e) => e.event)).toEqual(['approving', 'retrying', 'recovered', 'approving', 'registered']);
     } finally {
       release();
       rt.dispose();
