@@ -7,7 +7,7 @@
  *
  * Exit codes of the daemons (docs/DAEMONS.md):
  *   0  done (every step of the task taken), or stopped by SIGTERM/SIGINT after persisting
- *   3  the RPC endpoint kept failing after the bounded retries
+ *   3  the RPC endpoint did not answer at start (later outages are waited out: kernel/machine.ts)
  *   7  the protocol rejected a step (a revert that retrying cannot fix)
  *   8  the task moved past a phase this daemon still had to act in (deadline missed)
  *   9  integrity: our own model fails the task's contract, or the task manifest is bad

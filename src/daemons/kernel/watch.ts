@@ -5,6 +5,7 @@
  * SIGTERM/SIGINT once every running task has finished its current step.
  */
 import { existsSync } from 'node:fs';
+import { isTransient } from './retry.js';
 import type { DaemonRuntime } from './runtime.js';
 import { readJson, statePath, type DaemonKind } from './state.js';
 
@@ -36,7 +37,15 @@ export async function watchTasks(o: WatchOptions): Promise<WatchResult> {
   const outcome: WatchResult['tasks'] = {};
   rt.emit({ daemon: o.kind, watch: true }, { event: 'watching' });
   while (!rt.stopping) {
-    for (const id of await rt.retry('task list', () => o.source.ids())) {
+    let ids: bigint[];
+    try {
+      ids = await rt.retry('task list', () => o.source.ids());
+    } catch (e) {
+      if (!isTransient(e)) throw e;
+      await rt.sleep(); // an outage: the running tasks wait it out on their own; look again later
+      continue;
+    }
+    for (const id of ids) {
       const key = id.toString();
       if (running.has(key) || outcome[key] === 'done' || outcome[key] === 'failed') continue;
       const path = statePath(o.home, o.kind, o.chainId, id);
@@ -46,7 +55,7 @@ export async function watchTasks(o: WatchOptions): Promise<WatchResult> {
         continue;
       }
       // Join only tasks still open; resume any we already joined.
-      if (!saved && !(await rt.retry('task phase', () => o.source.joinable(id)))) continue;
+      if (!saved && !(await rt.retry('task phase', () => o.source.joinable(id)).catch((e: unknown) => (isTransient(e) ? false : Promise.reject(e))))) continue;
       const scope = { daemon: o.kind, watch: true, task: key };
       rt.emit(scope, { event: 'task-started', resumed: Boolean(saved) });
       const p = o
