@@ -84,9 +84,11 @@ export async function checkDataFile(file: string, schema: DataSchema, options: D
   const number = (v: unknown, column: string, scaled: number): number => {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     if (!Number.isFinite(n)) throw bad(`${file}:${at.line}: column '${column}': ${show(v)} is not a finite number`);
-    if (Math.abs(n * scaled) > MAX_ABS_VALUE) {
-      const raw = typeof v === 'string' ? v.trim() : String(v);
-      throw bad(`${file}:${at.line}: column '${column}': ${raw} is beyond ±${BOUND_TEXT}${scaled === 1 ? ' (values reach the model as float32)' : ` once scaled by ${scaled}`}`);
+    // Raw values reach the model (its normalisation is baked in), scaled ones its first layer.
+    const raw = Math.abs(n) > MAX_ABS_VALUE;
+    if (raw || Math.abs(n * scaled) > MAX_ABS_VALUE) {
+      const text = typeof v === 'string' ? v.trim() : String(v);
+      throw bad(`${file}:${at.line}: column '${column}': ${text} is beyond ±${BOUND_TEXT}${raw ? ' (values reach the model as float32)' : ` once scaled by ${scaled}`}`);
     }
     return n;
   };
