@@ -20,8 +20,9 @@ export {
 
 export { TabularDataset, type Batch, type BatchOptions, type DatasetOptions, type DatasetStats } from './data/dataset.js';
 export { dataSchemaSchema, parseDataSchema, resolveSchema, type DataSchema, type Normalisation, type ResolvedSchema } from './data/schema.js';
+export { checkDataFile, DEFAULT_MIN_ROWS, MAX_ABS_VALUE, type DataCheckOptions, type DataCheckResult } from './data/check.js';
 export { isValidationRow, rowHash, type SplitSpec, type Subset } from './data/split.js';
-export { openTable, type TableFormat, type TableReader } from './data/table.js';
+export { openTable, type RowPosition, type TableFormat, type TableReader } from './data/table.js';
 
 export {
   ACTIVATIONS,
@@ -72,11 +73,13 @@ export {
 } from './metrics.js';
 
 export {
+  checkTaskData,
   loadTaskSpec,
   modelContractSchema,
   parseTaskSpec,
   taskSpecSchema,
   type LoadedTask,
   type ModelContract,
+  type TaskDataCheck,
   type TaskSpec,
 } from './task.js';

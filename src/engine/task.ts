@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { checkDataFile, DEFAULT_MIN_ROWS, type DataCheckResult } from './data/check.js';
 import { dataSchemaSchema, parseDataSchema } from './data/schema.js';
 import { EngineError } from './errors.js';
 import { METRICS, type MetricName } from './metrics.js';
@@ -43,6 +44,8 @@ export const taskSpecSchema = z
         train: z.string(),
         validation: z.string().optional(),
         split: z.object({ seed: z.number().int(), validationFraction: z.number().min(0).lt(1) }).optional(),
+        /** Fewest rows the training data and the validation set may have (default DEFAULT_MIN_ROWS). */
+        minRows: z.number().int().positive().optional(),
       })
       .loose(),
     schema: dataSchemaSchema,
@@ -109,4 +112,27 @@ export async function loadTaskSpec(file: string): Promise<LoadedTask> {
     dir,
     files: { train: at(spec.data.train)!, ...(validation ? { validation } : {}), ...(source ? { source } : {}) },
   };
+}
+
+export interface TaskDataCheck {
+  train: DataCheckResult;
+  validation?: DataCheckResult;
+}
+
+/**
+ * Checks a task's training data and, when given, its validation set against the spec's schema
+ * and model contract (checkDataFile: columns, finite values within bounds, valid labels, at least
+ * `data.minRows` rows); the validation set must have the training data's features in the same
+ * order. Streams both files; throws EngineError('bad-data') naming the file, line and column.
+ *
+ * @example
+ * const { spec, files } = await loadTaskSpec('task.yaml');
+ * await checkTaskData(spec, files); // before anything is uploaded or staked
+ */
+export async function checkTaskData(spec: TaskSpec, files: { train: string; validation?: string }): Promise<TaskDataCheck> {
+  const options = { minRows: spec.data.minRows ?? DEFAULT_MIN_ROWS, contract: spec.contract };
+  const train = await checkDataFile(files.train, spec.schema, options);
+  if (files.validation === undefined) return { train };
+  const validation = await checkDataFile(files.validation, spec.schema, { ...options, features: train.features });
+  return { train, validation };
 }

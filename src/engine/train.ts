@@ -97,6 +97,22 @@ function foldTargetScaling(model: tf.Sequential, mean: number, std: number): voi
  * const onnx = exportOnnx(r.model);
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  try {
+    return await trainOnce(options);
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
+    // Whatever else fails (a tfjs kernel, the backend, memory) is reported as the engine's
+    // failure with its cause, never as a crash: the caller (a trainer that has staked) gets a
+    // documented code and a next step.
+    const m = err instanceof Error ? err.message : String(err);
+    throw new EngineError('training-failed', `training failed: ${(m.split('\n')[0] ?? m).slice(0, 300)}`, {
+      hint: 'try another --backend or a smaller model or batchSize; --log-level debug shows the cause',
+      cause: err,
+    });
+  }
+}
+
+async function trainOnce(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
   const cfg = parseTrainerConfig(options.config);
   const backend = await initBackend({ backend: options.backend ?? 'auto' });

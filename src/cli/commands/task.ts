@@ -139,8 +139,9 @@ export function register(program: Command): void {
 }
 
 async function create(ctx: Context, opts: CreateFlags) {
-  const [{ loadTaskSpec }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }] = await Promise.all([
+  const [{ loadTaskSpec, checkTaskData }, { EngineError }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }] = await Promise.all([
     import('../../engine/task.js'),
+    import('../../engine/errors.js'),
     import('../../tasks/manifest.js'),
     import('../../units/index.js'),
     import('../storage.js'),
@@ -155,6 +156,15 @@ async function create(ctx: Context, opts: CreateFlags) {
   const { spec, files } = loaded;
   if (!files.validation) {
     throw new AbortError(`${opts.spec} names no hidden validation file (data.validation)`, { code: 'BAD_TASK_SPEC', hint: 'split the data into train and validation files first' });
+  }
+  // Both files, streamed, against the schema and the contract: before anything is uploaded or
+  // sent, so bad data never costs the creator's stake nor the stake of those who would join.
+  try {
+    await checkTaskData(spec, { train: files.train, validation: files.validation });
+  } catch (cause) {
+    if (!(cause instanceof EngineError)) throw cause;
+    const file = [files.train, files.validation].find((f) => cause.message.startsWith(f)) ?? opts.spec;
+    throw new AbortError(cause.message, { code: 'BAD_TASK_DATA', hint: `fix ${file} (or the schema in ${opts.spec}) and run \`flock task create\` again; nothing was uploaded or sent`, cause });
   }
   const seconds = (v: string | undefined, what: string): bigint | undefined => {
     if (v === undefined) return undefined;

@@ -9,6 +9,7 @@ import type { EvaluationData } from '../../engine/index.js';
 import { ExitCode, isFlockError } from '../../errors/index.js';
 import type { TaskManifest } from '../../tasks/manifest.js';
 import type { Reporter, StateStore } from '../kernel/index.js';
+import { checkRevealedValidation } from './check.js';
 import { read, workDir, type TaskAccess } from './common.js';
 
 export type ScoringContext = TaskAccess & { report: Reporter; st: StateStore<{ validation?: { cid: string; file: string } }> };
@@ -21,6 +22,7 @@ export async function loadValidation(c: ScoringContext, manifest: TaskManifest):
   await c.store.getToFile(cid, file);
   c.st.update({ validation: { cid, file } });
   c.report.emit({ event: 'validation-ready', cid, file });
+  await checkRevealedValidation(c.taskId, manifest, cid, file);
   const { loadEvaluationData } = await import('../../engine/index.js');
   return loadEvaluationData(file, manifest.spec.schema);
 }

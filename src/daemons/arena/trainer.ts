@@ -15,6 +15,7 @@ import { AbortError } from '../../errors/index.js';
 import { modelCommitment, newSalt, Phase, SubmissionStatus } from '../../protocol/arena/index.js';
 import { cidOf } from '../../storage/cid.js';
 import { DONE, GO, runSteps, type Step } from '../kernel/index.js';
+import { checkTaskStep } from './check.js';
 import { openTask, phaseOf, read, registerStep, secondsUntil, write, type ArenaStateBase, type ArenaStepContext } from './common.js';
 import { produceModel, type KeptModel, type ModelOptions } from './model.js';
 import type { ArenaDaemonDeps } from './ports.js';
@@ -145,7 +146,7 @@ const reveal: Step<C> = {
 };
 
 /** The trainer, in order. */
-export const TRAINER_STEPS: readonly Step<C>[] = [register, produce, salt, commit, reveal];
+export const TRAINER_STEPS: readonly Step<C>[] = [checkTaskStep<TrainerState, C>(), register, produce, salt, commit, reveal];
 
 const submissionId = (c: C) => BigInt(c.st.get().registered!.submissionId);
 

@@ -11,6 +11,7 @@ import { newSalt, Phase, scoreCommitment, SubmissionStatus } from '../../protoco
 import { fetchManifest, type TaskManifest } from '../../tasks/manifest.js';
 import { toWad } from '../../units/index.js';
 import { DONE, GO, runSteps, type Step } from '../kernel/index.js';
+import { checkTaskStep } from './check.js';
 import { openTask, phaseOf, read, registerStep, secondsUntil, write, type ArenaStateBase, type ArenaStepContext } from './common.js';
 import { loadValidation, scoreModel } from './scoring.js';
 import type { ArenaDaemonDeps } from './ports.js';
@@ -126,7 +127,7 @@ const reveal: Step<C> = {
 };
 
 /** The validator, in order. */
-export const VALIDATOR_STEPS: readonly Step<C>[] = [register, score, reveal];
+export const VALIDATOR_STEPS: readonly Step<C>[] = [checkTaskStep<ValidatorState, C>(), register, score, reveal];
 
 const validatorIndex = (c: C) => BigInt(c.st.get().registered!.index);
 const setScore = (c: C, id: string, patch: Partial<ScoreRecord>) => c.st.update((v) => ({ scores: { ...v.scores, [id]: { ...v.scores[id]!, ...patch } } }));

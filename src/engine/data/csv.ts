@@ -1,7 +1,7 @@
 /** CSV tables (RFC 4180 quoting within a line; one record per line). */
 import { EngineError } from '../errors.js';
 import { readLines, type ReadProgress } from './lines.js';
-import type { TableReader } from './reader.js';
+import type { RowPosition, TableReader } from './reader.js';
 
 /** Splits one CSV record. Quoted fields may contain the delimiter and doubled quotes. */
 export function parseCsvLine(line: string, delimiter = ','): string[] {
@@ -55,7 +55,7 @@ export async function openCsv(file: string, delimiter = ','): Promise<TableReade
     file,
     format: 'csv',
     columns,
-    async *rows(progress?: ReadProgress) {
+    async *rows(progress?: ReadProgress, at?: RowPosition) {
       let first = true;
       let lineNo = 0;
       for await (const line of readLines(file, progress)) {
@@ -72,6 +72,7 @@ export async function openCsv(file: string, delimiter = ','): Promise<TableReade
             `${file}:${lineNo}: ${fields.length} fields, the header has ${columns.length}`,
           );
         }
+        if (at) at.line = lineNo;
         yield fields;
       }
     },

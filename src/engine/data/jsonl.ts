@@ -1,7 +1,7 @@
 /** JSON Lines tables: one object per line; the first object's keys name the columns. */
 import { EngineError } from '../errors.js';
 import { readLines, type ReadProgress } from './lines.js';
-import type { TableReader } from './reader.js';
+import type { RowPosition, TableReader } from './reader.js';
 
 function parseObject(file: string, line: string, lineNo: number): Record<string, unknown> {
   let value: unknown;
@@ -31,12 +31,13 @@ export async function openJsonl(file: string): Promise<TableReader> {
     file,
     format: 'jsonl',
     columns: cols,
-    async *rows(progress?: ReadProgress) {
+    async *rows(progress?: ReadProgress, at?: RowPosition) {
       let n = 0;
       for await (const line of readLines(file, progress)) {
         n++;
         if (line.trim() === '') continue;
         const obj = parseObject(file, line, n);
+        if (at) at.line = n;
         yield cols.map((c) => obj[c]);
       }
     },

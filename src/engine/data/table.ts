@@ -4,7 +4,7 @@ import { openCsv } from './csv.js';
 import { openJsonl } from './jsonl.js';
 import type { TableFormat, TableReader } from './reader.js';
 
-export type { TableFormat, TableReader } from './reader.js';
+export type { RowPosition, TableFormat, TableReader } from './reader.js';
 
 /** Format from the name (.csv, .jsonl, .ndjson, optionally .gz), else from the first character. */
 export async function detectFormat(file: string): Promise<TableFormat> {

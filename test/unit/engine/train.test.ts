@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EngineError, exportOnnx, initBackend, train, type EpochReport } from '../../../src/engine/index.js';
+import { EngineError, exportOnnx, initBackend, TabularDataset, train, type EpochReport } from '../../../src/engine/index.js';
 import { task } from './helpers.js';
 
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
@@ -97,5 +97,20 @@ describe('training', () => {
     const t = await task('breast-cancer');
     await expect(train({ data: t.files.train, schema: t.spec.schema, config: { model: { kind: 'cnn' } } })).rejects.toThrow(/image-shaped inputShape/);
     await expect(train({ data: t.files.train, schema: t.spec.schema, config: { model: { kind: 'mlp', hidden: [0] } } as never })).rejects.toBeInstanceOf(EngineError);
+  });
+
+  it('any other failure while training is an EngineError (training-failed, exit 2), never a bug (exit 1)', async () => {
+    // Issue #9: trainers must never exit 1 on data that passed the check. A stand-in dataset
+    // whose pass fails the way tfjs or the file system might (a plain TypeError).
+    const t = await task('breast-cancer');
+    const real = await TabularDataset.open(t.files.train, t.spec.schema);
+    const broken = Object.create(real) as TabularDataset;
+    broken.scan = async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'shape')");
+    };
+    const err = await train({ data: broken, config: { model: { kind: 'mlp', hidden: [4] }, epochs: 1 }, backend: 'cpu' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err).toMatchObject({ code: 'training-failed', exitCode: 2, message: "training failed: Cannot read properties of undefined (reading 'shape')" });
+    expect((err as Error).cause).toBeInstanceOf(TypeError);
   });
 });

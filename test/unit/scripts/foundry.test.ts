@@ -35,7 +35,7 @@ describe('scripts/foundry.mjs passes the tools’ exit status on', () => {
     expect(r.stderr).toMatch(/forge, cast or anvil/);
   });
 
-  it('a gas snapshot with a wrong entry fails the check', () => {
+  it('a gas snapshot with a wrong entry fails the check', { timeout: 300_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'flock-gas-'));
     try {
       const line = readFileSync(join(ROOT, '.gas-snapshot'), 'utf8').split('\n').find((l) => l.startsWith('FlockTokenTest:'));
