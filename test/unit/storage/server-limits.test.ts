@@ -4,19 +4,21 @@
  * concurrent uploads). Every server here listens on 127.0.0.1 with short limits; every loop is
  * bounded in count and in time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlockError } from '../../../src/errors/index.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { storageConfig } from '../../../src/config/schema.js';
+import { AbortError, FlockError } from '../../../src/errors/index.js';
 import { signUpload } from '../../../src/storage/auth.js';
 import { cidOf } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
 import { HttpStore } from '../../../src/storage/http.js';
-import { startStoreServer, type StoreServer, type StoreServerLimits } from '../../../src/storage/server.js';
+import { DEFAULT_STORE_SERVER_LIMITS, startStoreServer, storeServerLimits, type StoreServer, type StoreServerLimits } from '../../../src/storage/server.js';
 
 const alice = Wallet.createRandom();
 const bob = Wallet.createRandom();
@@ -152,6 +154,24 @@ describe('store server: timeouts', () => {
     }
   });
 
+  it('a download the client stops reading is cut at the minimum rate', async () => {
+    const store = new DirectoryStore({ dir: mkdtempSync(join(dir, 'srv-')), maxBytes: 32 * 1024 * 1024 });
+    const cid = await store.put(Buffer.alloc(24 * 1024 * 1024, 7)); // more than loopback's socket buffers hold
+    const server = await startStoreServer({ store, port: 0, log: log(), limits: { minRate: 100_000, rateWindowMs: 300 } });
+    try {
+      const raw = await open(server.port);
+      raw.socket.write(`GET /objects/${cid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      await sleep(100);
+      raw.socket.pause(); // reads nothing more (and so would not see the close either: the server's log says it)
+      const line = () => logs.find((l) => l.cid === cid && l.msg === 'request');
+      for (let i = 0; i < 50 && !line(); i++) await sleep(100);
+      expect(line(), 'the stalled download was still open after 5 s').toMatchObject({ method: 'GET', error: 'TOO_SLOW' });
+      raw.socket.destroy();
+    } finally {
+      await server.close(100);
+    }
+  });
+
   it('sets the keep-alive timeout', async () => {
     const { server } = await serve({ keepAliveTimeoutMs: 300 });
     try {
@@ -280,5 +300,47 @@ describe('store server: per-uploader limits', () => {
       raw?.socket.destroy();
       await server.close(100);
     }
+  });
+});
+
+describe('store server limits: configuration', () => {
+  it('storage.serve.* with their defaults; sizes and seconds as written in the file', () => {
+    const home = join(dir, 'cfg-home');
+    const none = storageConfig({ home });
+    expect(none.serve).toMatchObject({
+      headersTimeout: 10,
+      requestTimeout: 600,
+      keepAliveTimeout: 5,
+      minRate: 16 * 1024,
+      rateWindow: 10,
+      maxConnections: 256,
+      maxConnectionsPerAddress: 32,
+      quota: { window: 3600, bytes: 4 * 1024 ** 3, objects: 1000, concurrent: 4 },
+    });
+    expect(DEFAULT_STORE_SERVER_LIMITS).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 600_000, quota: { windowMs: 3_600_000 } });
+    const cwd = mkdtempSync(join(dir, 'cfg-'));
+    writeFileSync(
+      join(cwd, 'flock.config.yaml'),
+      'storage:\n  serve:\n    headersTimeout: 5\n    minRate: 0\n    maxConnections: 64\n    quota:\n      bytes: 512MiB\n      objects: 50\n',
+    );
+    const { config } = loadConfig({ env: { FLOCK_HOME: home }, cwd });
+    const s = storageConfig(config).serve;
+    expect(s).toMatchObject({ headersTimeout: 5, requestTimeout: 600, minRate: 0, maxConnections: 64, quota: { window: 3600, bytes: 512 * 1024 ** 2, objects: 50, concurrent: 4 } });
+    writeFileSync(join(cwd, 'flock.config.yaml'), 'storage:\n  serve:\n    quota:\n      objects: 0\n');
+    expect(() => loadConfig({ env: { FLOCK_HOME: home }, cwd })).toThrow(/storage\.serve\.quota\.objects must be at least 1/);
+  });
+
+  it('a headers timeout longer than the request timeout is a configuration error (exit 2)', () => {
+    const e = (() => {
+      try {
+        storeServerLimits({ headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 });
+      } catch (err) {
+        return err as AbortError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(e).toBeInstanceOf(AbortError);
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.exitCode).toBe(2);
   });
 });
