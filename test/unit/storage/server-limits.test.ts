@@ -344,3 +344,38 @@ describe('store server limits: configuration', () => {
     expect(e.exitCode).toBe(2);
   });
 });
+
+describe('UploaderLimits (limits.ts)', () => {
+  it('a sliding window per key: what frees up when, and nothing kept for keys gone quiet', async () => {
+    const { UploaderLimits, isRefusal } = await import('../../../src/storage/limits.js');
+    const l = new UploaderLimits({ windowMs: 1000, bytes: 100, objects: 3, concurrent: 2 });
+    const t0 = 10_000;
+    const a = l.admit('a', t0, 40);
+    const b = l.admit('a', t0 + 100, 40);
+    if (isRefusal(a) || isRefusal(b)) throw new Error('admitted');
+    // Two in flight: the third waits for one of them.
+    expect(l.admit('a', t0 + 200, 1)).toMatchObject({ status: 429, code: 'TOO_MANY_UPLOADS' });
+    a.finish(40);
+    b.finish(40);
+    // 80 of 100 bytes used: 30 more must wait until the first 40 leave the window (at t0 + 1000).
+    expect(l.admit('a', t0 + 300, 30)).toMatchObject({ status: 429, code: 'QUOTA_EXCEEDED', retryAfterMs: 700 });
+    // Larger than the whole quota: never, so 413.
+    expect(l.admit('a', t0 + 300, 101)).toMatchObject({ status: 413, code: 'TOO_LARGE' });
+    // A body of unknown length may use what is left.
+    const c = l.admit('a', t0 + 300, undefined);
+    if (isRefusal(c)) throw new Error('admitted');
+    expect(c.remainingBytes).toBe(20);
+    c.finish(5);
+    // Three objects in the window: the fourth waits for the oldest to leave.
+    expect(l.admit('a', t0 + 400, 1)).toMatchObject({ code: 'QUOTA_EXCEEDED', retryAfterMs: 600 });
+    const other = l.admit('b', t0 + 400, 100); // another key: its own quota
+    const later = l.admit('a', t0 + 1001, 1);
+    if (isRefusal(other) || isRefusal(later)) throw new Error('admitted');
+    l.sweep(t0 + 10_000);
+    expect(l.size).toBe(2); // in flight: kept, whatever their age
+    other.finish(100);
+    later.finish(1);
+    l.sweep(t0 + 10_000);
+    expect(l.size).toBe(0);
+  });
+});
