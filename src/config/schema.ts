@@ -27,6 +27,14 @@ const byteSize = z
 
 const seconds = z.number({ error: 'must be a number of seconds' }).positive('must be positive');
 
+/** A size that may be 0 (a limit that is off). */
+const byteSizeOrZero = z
+  .union([z.number(), z.string()], { error: 'must be a size in bytes, such as 65536 or 64KiB' })
+  .refine((v) => parseSize(v) !== undefined, 'must be a size in bytes, such as 65536, 64KiB or 0')
+  .transform((v) => parseSize(v)!);
+
+const count = z.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1');
+
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an address (0x followed by 40 hex digits)');
 
 /**
@@ -52,6 +60,27 @@ export const StorageSchema = z.strictObject({
       port: port.optional(),
       /** Addresses allowed to upload; empty: anyone with a valid signature. */
       allow: z.array(address, { error: 'must be a list of addresses' }).optional(),
+      /** Seconds a client has to send the request line and headers. */
+      headersTimeout: seconds.optional(),
+      /** Seconds a client has to send a whole request, body included. */
+      requestTimeout: seconds.optional(),
+      /** Seconds an idle keep-alive connection is kept. */
+      keepAliveTimeout: seconds.optional(),
+      /** Bytes per second a body (or a download) must move, checked every rateWindow; 0: off. */
+      minRate: byteSizeOrZero.optional(),
+      rateWindow: seconds.optional(),
+      /** Open connections, in all and from one address. */
+      maxConnections: count.optional(),
+      maxConnectionsPerAddress: count.optional(),
+      /** Per uploader key (the signing address): bytes and objects per window, uploads at once. */
+      quota: z
+        .strictObject({
+          window: seconds.optional(),
+          bytes: byteSize.optional(),
+          objects: count.optional(),
+          concurrent: count.optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** The in-process IPFS (Helia) node of the ipfs backend. */
@@ -73,7 +102,19 @@ export const STORAGE_DEFAULTS = {
   backend: 'dir',
   maxBytes: 1024 ** 3,
   timeout: 30,
-  serve: { host: '127.0.0.1', port: 8700, allow: [] as string[] },
+  serve: {
+    host: '127.0.0.1',
+    port: 8700,
+    allow: [] as string[],
+    headersTimeout: 10,
+    requestTimeout: 600,
+    keepAliveTimeout: 5,
+    minRate: 16 * 1024,
+    rateWindow: 10,
+    maxConnections: 256,
+    maxConnectionsPerAddress: 32,
+    quota: { window: 3600, bytes: 4 * 1024 ** 3, objects: 1000, concurrent: 4 },
+  },
   ipfs: { listen: [] as string[], peers: [] as string[], maxBlockBytes: 2 * 1024 ** 2, timeout: 60 },
 } as const;
 
@@ -86,8 +127,23 @@ export interface StorageConfig {
   url: string | undefined;
   maxBytes: number;
   timeout: number;
-  serve: { host: string; port: number; allow: string[] };
+  serve: StoreServeConfig;
   ipfs: { listen: string[]; peers: string[]; maxBlockBytes: number; timeout: number };
+}
+
+/** `storage.serve` with its defaults: times in seconds, sizes in bytes. */
+export interface StoreServeConfig {
+  host: string;
+  port: number;
+  allow: string[];
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  minRate: number;
+  rateWindow: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  quota: { window: number; bytes: number; objects: number; concurrent: number };
 }
 
 /** Applies STORAGE_DEFAULTS to a config's storage section. */
@@ -100,7 +156,24 @@ export function storageConfig(config: { home: string; storage?: StorageInput }):
     url: s.url,
     maxBytes: s.maxBytes ?? d.maxBytes,
     timeout: s.timeout ?? d.timeout,
-    serve: { host: s.serve?.host ?? d.serve.host, port: s.serve?.port ?? d.serve.port, allow: [...(s.serve?.allow ?? d.serve.allow)] },
+    serve: {
+      host: s.serve?.host ?? d.serve.host,
+      port: s.serve?.port ?? d.serve.port,
+      allow: [...(s.serve?.allow ?? d.serve.allow)],
+      headersTimeout: s.serve?.headersTimeout ?? d.serve.headersTimeout,
+      requestTimeout: s.serve?.requestTimeout ?? d.serve.requestTimeout,
+      keepAliveTimeout: s.serve?.keepAliveTimeout ?? d.serve.keepAliveTimeout,
+      minRate: s.serve?.minRate ?? d.serve.minRate,
+      rateWindow: s.serve?.rateWindow ?? d.serve.rateWindow,
+      maxConnections: s.serve?.maxConnections ?? d.serve.maxConnections,
+      maxConnectionsPerAddress: s.serve?.maxConnectionsPerAddress ?? d.serve.maxConnectionsPerAddress,
+      quota: {
+        window: s.serve?.quota?.window ?? d.serve.quota.window,
+        bytes: s.serve?.quota?.bytes ?? d.serve.quota.bytes,
+        objects: s.serve?.quota?.objects ?? d.serve.quota.objects,
+        concurrent: s.serve?.quota?.concurrent ?? d.serve.quota.concurrent,
+      },
+    },
     ipfs: {
       listen: [...(s.ipfs?.listen ?? d.ipfs.listen)],
       peers: [...(s.ipfs?.peers ?? d.ipfs.peers)],

@@ -84,6 +84,7 @@ const storage = {
   STORE_UNREACHABLE: { exit: NETWORK, meaning: 'the HTTP store or IPFS peers cannot be reached' },
   STORE_BAD_REQUEST: { exit: USAGE, meaning: 'the HTTP store refused the request as malformed' },
   UPLOAD_REJECTED: { exit: WALLET, meaning: 'the HTTP store refused the uploader’s signature or address' },
+  STORE_QUOTA: { exit: NETWORK, meaning: 'the HTTP store refused an upload over the uploader’s quota or concurrent uploads (HTTP 429): it takes uploads again later' },
   STORE_IO: { exit: USAGE, meaning: 'the store folder cannot be read or written' },
   IPFS_START: { exit: USAGE, meaning: 'the in-process IPFS node did not start' },
   LISTEN_FAILED: { exit: USAGE, meaning: '`store serve` cannot listen on its address' },

@@ -28,16 +28,29 @@ export const ExitCode = {
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** One line per code, with an example of what produces it; the source of docs/EXIT_CODES.md. */
-export const EXIT_CODE_TABLE: ReadonlyArray<{ code: ExitCode; name: keyof typeof ExitCode; meaning: string; example: string }> = [
-  { code: 0, name: 'OK', meaning: 'Success.', example: '`flock wallet list`' },
-  { code: 1, name: 'BUG', meaning: 'Unexpected internal error; please report it with `--log-level debug` output.', example: 'an uncaught exception' },
-  { code: 2, name: 'USAGE', meaning: 'Bad flag, argument, configuration file, environment variable or input value.', example: '`flock.config.yaml:7: devnet.port must be a number`, `--amount abc`' },
-  { code: 3, name: 'NETWORK', meaning: 'RPC endpoint unreachable, timed out, or failing.', example: 'no node at `--rpc-url`' },
-  { code: 4, name: 'CHAIN', meaning: 'Wrong chain id, or no (or stale) flock deployment on this chain.', example: '`--chain-id 8453` against a devnet; anvil restarted without its state' },
-  { code: 5, name: 'FUNDS', meaning: 'Insufficient ETH for gas, or insufficient FLOCK balance or allowance.', example: 'staking more FLOCK than the account holds' },
-  { code: 6, name: 'WALLET', meaning: 'No account, keystore not found, no password, or wrong password.', example: '`--account alice` with a wrong `--password-file`' },
-  { code: 7, name: 'REVERTED', meaning: 'A contract rejected the action (a protocol rule); the custom error is shown with a hint.', example: '`ArenaNotInPhase(3, 1)`' },
-  { code: 8, name: 'INTERRUPTED', meaning: 'Interrupted by a signal or a deadline before the operation finished.', example: 'Ctrl-C during `flock devnet up`' },
-  { code: 9, name: 'INTEGRITY', meaning: 'Content failed verification.', example: 'a downloaded model whose CID does not match' },
+/**
+ * One line per code, with an example of what produces it; the source of docs/EXIT_CODES.md.
+ * `restart`: whether running the same command again (a supervisor's restart) can succeed without
+ * anyone changing anything: a network outage passes, a bug may not recur; a bad flag, a missing
+ * deployment, an empty balance, a wrong password, a revert, a missed deadline or bad content stay.
+ */
+export const EXIT_CODE_TABLE: ReadonlyArray<{ code: ExitCode; name: keyof typeof ExitCode; meaning: string; example: string; restart: boolean }> = [
+  { code: 0, name: 'OK', meaning: 'Success.', example: '`flock wallet list`', restart: false },
+  { code: 1, name: 'BUG', meaning: 'Unexpected internal error; please report it with `--log-level debug` output.', example: 'an uncaught exception', restart: true },
+  { code: 2, name: 'USAGE', meaning: 'Bad flag, argument, configuration file, environment variable or input value.', example: '`flock.config.yaml:7: devnet.port must be a number`, `--amount abc`', restart: false },
+  { code: 3, name: 'NETWORK', meaning: 'RPC endpoint unreachable, timed out, or failing.', example: 'no node at `--rpc-url`', restart: true },
+  { code: 4, name: 'CHAIN', meaning: 'Wrong chain id, or no (or stale) flock deployment on this chain.', example: '`--chain-id 8453` against a devnet; anvil restarted without its state', restart: false },
+  { code: 5, name: 'FUNDS', meaning: 'Insufficient ETH for gas, or insufficient FLOCK balance or allowance.', example: 'staking more FLOCK than the account holds', restart: false },
+  { code: 6, name: 'WALLET', meaning: 'No account, keystore not found, no password, or wrong password.', example: '`--account alice` with a wrong `--password-file`', restart: false },
+  { code: 7, name: 'REVERTED', meaning: 'A contract rejected the action (a protocol rule); the custom error is shown with a hint.', example: '`ArenaNotInPhase(3, 1)`', restart: false },
+  { code: 8, name: 'INTERRUPTED', meaning: 'Interrupted by a signal or a deadline before the operation finished.', example: 'Ctrl-C during `flock devnet up`', restart: false },
+  { code: 9, name: 'INTEGRITY', meaning: 'Content failed verification.', example: 'a downloaded model whose CID does not match', restart: false },
 ];
+
+/**
+ * The failures after which restarting the command cannot help (`restart: false`, success aside):
+ * the systemd units in deploy/systemd/ list exactly these in RestartPreventExitStatus= (a unit
+ * test checks it), so a daemon is restarted after an outage or a crash, never in a loop that
+ * cannot succeed.
+ */
+export const NON_RETRYABLE_EXIT_CODES: readonly ExitCode[] = EXIT_CODE_TABLE.filter((r) => !r.restart && r.code !== ExitCode.OK).map((r) => r.code);

@@ -12,6 +12,7 @@ export type StorageErrorCode =
   | 'NOT_FOUND'
   | 'STORE_UNREACHABLE'
   | 'UPLOAD_REJECTED'
+  | 'STORE_QUOTA'
   | 'STORE_IO';
 
 /** `expected` was asked for, `actual` is what the bytes hash to. */

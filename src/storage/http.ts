@@ -137,7 +137,7 @@ export class HttpStore implements Store {
       if (payload.cid !== cid) throw new AbortError(`${url} answered ${res.status} but not with the uploaded CID`, { code: 'STORE_UNREACHABLE' });
       return cid;
     }
-    throw this.unexpected(url, res.status, payload.error);
+    throw this.unexpected(url, res.status, payload.error, res.headers.get('retry-after'));
   }
 
   /** GET with the size limit checked on the announced length before any byte is read. */
@@ -206,8 +206,16 @@ export class HttpStore implements Store {
     }
   }
 
-  private unexpected(url: string, status: number, err: { code?: string; message?: string } | undefined): AbortError {
+  private unexpected(url: string, status: number, err: { code?: string; message?: string } | undefined, retryAfter?: string | null): AbortError {
     const why = err?.message ?? `HTTP ${status}`;
+    if (status === 429) {
+      const wait = retryAfter && /^\d+$/.test(retryAfter) ? `retry in ${retryAfter} s` : 'retry later';
+      return new AbortError(`${this.base} refused the upload: ${why}`, {
+        code: 'STORE_QUOTA',
+        details: err?.code ? `server code: ${err.code}` : undefined,
+        hint: `${wait}, or ask the store operator to raise its per-uploader limits (storage.serve.quota)`,
+      });
+    }
     if (status === 401 || status === 403) {
       return new AbortError(`${this.base} refused the upload: ${why}`, {
         code: 'UPLOAD_REJECTED',

@@ -226,6 +226,30 @@ describe('flock store serve (HTTP, signed uploads) and the http and ipfs backend
     expect(down.code).toBe(3);
   });
 
+  it('serve limits from flags: over its object quota an uploader gets exit 3 (STORE_QUOTA); inconsistent timeouts are exit 2', async () => {
+    const carol = await runCli(['wallet', 'new', 'carol', '--password-file', pw, '--json'], { home: t.home });
+    expect(carol.code, carol.stderr).toBe(0);
+    const port = await freePort();
+    const daemon = serve(['--port', String(port), '--dir', join(t.dir, 'served-quota'), '--quota-objects', '1', '--quota-window', '1h', '--max-uploads', '2', '--headers-timeout', '5s', '--max-connections', '64'], t.home);
+    const listening = await daemon.waitFor('store server listening');
+    expect(listening.limits).toMatchObject({ headersTimeoutMs: 5000, maxConnections: 64, quota: { objects: 1, windowMs: 3_600_000, concurrent: 2 } });
+    const url = `http://127.0.0.1:${port}`;
+    const put = (file: string) => runCli(['store', 'put', file, '--backend', 'http', '--url', url, '--account', 'carol', '--password-file', pw, '--json'], { home: t.home });
+    expect((await put(hello)).code).toBe(0);
+    const second = join(t.dir, 'second.txt');
+    writeFileSync(second, 'a second object\n');
+    const over = await put(second);
+    expect(over.code, over.stderr).toBe(3);
+    expect(over.json().error).toMatchObject({ code: 'STORE_QUOTA', exitCode: 3 });
+    expect(over.json().error.hint).toMatch(/retry in \d+ s/);
+    expect(daemon.logs.find((l) => l.msg === 'request' && l.status === 429)).toMatchObject({ error: 'QUOTA_EXCEEDED' });
+    expect(await daemon.stop()).toBe(0);
+
+    const bad = await runCli(['store', 'serve', '--port', String(await freePort()), '--headers-timeout', '20m', '--json'], { home: t.home });
+    expect(bad.code).toBe(2);
+    expect(bad.json().error.code).toBe('CONFIG_INVALID');
+  });
+
   it('serve --ipfs-listen shares the same objects over bitswap; get --backend ipfs --peer fetches them', async () => {
     const [port, p2p] = [await freePort(), await freePort()];
     const srvDir = join(t.dir, 'served-ipfs');

@@ -4,7 +4,7 @@ import type { StorageConfig } from '../../config/schema.js';
 import { AbortError } from '../../errors/index.js';
 import type { UploadSigner } from '../../storage/auth.js';
 import type { OpenStoreOptions, Store, StoreKind } from '../../storage/index.js';
-import { parseSize } from '../../units/index.js';
+import { parseDuration, parseSize } from '../../units/index.js';
 import { createContext, type Context } from '../context.js';
 
 /** Flags shared by put, get and stat: which backend, and where. */
@@ -23,6 +23,15 @@ interface ServeFlags {
   maxBytes?: number;
   allow?: string[];
   ipfsListen?: string[];
+  headersTimeout?: number;
+  requestTimeout?: number;
+  minRate?: number;
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+  quotaBytes?: number;
+  quotaObjects?: number;
+  quotaWindow?: number;
+  maxUploads?: number;
 }
 
 /** `--max-bytes 512MiB`: a size in bytes, with an optional unit. */
@@ -30,6 +39,30 @@ function parseSizeArg(value: string): number {
   const n = parseSize(value);
   if (n === undefined || n <= 0) throw new InvalidArgumentError('must be a size in bytes, such as 1073741824, 512MiB or 1GiB.');
   return n;
+}
+
+/** `--min-rate 0` turns the floor off. */
+function parseSizeOrZeroArg(value: string): number {
+  const n = parseSize(value);
+  if (n === undefined) throw new InvalidArgumentError('must be a size in bytes, such as 16384, 16KiB or 0.');
+  return n;
+}
+
+/** `--headers-timeout 10s`, `--quota-window 1h`: seconds, or a number with a unit. */
+function secondsArg(value: string): number {
+  let n = 0;
+  try {
+    n = parseDuration(value);
+  } catch {
+    // reported below
+  }
+  if (!(n > 0)) throw new InvalidArgumentError('must be a duration such as 10, 10s, 5m or 1h.');
+  return n;
+}
+
+function countArg(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number, at least 1.');
+  return Number(value);
 }
 
 function portArg(value: string): number {
@@ -104,6 +137,15 @@ export function register(program: Command): void {
     .option('--max-bytes <size>', 'largest upload accepted, e.g. 512MiB (storage.maxBytes; default 1GiB)', parseSizeArg)
     .option('--allow <address>', 'only this address may upload (repeatable; storage.serve.allow; default: any signer)', addressArg)
     .option('--ipfs-listen <multiaddr>', 'also serve the objects to IPFS peers (bitswap) on this multiaddr, e.g. /ip4/127.0.0.1/tcp/4001 (repeatable; storage.ipfs.listen)', collect)
+    .option('--headers-timeout <duration>', 'a client must send its request headers within this (storage.serve.headersTimeout; default 10s)', secondsArg)
+    .option('--request-timeout <duration>', 'a client must send a whole request, body included, within this (storage.serve.requestTimeout; default 10m)', secondsArg)
+    .option('--min-rate <size>', 'bytes per second an upload or download must move, checked every storage.serve.rateWindow; 0: off (storage.serve.minRate; default 16KiB)', parseSizeOrZeroArg)
+    .option('--max-connections <n>', 'open connections in all; more are answered 503 (storage.serve.maxConnections; default 256)', countArg)
+    .option('--max-connections-per-address <n>', 'open connections from one address (storage.serve.maxConnectionsPerAddress; default 32)', countArg)
+    .option('--quota-bytes <size>', 'bytes one uploader key may upload per quota window; more is answered 429 (storage.serve.quota.bytes; default 4GiB)', parseSizeArg)
+    .option('--quota-objects <n>', 'uploads one uploader key may make per quota window (storage.serve.quota.objects; default 1000)', countArg)
+    .option('--quota-window <duration>', 'the sliding window of the upload quota (storage.serve.quota.window; default 1h)', secondsArg)
+    .option('--max-uploads <n>', 'uploads of one uploader key at once (storage.serve.quota.concurrent; default 4)', countArg)
     .action(async (opts: ServeFlags, cmd: Command) => {
       const ctx = await createContext(cmd);
       await serve(ctx, opts);
@@ -257,6 +299,21 @@ async function serve(ctx: Context, flags: ServeFlags): Promise<void> {
       port: flags.port ?? s.serve.port,
       maxBytes,
       allow: flags.allow ?? s.serve.allow,
+      limits: {
+        headersTimeoutMs: (flags.headersTimeout ?? s.serve.headersTimeout) * 1000,
+        requestTimeoutMs: (flags.requestTimeout ?? s.serve.requestTimeout) * 1000,
+        keepAliveTimeoutMs: s.serve.keepAliveTimeout * 1000,
+        minRate: flags.minRate ?? s.serve.minRate,
+        rateWindowMs: s.serve.rateWindow * 1000,
+        maxConnections: flags.maxConnections ?? s.serve.maxConnections,
+        maxConnectionsPerAddress: flags.maxConnectionsPerAddress ?? s.serve.maxConnectionsPerAddress,
+        quota: {
+          windowMs: (flags.quotaWindow ?? s.serve.quota.window) * 1000,
+          bytes: flags.quotaBytes ?? s.serve.quota.bytes,
+          objects: flags.quotaObjects ?? s.serve.quota.objects,
+          concurrent: flags.maxUploads ?? s.serve.quota.concurrent,
+        },
+      },
       log,
     });
     stopping.push(() => server.close());
