@@ -51,8 +51,11 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// draws), so the median is computed in memory, O(k^2) comparisons, in {finalize}'s loop; its gas
 /// per submission is bounded by k (see the gas snapshot). Ranking the eligible submissions is the
 /// one sort over n: rather than sort on chain (O(n log n) storage writes across batches) anyone
-/// passes the order to {rank}, which checks each submission against the one before it, so the
-/// whole ranking costs O(n) and a wrong hint only reverts.
+/// passes the order to {rank}, which keeps the ranking in non-increasing order of consensus and
+/// corrects it when a call proves it wrong (a submission above the last one ranked cuts the
+/// ranking back to the first position below it, found by binary search), so the whole ranking
+/// costs O(n), and no call by anyone, in any order or batch split, can keep the task from being
+/// finalized by the whole order, best first.
 ///
 /// Sampling (when a task has more than k validators): draw j of submission s picks the point
 /// uint256(keccak256(seed, s, j)) mod S on a line where each validator owns an interval of length
@@ -348,12 +351,13 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev Competition ranking: a submission whose consensus equals the previous one's shares its
-    /// rank (and factor); the next distinct score takes rank = its position. rankFactor =
-    /// rankDecay^rank, computed by repeated multiplication rounded down. Emits
-    /// {SubmissionRanked} per submission and {TaskFinalized} after the last. Requirements:
-    /// Finalizing phase with the consensus pass over; a non-empty list; each submission Eligible
-    /// (not yet ranked) with a consensus no higher than the one ranked before it.
+    /// @dev Runs in {ArenaSettlement}. Competition ranking: a submission whose consensus equals the
+    /// previous one's shares its rank (and factor); the next distinct score takes rank = its
+    /// position. rankFactor = rankDecay^rank, computed by repeated multiplication rounded down.
+    /// Self-correcting (see {ArenaSettlement-rank}). Emits {SubmissionRanked} per submission
+    /// placed, {RankingRewound} per cut and {TaskFinalized} after the last. Requirements:
+    /// Finalizing phase with the consensus pass over; a non-empty list; each submission above
+    /// the baseline (Eligible or Ranked).
     function rank(uint256, uint256[] calldata) external nonReentrant {
         _delegateToSettlement();
     }

@@ -120,11 +120,15 @@ abstract contract ArenaStorage is IArenaBase {
         bool slashed;
         bool claimed;
         uint32 rank;
+        /// @dev Its position in the ranking (valid only while the ranking holds it there, see {_rankedAt}).
+        uint32 position;
         uint128 ownStake;
         uint128 poolStake;
         bytes32 commitment;
         int128 consensus;
         uint64 rankFactor;
+        /// @dev rankDecay^position, the running factor at its position (restores the ranking's cursor).
+        uint64 positionFactor;
         string modelCID;
         uint32[] scorers;
     }
@@ -220,6 +224,13 @@ abstract contract ArenaStorage is IArenaBase {
     uint256 internal _totalToTreasury;
     uint256 internal _totalSlashed;
 
+    /// @dev The ranking's order: the submission ids at positions 8w..8w+7 in the 32-bit lanes of
+    /// word w. Only positions below the settlement's `rankedCount` are meaningful.
+    mapping(uint256 taskId => mapping(uint256 word => uint256)) internal _rankIds;
+    /// @dev The ranking's denominator before position 16b, for b >= 1 (0 before position 0), so a
+    /// rewind restores it by adding at most 15 positions.
+    mapping(uint256 taskId => mapping(uint256 block_ => uint256)) internal _rankCheckpoints;
+
     /// @param flock_ FLOCK: fees, bounties and rewards.
     /// @param gm_ gmFLOCK: stakes.
     /// @param config_ The protocol config (parameters, roles, treasury).
@@ -287,6 +298,13 @@ abstract contract ArenaStorage is IArenaBase {
         Validator storage val = _validators[taskId][v];
         uint256 lo = val.sampleLo;
         return point >= lo && point < lo + val.sampleWeight;
+    }
+
+    /// @dev The submission at `position` of a task's ranking, or type(uint256).max when the ranking
+    /// (of `ranked` positions) does not reach it.
+    function _rankedAt(uint256 taskId, uint256 position, uint256 ranked) internal view returns (uint256) {
+        if (position >= ranked) return type(uint256).max;
+        return uint32(_rankIds[taskId][position >> 3] >> (32 * (position & 7)));
     }
 
     /// @dev What `account` is owed by a finalized or cancelled task, for each unclaimed role.

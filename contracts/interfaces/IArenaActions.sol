@@ -158,14 +158,18 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     /// @return consensusDone Whether the consensus pass is now over.
     function finalize(uint256 taskId, uint256 maxSubmissions) external returns (uint256 settled, bool consensusDone);
 
-    /// @notice Ranks the next eligible submissions, given in order of consensus, best first (ties
-    /// in any order); the contract verifies the order. Finalizes the task with the last one.
-    /// Anyone may call.
-    /// @dev Emits {SubmissionRanked} per submission and {TaskFinalized} after the last.
-    /// Requirements: Finalizing phase with the consensus pass over; a non-empty list; each
-    /// submission Eligible (not yet ranked) with a consensus no higher than the one ranked before it.
+    /// @notice Ranks submissions above the baseline, given in order of consensus, best first (ties
+    /// in any order). Finalizes the task with the last one. Anyone may call, and no call can make
+    /// the ranking impossible to complete: a submission already in the ranking is skipped, and one
+    /// whose consensus is above the last one ranked proves the ranking wrong from the first
+    /// position with a lower consensus, so the ranking is cut back to there and continues with it.
+    /// The whole order (every Eligible or Ranked submission, best first), in one call or in
+    /// consecutive slices, completes the task whatever anyone ranked before or in between.
+    /// @dev Emits {SubmissionRanked} per submission placed, {RankingRewound} per cut and
+    /// {TaskFinalized} after the last. Requirements: Finalizing phase with the consensus pass
+    /// over; a non-empty list; each submission above the baseline (Eligible or Ranked).
     /// @param taskId The task.
-    /// @param submissionIds The next eligible submissions, best first.
+    /// @param submissionIds Submissions above the baseline, best first.
     function rank(uint256 taskId, uint256[] calldata submissionIds) external;
 
     /// @notice Pays the caller everything it is owed by a finalized or cancelled task: its stake

@@ -387,8 +387,8 @@ interface IArenaTypes {
     /// @param consensusDone Whether the consensus pass is over.
     error ArenaConsensusState(uint256 taskId, bool consensusDone);
 
-    /// @notice Thrown when a ranking hint is wrong: the submission is not eligible, already ranked,
-    /// or out of order (a higher consensus than the one ranked before it).
+    /// @notice Thrown when a ranking names a submission that is not above the baseline (neither
+    /// Eligible nor Ranked) or does not exist. (Order is never an error: see {IArenaActions-rank}.)
     /// @param taskId The task.
     /// @param submissionId The offending submission.
     error ArenaBadRanking(uint256 taskId, uint256 submissionId);
@@ -548,6 +548,14 @@ interface IArenaTypes {
     /// @param rank Its 0-based rank.
     /// @param rankFactor rankDecay^rank (WAD).
     event SubmissionRanked(uint256 indexed taskId, uint256 indexed submissionId, uint256 rank, uint256 rankFactor);
+
+    /// @notice Emitted when a ranking call proves the ranking so far wrong (a submission with a
+    /// higher consensus than the last one ranked) and cuts it back to its positions with a
+    /// consensus at least that high; the submissions cut off are eligible again.
+    /// @param taskId The task.
+    /// @param rankedBefore Positions ranked before the cut.
+    /// @param rankedAfter Positions kept.
+    event RankingRewound(uint256 indexed taskId, uint256 rankedBefore, uint256 rankedAfter);
 
     /// @notice Emitted when a task is finalized.
     /// @param taskId The task.
