@@ -45,8 +45,13 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// then, so someone (the node's daemons) should call {sync} about daily; every creation,
 /// registration, cancellation and first finalization syncs too.
 ///
-/// Consensus: per submission, the stake-weighted (own + pool stake) lower median of the revealed
-/// scores, oriented so higher is better, with "invalid" below every score. Validators per
+/// Consensus: per submission, the stake-weighted (own + pool stake) median of the revealed
+/// scores, oriented so higher is better, with "invalid" below every score. Ties: when the weight
+/// splits exactly in half between a lower and a higher value, nobody can tell the honest half, so
+/// a tie slashes no one and moves no score: two halves that agree (their midpoint within the
+/// tolerance of both) settle at the midpoint; otherwise (a score against "invalid", or scores
+/// further apart) the submission gets no consensus (Unscored, {SubmissionTied}): its node is
+/// neither paid nor slashed, its scorers neither slashed nor credited for it. Validators per
 /// submission are at most k (all validators when there are at most k, else k stake-weighted
 /// draws), so the median is computed in memory, O(k^2) comparisons, in {finalize}'s loop; its gas
 /// per submission is bounded by k (see the gas snapshot). Ranking the eligible submissions is the
@@ -339,9 +344,10 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     /// @inheritdoc IArenaActions
     /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
     /// Each revealed submission: validators that committed and did not reveal are slashed; the
-    /// consensus is the stake-weighted median of the revealed scores; an invalid consensus slashes
-    /// the node; validators beyond the tolerance are slashed, the others earn stake * quality
-    /// points. Gas per submission grows with its scorers (at most k), not with the task.
+    /// consensus is the stake-weighted median of the revealed scores (an exact split between
+    /// halves that disagree is a tie: no consensus, nobody slashed, {SubmissionTied}); an invalid
+    /// consensus slashes the node; validators beyond the tolerance are slashed, the others earn
+    /// stake * quality points. Gas per submission grows with its scorers (at most k), not with the task.
     /// Emits {SubmissionSettled} per submission, {Slashed}, {ConsensusCompleted} at the end of the
     /// pass and {TaskFinalized} if no submission is eligible; or {TaskCancelled} instead of all of
     /// it when the validation set was never revealed. Requirements: Finalizing phase; the

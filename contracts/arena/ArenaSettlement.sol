@@ -59,9 +59,10 @@ contract ArenaSettlement is ArenaStorage {
     /// @notice See {IArenaActions-finalize}.
     /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
     /// Each revealed submission: validators that committed and did not reveal are slashed; the
-    /// consensus is the stake-weighted median of the revealed scores; an invalid consensus slashes
-    /// the node; validators beyond the tolerance are slashed, the others earn stake * quality
-    /// points. Gas per submission grows with its scorers (at most k), not with the task.
+    /// consensus is the stake-weighted median of the revealed scores (an exact split between
+    /// halves that disagree is a tie: no consensus, nobody slashed, {SubmissionTied}); an invalid
+    /// consensus slashes the node; validators beyond the tolerance are slashed, the others earn
+    /// stake * quality points. Gas per submission grows with its scorers (at most k), not with the task.
     /// Emits {SubmissionSettled} per submission, {Slashed}, {ConsensusCompleted} at the end of the
     /// pass and {TaskFinalized} if no submission is eligible; or {TaskCancelled} instead of all of
     /// it when the validation set was never revealed. Requirements: Finalizing phase; the
@@ -293,7 +294,13 @@ contract ArenaSettlement is ArenaStorage {
             emit SubmissionSettled(taskId, id, SubmissionStatus.Unscored, 0);
             return;
         }
-        int256 c = ArenaMath.weightedMedian(values, weights, m);
+        uint256 tolerance = t.rules.validatorTolerance;
+        int256 c = _consensus(taskId, id, values, weights, m, tolerance);
+        if (c == TIE) {
+            n.status = SubmissionStatus.Unscored;
+            emit SubmissionSettled(taskId, id, SubmissionStatus.Unscored, 0);
+            return;
+        }
         n.consensus = int128(c); // a score in [-1e36, 1e36] or INVALID
         SubmissionStatus status;
         if (c == INVALID) {
@@ -309,9 +316,33 @@ contract ArenaSettlement is ArenaStorage {
         n.status = status;
         emit SubmissionSettled(taskId, id, status, c);
 
-        uint256 tolerance = t.rules.validatorTolerance;
         for (uint256 j; j < m; ++j) {
             _rateValidator(taskId, t, s, who[j], values[j], weights[j], c, tolerance);
+        }
+    }
+
+    /// @dev The consensus of the first `m` revealed scores: their stake-weighted median. When the
+    /// weight splits exactly in half between a lower value and a higher one (the median is not
+    /// unique), two halves that agree (the midpoint, rounded toward the lower, is within the
+    /// tolerance of both) settle at the midpoint; otherwise nobody can tell the honest half: a
+    /// tie ({SubmissionTied}), returned as TIE.
+    function _consensus(
+        uint256 taskId,
+        uint256 id,
+        int256[] memory values,
+        uint256[] memory weights,
+        uint256 m,
+        uint256 tolerance
+    ) private returns (int256 c) {
+        int256 upper;
+        (c, upper) = ArenaMath.weightedMedianBounds(values, weights, m);
+        if (upper == c) return c;
+        int256 lower = c;
+        if (c != INVALID) c += (upper - c) / 2; // both within [-1e36, 1e36]
+        // The midpoint is nearer the lower value: the upper one is the farther of the two.
+        if (lower == INVALID || ArenaMath.relativeDistance(upper, c) > tolerance) {
+            emit SubmissionTied(taskId, id, lower, upper);
+            return TIE;
         }
     }
 

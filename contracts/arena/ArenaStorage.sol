@@ -47,6 +47,8 @@ abstract contract ArenaStorage is IArenaBase {
 
     /// @dev The oriented value of an invalid mark: below every score (|score| <= 1e36 < 2^127).
     int128 internal constant INVALID = type(int128).min;
+    /// @dev What the consensus of a tie is returned as (below INVALID: never a stored consensus).
+    int256 internal constant TIE = type(int256).min;
 
     enum Status {
         Active,

@@ -147,8 +147,12 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
 
     /// @notice Settles up to `maxSubmissions` more submissions (consensus, slashes, validator
     /// quality). The first call fixes the task's rewards. Anyone may call. A task without a
-    /// revealed validation set is cancelled instead.
-    /// @dev Emits {RewardsFixed} on the first call, {SubmissionSettled} per submission, {Slashed},
+    /// revealed validation set is cancelled instead. The consensus is the stake-weighted median
+    /// of the revealed scores; at an exact 50/50 split of the weight nobody can tell the honest
+    /// half, so a tie slashes no one and moves no score: halves that agree within the tolerance
+    /// settle at their midpoint, others leave the submission without consensus (Unscored).
+    /// @dev Emits {RewardsFixed} on the first call, {SubmissionSettled} per submission,
+    /// {SubmissionTied} per tie, {Slashed},
     /// {ConsensusCompleted} at the end of the pass and {TaskFinalized} if no submission is
     /// eligible; or {Slashed} and {TaskCancelled} instead when the validation set was never
     /// revealed. Requirements: Finalizing phase; the consensus pass not over; maxSubmissions > 0.

@@ -38,8 +38,9 @@ interface IArenaTypes {
 
     /// @notice Where a training node's submission stands.
     /// Registered: staked, nothing committed. Committed: model hash committed. Revealed: model
-    /// revealed (validators may score it). After the consensus pass: Unscored (no score revealed),
-    /// Invalid (consensus: invalid model; the node is slashed), BelowBaseline (valid, not above the
+    /// revealed (validators may score it). After the consensus pass: Unscored (no consensus: no
+    /// score revealed, or a tie, see {SubmissionTied}; neither paid nor slashed), Invalid
+    /// (consensus: invalid model; the node is slashed), BelowBaseline (valid, not above the
     /// baseline), Eligible (above the baseline; awaits its rank), Ranked (rank assigned; paid).
     enum SubmissionStatus {
         Registered,
@@ -525,6 +526,18 @@ interface IArenaTypes {
     event SubmissionSettled(
         uint256 indexed taskId, uint256 indexed submissionId, SubmissionStatus status, int256 consensus
     );
+
+    /// @notice Emitted when a submission's revealed scores tie: the validators' weight splits
+    /// exactly in half between `lower` and `upper` (oriented; type(int128).min = invalid), and the
+    /// two halves do not agree (one says invalid, or the midpoint is beyond the tolerance of
+    /// either). Nobody can tell the honest half, so the submission gets no consensus (Unscored):
+    /// its node is neither paid nor slashed, and none of its scorers is slashed or earns points
+    /// for it (a scorer that committed and did not reveal is still slashed).
+    /// @param taskId The task.
+    /// @param submissionId The submission.
+    /// @param lower The lower weighted median.
+    /// @param upper The upper weighted median.
+    event SubmissionTied(uint256 indexed taskId, uint256 indexed submissionId, int256 lower, int256 upper);
 
     /// @notice Emitted when stake is slashed (and burned).
     /// @param taskId The task.
