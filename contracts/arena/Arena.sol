@@ -43,7 +43,11 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// {ArenaSyncBacklog} until {sync} (called again as needed) has caught up. Emission reaches tasks
 /// only once pulled: a released day streams over the day after its pull, to the tasks earning
 /// then, so someone (the node's daemons) should call {sync} about daily; every creation,
-/// registration, cancellation and first finalization syncs too.
+/// registration, cancellation and first finalization syncs too. Time: phases and the emission
+/// walk run on the Arena's clock, the block's timestamp but never earlier than the latest time
+/// the bookkeeping recorded, so should the chain's clock go back (a devnet restarted from a state
+/// dump) no phase goes back, no drop is processed twice and no time difference underflows; the
+/// Arena waits for the chain's clock to catch up (the delegation pools' stream does the same).
 ///
 /// Consensus: per submission, the stake-weighted (own + pool stake) median of the revealed
 /// scores, oriented so higher is better, with "invalid" below every score. Ties: when the weight
@@ -403,7 +407,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     /// to {MAX_UPDATE_STEPS} steps).
     function emissionWeight() external view returns (uint256 stake) {
         stake = _totalStake;
-        uint256 endEpoch = block.timestamp / EPOCH;
+        uint256 endEpoch = _now() / EPOCH;
         uint256 e = _nextEpoch;
         for (uint256 steps; e <= endEpoch && steps < MAX_UPDATE_STEPS; ++steps) {
             uint256 bits = _dropBitmap[e >> 8] >> (e & 255);

@@ -217,12 +217,13 @@ contract ArenaSettlement is ArenaStorage {
 
     /// @dev Writes a new task's fields and reads its rules from the config.
     function _initTask(Task storage t, TaskParams calldata p) private {
+        uint256 now_ = _now(); // the Arena's clock (after the sync createTask does first)
         t.creator = msg.sender;
-        t.createdAt = uint64(block.timestamp);
+        t.createdAt = uint64(now_);
         t.metric = p.metric;
         t.higherIsBetter = p.metric == Metric.Accuracy || p.metric == Metric.F1;
         // Each duration is bounded by arena.maxTaskDuration (<= 365 days): the sums fit uint64.
-        uint256 submitEnd = block.timestamp + p.submitDuration;
+        uint256 submitEnd = now_ + p.submitDuration;
         uint256 revealEnd = submitEnd + p.revealDuration;
         uint256 scoreCommitEnd = revealEnd + p.scoreCommitDuration;
         uint256 scoreRevealEnd = Math.ceilDiv(scoreCommitEnd + p.scoreRevealDuration, EPOCH) * EPOCH;
@@ -544,7 +545,9 @@ contract ArenaSettlement is ArenaStorage {
         uint256 end = t.scoreRevealEnd;
         uint256 weight = t.weight;
         uint256 acc;
-        if (block.timestamp < end) {
+        // The Arena's clock, as the caught-up sync before this call left it: the drop at `end`
+        // was processed exactly when this clock has reached `end`.
+        if (_now() < end) {
             acc = _acc;
             uint256 own = t.ownStake;
             _totalWeight -= weight;

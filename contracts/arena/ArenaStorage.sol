@@ -262,12 +262,21 @@ abstract contract ArenaStorage is IArenaBase {
         if (t.createdAt == 0) revert ArenaUnknownTask(taskId);
     }
 
+    /// @dev The Arena's clock: the block's timestamp, but never earlier than the latest time the
+    /// emission bookkeeping recorded. Should the chain's clock go back (a devnet restarted from a
+    /// state dump), phases do not go back and no time difference underflows: the Arena waits
+    /// until the chain's clock catches up.
+    function _now() internal view returns (uint256) {
+        uint256 last = _lastUpdate;
+        return block.timestamp > last ? block.timestamp : last;
+    }
+
     function _phase(Task storage t) internal view returns (Phase) {
         if (t.createdAt == 0) return Phase.None;
         Status status = t.status;
         if (status == Status.Cancelled) return Phase.Cancelled;
         if (status == Status.Finalized) return Phase.Finalized;
-        uint256 now_ = block.timestamp;
+        uint256 now_ = _now();
         if (now_ < t.submitEnd) return Phase.Submit;
         if (now_ < t.revealEnd) return Phase.Reveal;
         if (now_ < t.scoreCommitEnd) return Phase.ScoreCommit;
@@ -396,10 +405,11 @@ abstract contract ArenaStorage is IArenaBase {
         if (!caughtUp) return false;
         uint256 pulled = _emission.pull();
         if (pulled == 0) return true;
+        uint256 now_ = _lastUpdate; // the update reached the Arena's clock
         uint256 finish = _periodFinish;
-        uint256 leftover = finish > block.timestamp ? Math.mulDiv(finish - block.timestamp, _rate, PRECISION) : 0;
+        uint256 leftover = finish > now_ ? Math.mulDiv(finish - now_, _rate, PRECISION) : 0;
         uint256 total = pulled + leftover;
-        uint256 newFinish = block.timestamp + REWARD_DURATION;
+        uint256 newFinish = now_ + REWARD_DURATION;
         _rate = Math.mulDiv(total, PRECISION, REWARD_DURATION);
         _periodFinish = newFinish;
         _totalPulled += pulled;
@@ -407,9 +417,11 @@ abstract contract ArenaStorage is IArenaBase {
     }
 
     /// @dev Walks the epochs since the last update, processing each scheduled drop at its exact
-    /// time, at most MAX_UPDATE_STEPS bitmap words or drops per call. Returns whether it reached now.
+    /// time, at most MAX_UPDATE_STEPS bitmap words or drops per call. Returns whether it reached
+    /// now (the Arena's clock: the walk never goes back, so no drop is processed twice).
     function _update() internal returns (bool) {
-        uint256 endEpoch = block.timestamp / EPOCH;
+        uint256 now_ = _now();
+        uint256 endEpoch = now_ / EPOCH;
         uint256 e = _nextEpoch;
         uint256 steps;
         while (e <= endEpoch) {
@@ -435,7 +447,7 @@ abstract contract ArenaStorage is IArenaBase {
             ++e;
         }
         _nextEpoch = endEpoch + 1;
-        _accrue(block.timestamp);
+        _accrue(now_);
         return true;
     }
 
