@@ -71,13 +71,23 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// sqrt(own + pool stake) (S = their sum); the validator whose interval holds it is drawn, proven in
 /// O(1) by passing j. The square root gives diminishing returns in stake (a whale does not score
 /// every submission) at the price of rewarding splitting stake across identities, which the
-/// per-validator minimum stake bounds. The seed is keccak256(prevrandao, the nodes' and creator's
-/// revealed salts, taskId), drawn by the first call after the Reveal phase. It resists prediction:
-/// nobody knows it while validators can still register, since it mixes salts revealed only in the
-/// Reveal phase with a prevrandao from after it. It does not resist bias: the block proposer, or a
-/// caller who reads the next block's prevrandao and times the drawing transaction, can choose
-/// among a few seeds, and the last revealer may withhold its reveal (forfeiting its submission) to
-/// veto one; a VRF would close that, at the cost of an oracle.
+/// per-validator minimum stake bounds. The seed is keccak256(prevrandao, the creator's
+/// validation-set salt, taskId), drawn by the first call after the Reveal phase. It resists
+/// prediction: nobody knows it while validators can still register, since its prevrandao comes
+/// from after the Reveal phase. Nodes' salts do not feed it, so no node can choose it by revealing
+/// or withholding its model (withholding only costs it, see below); the creator's withholding
+/// cancels the task, so no seed is drawn at all. It does not resist bias by whoever draws it: the
+/// block proposer, or a caller who reads the next block's prevrandao and times the drawing
+/// transaction, can choose among a few seeds; a VRF would close that, at the cost of an oracle.
+///
+/// Withholding is never cheaper than revealing. A node that committed a model and did not reveal
+/// it by the end of the Reveal phase (when it has seen the validation set, so it knows whether
+/// its model would be marked invalid) is slashed arena.nodeSlash of its own and pool stake, as a
+/// node whose revealed model is invalid ({SlashReason-NodeNoReveal}, in {finalize}). A node that
+/// registered and never committed is not slashed: it had nothing to withhold, decided before
+/// anything of the Reveal phase could be known, and feeds nothing into the seed; it forfeits its
+/// registration fee (which stays in the task's reward pot) and gets its stake back, as a node
+/// whose revealed model falls below the baseline does.
 ///
 /// Money. Stakes are gmFLOCK; fees, bounties and rewards are FLOCK. A task's reward pot is its
 /// emission plus the registration fees plus the creator's bounty; the creator's share is taken
@@ -223,7 +233,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev The salt also feeds the sampling seed. Emits {ModelRevealed}. Requirements: Reveal
+    /// @dev Emits {ModelRevealed}. Requirements: Reveal
     /// phase; the caller is a node that committed and has not revealed; a valid CID;
     /// keccak256(abi.encode(modelCID, msg.sender, salt)) equals its commitment.
     function revealModel(uint256 taskId, string calldata modelCID, bytes32 salt) external nonReentrant {
@@ -240,7 +250,6 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         n.status = SubmissionStatus.Revealed;
         n.modelCID = modelCID;
         ++t.revealedCount;
-        t.saltMix = keccak256(abi.encode(t.saltMix, salt));
         emit ModelRevealed(taskId, msg.sender, id, modelCID);
     }
 
@@ -347,7 +356,8 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
 
     /// @inheritdoc IArenaActions
     /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
-    /// Each revealed submission: validators that committed and did not reveal are slashed; the
+    /// A node that committed and did not reveal is slashed arena.nodeSlash (as for an invalid
+    /// model). Each revealed submission: validators that committed and did not reveal are slashed; the
     /// consensus is the stake-weighted median of the revealed scores (an exact split between
     /// halves that disagree is a tie: no consensus, nobody slashed, {SubmissionTied}); an invalid
     /// consensus slashes the node; validators beyond the tolerance are slashed, the others earn

@@ -58,7 +58,8 @@ contract ArenaSettlement is ArenaStorage {
 
     /// @notice See {IArenaActions-finalize}.
     /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
-    /// Each revealed submission: validators that committed and did not reveal are slashed; the
+    /// A node that committed and did not reveal is slashed arena.nodeSlash (as for an invalid
+    /// model). Each revealed submission: validators that committed and did not reveal are slashed; the
     /// consensus is the stake-weighted median of the revealed scores (an exact split between
     /// halves that disagree is a tie: no consensus, nobody slashed, {SubmissionTied}); an invalid
     /// consensus slashes the node; validators beyond the tolerance are slashed, the others earn
@@ -287,7 +288,10 @@ contract ArenaSettlement is ArenaStorage {
 
     function _settleSubmission(uint256 taskId, Task storage t, Settlement storage s, uint256 id) private {
         Node storage n = _nodes[taskId][id];
-        if (n.status != SubmissionStatus.Revealed) return;
+        if (n.status != SubmissionStatus.Revealed) {
+            _settleUnrevealed(taskId, t, n);
+            return;
+        }
         (int256[] memory values, uint256[] memory weights, uint256[] memory who, uint256 m) =
             _collectScores(taskId, t, s, id, n.scorers);
         if (m == 0) {
@@ -320,6 +324,15 @@ contract ArenaSettlement is ArenaStorage {
         for (uint256 j; j < m; ++j) {
             _rateValidator(taskId, t, s, who[j], values[j], weights[j], c, tolerance);
         }
+    }
+
+    /// @dev A submission that was not revealed. Committed and withheld: slashed as for an invalid
+    /// model, so withholding is never cheaper than revealing. Registered and never committed:
+    /// nothing was withheld, no slash (the node forfeits its fee).
+    function _settleUnrevealed(uint256 taskId, Task storage t, Node storage n) private {
+        if (n.status != SubmissionStatus.Committed) return;
+        n.slashed = true;
+        _slash(taskId, n.account, n.ownStake, n.poolStake, t.rules.nodeSlash, SlashReason.NodeNoReveal);
     }
 
     /// @dev The consensus of the first `m` revealed scores: their stake-weighted median. When the

@@ -37,7 +37,8 @@ interface IArenaTypes {
     }
 
     /// @notice Where a training node's submission stands.
-    /// Registered: staked, nothing committed. Committed: model hash committed. Revealed: model
+    /// Registered: staked, nothing committed. Committed: model hash committed (after the Reveal
+    /// phase: withheld; the consensus pass slashes it, see {SlashReason}). Revealed: model
     /// revealed (validators may score it). After the consensus pass: Unscored (no consensus: no
     /// score revealed, or a tie, see {SubmissionTied}; neither paid nor slashed), Invalid
     /// (consensus: invalid model; the node is slashed), BelowBaseline (valid, not above the
@@ -53,12 +54,14 @@ interface IArenaTypes {
         Ranked
     }
 
-    /// @notice Why stake was slashed.
+    /// @notice Why stake was slashed. NodeNoReveal: a node committed a model and did not reveal it
+    /// (slashed as for an invalid model, so withholding is never cheaper than revealing).
     enum SlashReason {
         CreatorNoReveal,
         InvalidModel,
         ValidatorNoReveal,
-        ValidatorDeviation
+        ValidatorDeviation,
+        NodeNoReveal
     }
 
     /// @notice The model contract every submission must satisfy (checked off chain by validators,
