@@ -414,10 +414,12 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
 
     /// @inheritdoc IEmissionGauge
     /// @dev gmFLOCK staked in tasks still earning now (drops not yet processed are subtracted, up
-    /// to {MAX_UPDATE_STEPS} steps).
+    /// to {MAX_UPDATE_STEPS} steps). The block's timestamp is enough here (no read of the Arena's
+    /// clock): the walk starts at the first unprocessed epoch, so a clock behind the Arena's never
+    /// counts a drop twice.
     function emissionWeight() external view returns (uint256 stake) {
         stake = _totalStake;
-        uint256 endEpoch = _now() / EPOCH;
+        uint256 endEpoch = block.timestamp / EPOCH;
         uint256 e = _nextEpoch;
         for (uint256 steps; e <= endEpoch && steps < MAX_UPDATE_STEPS; ++steps) {
             uint256 bits = _dropBitmap[e >> 8] >> (e & 255);
