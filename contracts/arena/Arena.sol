@@ -43,29 +43,51 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// {ArenaSyncBacklog} until {sync} (called again as needed) has caught up. Emission reaches tasks
 /// only once pulled: a released day streams over the day after its pull, to the tasks earning
 /// then, so someone (the node's daemons) should call {sync} about daily; every creation,
-/// registration, cancellation and first finalization syncs too.
+/// registration, cancellation and first finalization syncs too. Time: phases and the emission
+/// walk run on the Arena's clock, the block's timestamp but never earlier than the latest time
+/// the bookkeeping recorded, so should the chain's clock go back (a devnet restarted from a state
+/// dump) no phase goes back, no drop is processed twice and no time difference underflows; the
+/// Arena waits for the chain's clock to catch up (the delegation pools' stream does the same).
 ///
-/// Consensus: per submission, the stake-weighted (own + pool stake) lower median of the revealed
-/// scores, oriented so higher is better, with "invalid" below every score. Validators per
+/// Consensus: per submission, the stake-weighted (own + pool stake) median of the revealed
+/// scores, oriented so higher is better, with "invalid" below every score. Ties: when the weight
+/// splits exactly in half between a lower and a higher value, nobody can tell the honest half, so
+/// a tie slashes no one and moves no score: two halves that agree (their midpoint within the
+/// tolerance of both) settle at the midpoint; otherwise (a score against "invalid", or scores
+/// further apart) the submission gets no consensus (Unscored, {SubmissionTied}): its node is
+/// neither paid nor slashed, its scorers neither slashed nor credited for it. Validators per
 /// submission are at most k (all validators when there are at most k, else k stake-weighted
 /// draws), so the median is computed in memory, O(k^2) comparisons, in {finalize}'s loop; its gas
 /// per submission is bounded by k (see the gas snapshot). Ranking the eligible submissions is the
 /// one sort over n: rather than sort on chain (O(n log n) storage writes across batches) anyone
-/// passes the order to {rank}, which checks each submission against the one before it, so the
-/// whole ranking costs O(n) and a wrong hint only reverts.
+/// passes the order to {rank}, which keeps the ranking in non-increasing order of consensus and
+/// corrects it when a call proves it wrong (a submission above the last one ranked cuts the
+/// ranking back to the first position below it, found by binary search), so the whole ranking
+/// costs O(n), and no call by anyone, in any order or batch split, can keep the task from being
+/// finalized by the whole order, best first.
 ///
 /// Sampling (when a task has more than k validators): draw j of submission s picks the point
 /// uint256(keccak256(seed, s, j)) mod S on a line where each validator owns an interval of length
 /// sqrt(own + pool stake) (S = their sum); the validator whose interval holds it is drawn, proven in
 /// O(1) by passing j. The square root gives diminishing returns in stake (a whale does not score
 /// every submission) at the price of rewarding splitting stake across identities, which the
-/// per-validator minimum stake bounds. The seed is keccak256(prevrandao, the nodes' and creator's
-/// revealed salts, taskId), drawn by the first call after the Reveal phase. It resists prediction:
-/// nobody knows it while validators can still register, since it mixes salts revealed only in the
-/// Reveal phase with a prevrandao from after it. It does not resist bias: the block proposer, or a
-/// caller who reads the next block's prevrandao and times the drawing transaction, can choose
-/// among a few seeds, and the last revealer may withhold its reveal (forfeiting its submission) to
-/// veto one; a VRF would close that, at the cost of an oracle.
+/// per-validator minimum stake bounds. The seed is keccak256(prevrandao, the creator's
+/// validation-set salt, taskId), drawn by the first call after the Reveal phase. It resists
+/// prediction: nobody knows it while validators can still register, since its prevrandao comes
+/// from after the Reveal phase. Nodes' salts do not feed it, so no node can choose it by revealing
+/// or withholding its model (withholding only costs it, see below); the creator's withholding
+/// cancels the task, so no seed is drawn at all. It does not resist bias by whoever draws it: the
+/// block proposer, or a caller who reads the next block's prevrandao and times the drawing
+/// transaction, can choose among a few seeds; a VRF would close that, at the cost of an oracle.
+///
+/// Withholding is never cheaper than revealing. A node that committed a model and did not reveal
+/// it by the end of the Reveal phase (when it has seen the validation set, so it knows whether
+/// its model would be marked invalid) is slashed arena.nodeSlash of its own and pool stake, as a
+/// node whose revealed model is invalid ({SlashReason-NodeNoReveal}, in {finalize}). A node that
+/// registered and never committed is not slashed: it had nothing to withhold, decided before
+/// anything of the Reveal phase could be known, and feeds nothing into the seed; it forfeits its
+/// registration fee (which stays in the task's reward pot) and gets its stake back, as a node
+/// whose revealed model falls below the baseline does.
 ///
 /// Money. Stakes are gmFLOCK; fees, bounties and rewards are FLOCK. A task's reward pot is its
 /// emission plus the registration fees plus the creator's bounty; the creator's share is taken
@@ -211,7 +233,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev The salt also feeds the sampling seed. Emits {ModelRevealed}. Requirements: Reveal
+    /// @dev Emits {ModelRevealed}. Requirements: Reveal
     /// phase; the caller is a node that committed and has not revealed; a valid CID;
     /// keccak256(abi.encode(modelCID, msg.sender, salt)) equals its commitment.
     function revealModel(uint256 taskId, string calldata modelCID, bytes32 salt) external nonReentrant {
@@ -228,7 +250,6 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         n.status = SubmissionStatus.Revealed;
         n.modelCID = modelCID;
         ++t.revealedCount;
-        t.saltMix = keccak256(abi.encode(t.saltMix, salt));
         emit ModelRevealed(taskId, msg.sender, id, modelCID);
     }
 
@@ -335,10 +356,12 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
 
     /// @inheritdoc IArenaActions
     /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
-    /// Each revealed submission: validators that committed and did not reveal are slashed; the
-    /// consensus is the stake-weighted median of the revealed scores; an invalid consensus slashes
-    /// the node; validators beyond the tolerance are slashed, the others earn stake * quality
-    /// points. Gas per submission grows with its scorers (at most k), not with the task.
+    /// A node that committed and did not reveal is slashed arena.nodeSlash (as for an invalid
+    /// model). Each revealed submission: validators that committed and did not reveal are slashed; the
+    /// consensus is the stake-weighted median of the revealed scores (an exact split between
+    /// halves that disagree is a tie: no consensus, nobody slashed, {SubmissionTied}); an invalid
+    /// consensus slashes the node; validators beyond the tolerance are slashed, the others earn
+    /// stake * quality points. Gas per submission grows with its scorers (at most k), not with the task.
     /// Emits {SubmissionSettled} per submission, {Slashed}, {ConsensusCompleted} at the end of the
     /// pass and {TaskFinalized} if no submission is eligible; or {TaskCancelled} instead of all of
     /// it when the validation set was never revealed. Requirements: Finalizing phase; the
@@ -348,12 +371,13 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev Competition ranking: a submission whose consensus equals the previous one's shares its
-    /// rank (and factor); the next distinct score takes rank = its position. rankFactor =
-    /// rankDecay^rank, computed by repeated multiplication rounded down. Emits
-    /// {SubmissionRanked} per submission and {TaskFinalized} after the last. Requirements:
-    /// Finalizing phase with the consensus pass over; a non-empty list; each submission Eligible
-    /// (not yet ranked) with a consensus no higher than the one ranked before it.
+    /// @dev Runs in {ArenaSettlement}. Competition ranking: a submission whose consensus equals the
+    /// previous one's shares its rank (and factor); the next distinct score takes rank = its
+    /// position. rankFactor = rankDecay^rank, computed by repeated multiplication rounded down.
+    /// Self-correcting (see {ArenaSettlement-rank}). Emits {SubmissionRanked} per submission
+    /// placed, {RankingRewound} per cut and {TaskFinalized} after the last. Requirements:
+    /// Finalizing phase with the consensus pass over; a non-empty list; each submission above
+    /// the baseline (Eligible or Ranked).
     function rank(uint256, uint256[] calldata) external nonReentrant {
         _delegateToSettlement();
     }
@@ -390,7 +414,9 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
 
     /// @inheritdoc IEmissionGauge
     /// @dev gmFLOCK staked in tasks still earning now (drops not yet processed are subtracted, up
-    /// to {MAX_UPDATE_STEPS} steps).
+    /// to {MAX_UPDATE_STEPS} steps). The block's timestamp is enough here (no read of the Arena's
+    /// clock): the walk starts at the first unprocessed epoch, so a clock behind the Arena's never
+    /// counts a drop twice.
     function emissionWeight() external view returns (uint256 stake) {
         stake = _totalStake;
         uint256 endEpoch = block.timestamp / EPOCH;

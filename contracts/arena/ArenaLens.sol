@@ -117,6 +117,15 @@ contract ArenaLens is IArenaViews, ArenaStorage {
         info.rank = n.rank;
         info.rankFactor = n.rankFactor;
         info.scorerCount = n.scorers.length;
+        if (
+            info.status == SubmissionStatus.Ranked
+                && _rankedAt(taskId, n.position, _settlements[taskId].rankedCount) != submissionId
+        ) {
+            // Cut off the ranking by a rewind: eligible again.
+            info.status = SubmissionStatus.Eligible;
+            info.rank = 0;
+            info.rankFactor = 0;
+        }
     }
 
     /// @inheritdoc IArenaViews

@@ -86,12 +86,26 @@ library ArenaMath {
     /// @notice The lower stake-weighted median of the first `n` values: the smallest v such that
     /// the weight of values <= v is at least half of the total weight. Reverts if n == 0 or the
     /// total weight is 0.
-    /// @dev Insertion sort of copies (n is at most the sample size, 32): O(n^2) comparisons in
-    /// memory, a few thousand gas. The inputs are left untouched.
     function weightedMedian(int256[] memory values, uint256[] memory weights, uint256 n)
         internal
         pure
-        returns (int256)
+        returns (int256 lower)
+    {
+        (lower,) = weightedMedianBounds(values, weights, n);
+    }
+
+    /// @notice The lower and upper stake-weighted medians of the first `n` values. `lower` is the
+    /// smallest v such that the weight of values <= v is at least half of the total; `upper` the
+    /// largest v such that the weight of values >= v is at least half. They differ exactly when
+    /// the weight splits in half between the values up to `lower` and those from `upper` on (a
+    /// tie: no value holds a strict majority on both sides); otherwise they are the one median.
+    /// Reverts if n == 0 or the total weight is 0.
+    /// @dev Insertion sort of copies (n is at most the sample size, 32): O(n^2) comparisons in
+    /// memory, a few thousand gas. The inputs are left untouched.
+    function weightedMedianBounds(int256[] memory values, uint256[] memory weights, uint256 n)
+        internal
+        pure
+        returns (int256 lower, int256 upper)
     {
         int256[] memory v = new int256[](n);
         uint256[] memory w = new uint256[](n);
@@ -114,9 +128,19 @@ library ArenaMath {
         for (uint256 i; i < n; ++i) {
             cumulative += w[i];
             // cumulative >= total / 2, without rounding: 2 * cumulative >= total.
-            if (2 * cumulative >= total) return v[i];
+            if (2 * cumulative >= total) {
+                lower = v[i];
+                upper = lower;
+                if (2 * cumulative == total) {
+                    // Exactly half lies at or below `lower`: the upper median is the next value
+                    // with weight (the other half is not empty).
+                    for (uint256 j = i + 1; j < n; ++j) {
+                        if (w[j] > 0) return (lower, v[j]);
+                    }
+                }
+                return (lower, upper);
+            }
         }
-        return v[n - 1]; // unreachable: the full sum reaches the total
     }
 
     /// @notice |s - c| / max(|c|, DISTANCE_FLOOR), as a WAD: how far a score is from consensus,

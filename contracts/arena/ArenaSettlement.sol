@@ -58,10 +58,12 @@ contract ArenaSettlement is ArenaStorage {
 
     /// @notice See {IArenaActions-finalize}.
     /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
-    /// Each revealed submission: validators that committed and did not reveal are slashed; the
-    /// consensus is the stake-weighted median of the revealed scores; an invalid consensus slashes
-    /// the node; validators beyond the tolerance are slashed, the others earn stake * quality
-    /// points. Gas per submission grows with its scorers (at most k), not with the task.
+    /// A node that committed and did not reveal is slashed arena.nodeSlash (as for an invalid
+    /// model). Each revealed submission: validators that committed and did not reveal are slashed; the
+    /// consensus is the stake-weighted median of the revealed scores (an exact split between
+    /// halves that disagree is a tie: no consensus, nobody slashed, {SubmissionTied}); an invalid
+    /// consensus slashes the node; validators beyond the tolerance are slashed, the others earn
+    /// stake * quality points. Gas per submission grows with its scorers (at most k), not with the task.
     /// Emits {SubmissionSettled} per submission, {Slashed}, {ConsensusCompleted} at the end of the
     /// pass and {TaskFinalized} if no submission is eligible; or {TaskCancelled} instead of all of
     /// it when the validation set was never revealed. Requirements: Finalizing phase; the
@@ -101,10 +103,17 @@ contract ArenaSettlement is ArenaStorage {
     /// @notice See {IArenaActions-rank}.
     /// @dev Competition ranking: a submission whose consensus equals the previous one's shares its
     /// rank (and factor); the next distinct score takes rank = its position. rankFactor =
-    /// rankDecay^rank, computed by repeated multiplication rounded down. Emits
-    /// {SubmissionRanked} per submission and {TaskFinalized} after the last. Requirements:
-    /// Finalizing phase with the consensus pass over; a non-empty list; each submission Eligible
-    /// (not yet ranked) with a consensus no higher than the one ranked before it.
+    /// rankDecay^rank, computed by repeated multiplication rounded down. Self-correcting, so that
+    /// nobody can freeze a task by ranking it wrongly: the ranking so far is always in
+    /// non-increasing order of consensus, a submission already in it is skipped, and a submission
+    /// whose consensus is above the last one ranked proves the ranking wrong from the first
+    /// position with a lower consensus: the ranking is cut back to there ({RankingRewound}, in
+    /// O(log n) reads, see {_rewind}) and continues with it. A complete ranking (every eligible
+    /// submission, in non-increasing order) is the consensus order, and the whole order best
+    /// first always completes it, whatever was ranked before. Emits {SubmissionRanked} per
+    /// submission placed, {RankingRewound} per cut and {TaskFinalized} after the last.
+    /// Requirements: Finalizing phase with the consensus pass over; a non-empty list; each
+    /// submission above the baseline (Eligible, or Ranked by an earlier call).
     function rank(uint256 taskId, uint256[] calldata submissionIds) external onlyDelegated {
         Task storage t = _task(taskId);
         _requirePhase(taskId, t, Phase.Finalizing);
@@ -209,12 +218,13 @@ contract ArenaSettlement is ArenaStorage {
 
     /// @dev Writes a new task's fields and reads its rules from the config.
     function _initTask(Task storage t, TaskParams calldata p) private {
+        uint256 now_ = _now(); // the Arena's clock (after the sync createTask does first)
         t.creator = msg.sender;
-        t.createdAt = uint64(block.timestamp);
+        t.createdAt = uint64(now_);
         t.metric = p.metric;
         t.higherIsBetter = p.metric == Metric.Accuracy || p.metric == Metric.F1;
         // Each duration is bounded by arena.maxTaskDuration (<= 365 days): the sums fit uint64.
-        uint256 submitEnd = block.timestamp + p.submitDuration;
+        uint256 submitEnd = now_ + p.submitDuration;
         uint256 revealEnd = submitEnd + p.revealDuration;
         uint256 scoreCommitEnd = revealEnd + p.scoreCommitDuration;
         uint256 scoreRevealEnd = Math.ceilDiv(scoreCommitEnd + p.scoreRevealDuration, EPOCH) * EPOCH;
@@ -278,7 +288,10 @@ contract ArenaSettlement is ArenaStorage {
 
     function _settleSubmission(uint256 taskId, Task storage t, Settlement storage s, uint256 id) private {
         Node storage n = _nodes[taskId][id];
-        if (n.status != SubmissionStatus.Revealed) return;
+        if (n.status != SubmissionStatus.Revealed) {
+            _settleUnrevealed(taskId, t, n);
+            return;
+        }
         (int256[] memory values, uint256[] memory weights, uint256[] memory who, uint256 m) =
             _collectScores(taskId, t, s, id, n.scorers);
         if (m == 0) {
@@ -286,7 +299,13 @@ contract ArenaSettlement is ArenaStorage {
             emit SubmissionSettled(taskId, id, SubmissionStatus.Unscored, 0);
             return;
         }
-        int256 c = ArenaMath.weightedMedian(values, weights, m);
+        uint256 tolerance = t.rules.validatorTolerance;
+        int256 c = _consensus(taskId, id, values, weights, m, tolerance);
+        if (c == TIE) {
+            n.status = SubmissionStatus.Unscored;
+            emit SubmissionSettled(taskId, id, SubmissionStatus.Unscored, 0);
+            return;
+        }
         n.consensus = int128(c); // a score in [-1e36, 1e36] or INVALID
         SubmissionStatus status;
         if (c == INVALID) {
@@ -302,9 +321,42 @@ contract ArenaSettlement is ArenaStorage {
         n.status = status;
         emit SubmissionSettled(taskId, id, status, c);
 
-        uint256 tolerance = t.rules.validatorTolerance;
         for (uint256 j; j < m; ++j) {
             _rateValidator(taskId, t, s, who[j], values[j], weights[j], c, tolerance);
+        }
+    }
+
+    /// @dev A submission that was not revealed. Committed and withheld: slashed as for an invalid
+    /// model, so withholding is never cheaper than revealing. Registered and never committed:
+    /// nothing was withheld, no slash (the node forfeits its fee).
+    function _settleUnrevealed(uint256 taskId, Task storage t, Node storage n) private {
+        if (n.status != SubmissionStatus.Committed) return;
+        n.slashed = true;
+        _slash(taskId, n.account, n.ownStake, n.poolStake, t.rules.nodeSlash, SlashReason.NodeNoReveal);
+    }
+
+    /// @dev The consensus of the first `m` revealed scores: their stake-weighted median. When the
+    /// weight splits exactly in half between a lower value and a higher one (the median is not
+    /// unique), two halves that agree (the midpoint, rounded toward the lower, is within the
+    /// tolerance of both) settle at the midpoint; otherwise nobody can tell the honest half: a
+    /// tie ({SubmissionTied}), returned as TIE.
+    function _consensus(
+        uint256 taskId,
+        uint256 id,
+        int256[] memory values,
+        uint256[] memory weights,
+        uint256 m,
+        uint256 tolerance
+    ) private returns (int256 c) {
+        int256 upper;
+        (c, upper) = ArenaMath.weightedMedianBounds(values, weights, m);
+        if (upper == c) return c;
+        int256 lower = c;
+        if (c != INVALID) c += (upper - c) / 2; // both within [-1e36, 1e36]
+        // The midpoint is nearer the lower value: the upper one is the farther of the two.
+        if (lower == INVALID || ArenaMath.relativeDistance(upper, c) > tolerance) {
+            emit SubmissionTied(taskId, id, lower, upper);
+            return TIE;
         }
     }
 
@@ -333,31 +385,84 @@ contract ArenaSettlement is ArenaStorage {
         }
     }
 
-    /// @dev Ranks one submission after the ones in `c` (see {rank}).
+    /// @dev Places one submission at the end of the ranking in `c`, after cutting the ranking back
+    /// if the submission's consensus is above the last one ranked; skips it if the ranking already
+    /// holds it (see {rank}).
     function _rankOne(uint256 taskId, RankCursor memory c, uint256 id) private {
         if (id >= c.count) revert ArenaBadRanking(taskId, id);
         Node storage n = _nodes[taskId][id];
-        if (n.status != SubmissionStatus.Eligible) revert ArenaBadRanking(taskId, id);
+        SubmissionStatus status = n.status;
+        if (status == SubmissionStatus.Ranked) {
+            if (_rankedAt(taskId, n.position, c.ranked) == id) return; // in the ranking already
+            // Else it was cut off the ranking by a rewind: it is eligible again.
+        } else if (status != SubmissionStatus.Eligible) {
+            revert ArenaBadRanking(taskId, id);
+        }
         int256 consensus = n.consensus;
-        if (c.ranked == 0) {
+        if (c.ranked > 0 && consensus > c.lastScore) _rewind(taskId, c, consensus);
+        uint256 position = c.ranked;
+        if (position == 0) {
             c.positionFactor = WAD;
             c.rankFactor = WAD;
             c.lastRank = 0;
         } else {
-            if (consensus > c.lastScore) revert ArenaBadRanking(taskId, id);
             c.positionFactor = (c.positionFactor * c.decay) / WAD; // both <= 1e18: no overflow
             if (consensus < c.lastScore) {
                 c.rankFactor = c.positionFactor;
-                c.lastRank = c.ranked;
+                c.lastRank = position;
             }
+        }
+        uint256 shift = 32 * (position & 7);
+        if (shift == 0) {
+            _rankIds[taskId][position >> 3] = id; // a fresh word: lanes above hold nothing ranked
+            if (position & 15 == 0 && position > 0) _rankCheckpoints[taskId][position >> 4] = c.denominator;
+        } else {
+            mapping(uint256 => uint256) storage ids = _rankIds[taskId];
+            uint256 w = ids[position >> 3];
+            ids[position >> 3] = (w & ~(uint256(type(uint32).max) << shift)) | (id << shift);
         }
         n.status = SubmissionStatus.Ranked;
         n.rank = uint32(c.lastRank); // < nodeCount, a uint32
+        n.position = uint32(position);
         n.rankFactor = uint64(c.rankFactor); // <= 1e18 < 2^64
+        n.positionFactor = uint64(c.positionFactor);
         c.denominator += Math.mulDiv(uint256(n.ownStake) + n.poolStake, c.rankFactor, WAD);
         c.lastScore = consensus;
-        ++c.ranked;
+        c.ranked = position + 1;
         emit SubmissionRanked(taskId, id, c.lastRank, c.rankFactor);
+    }
+
+    /// @dev Cuts the ranking in `c` back to its positions with a consensus >= `consensus`, which
+    /// is above the last one ranked: the ranking is in non-increasing order, so a binary search
+    /// finds the first position below it (O(log n) reads). The cursor is restored from the last
+    /// position kept (its node holds its score, rank and factors) and the denominator from the
+    /// last checkpoint plus at most 15 positions.
+    function _rewind(uint256 taskId, RankCursor memory c, int256 consensus) private {
+        uint256 lo;
+        uint256 hi = c.ranked - 1; // the last position ranked is below `consensus`
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            if (_nodes[taskId][_rankedAt(taskId, mid, c.ranked)].consensus < consensus) hi = mid;
+            else lo = mid + 1;
+        }
+        emit RankingRewound(taskId, c.ranked, lo);
+        c.ranked = lo;
+        if (lo == 0) {
+            c.denominator = 0;
+            return; // the next placement starts the ranking afresh
+        }
+        Node storage last = _nodes[taskId][_rankedAt(taskId, lo - 1, lo)];
+        c.lastScore = last.consensus;
+        c.lastRank = last.rank;
+        c.rankFactor = last.rankFactor;
+        c.positionFactor = last.positionFactor;
+        uint256 from = lo & ~uint256(15);
+        uint256 denominator = from == 0 ? 0 : _rankCheckpoints[taskId][from >> 4];
+        for (uint256 p = from; p < lo; ++p) {
+            Node storage m = _nodes[taskId][_rankedAt(taskId, p, lo)];
+            denominator += Math.mulDiv(uint256(m.ownStake) + m.poolStake, m.rankFactor, WAD);
+        }
+        c.denominator = denominator;
     }
 
     /// @dev Slashes a validator beyond the tolerance, else credits stake * quality points.
@@ -453,7 +558,9 @@ contract ArenaSettlement is ArenaStorage {
         uint256 end = t.scoreRevealEnd;
         uint256 weight = t.weight;
         uint256 acc;
-        if (block.timestamp < end) {
+        // The Arena's clock, as the caught-up sync before this call left it: the drop at `end`
+        // was processed exactly when this clock has reached `end`.
+        if (_now() < end) {
             acc = _acc;
             uint256 own = t.ownStake;
             _totalWeight -= weight;

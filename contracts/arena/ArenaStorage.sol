@@ -47,6 +47,8 @@ abstract contract ArenaStorage is IArenaBase {
 
     /// @dev The oriented value of an invalid mark: below every score (|score| <= 1e36 < 2^127).
     int128 internal constant INVALID = type(int128).min;
+    /// @dev What the consensus of a tie is returned as (below INVALID: never a stored consensus).
+    int256 internal constant TIE = type(int256).min;
 
     enum Status {
         Active,
@@ -120,11 +122,15 @@ abstract contract ArenaStorage is IArenaBase {
         bool slashed;
         bool claimed;
         uint32 rank;
+        /// @dev Its position in the ranking (valid only while the ranking holds it there, see {_rankedAt}).
+        uint32 position;
         uint128 ownStake;
         uint128 poolStake;
         bytes32 commitment;
         int128 consensus;
         uint64 rankFactor;
+        /// @dev rankDecay^position, the running factor at its position (restores the ranking's cursor).
+        uint64 positionFactor;
         string modelCID;
         uint32[] scorers;
     }
@@ -220,6 +226,13 @@ abstract contract ArenaStorage is IArenaBase {
     uint256 internal _totalToTreasury;
     uint256 internal _totalSlashed;
 
+    /// @dev The ranking's order: the submission ids at positions 8w..8w+7 in the 32-bit lanes of
+    /// word w. Only positions below the settlement's `rankedCount` are meaningful.
+    mapping(uint256 taskId => mapping(uint256 word => uint256)) internal _rankIds;
+    /// @dev The ranking's denominator before position 16b, for b >= 1 (0 before position 0), so a
+    /// rewind restores it by adding at most 15 positions.
+    mapping(uint256 taskId => mapping(uint256 block_ => uint256)) internal _rankCheckpoints;
+
     /// @param flock_ FLOCK: fees, bounties and rewards.
     /// @param gm_ gmFLOCK: stakes.
     /// @param config_ The protocol config (parameters, roles, treasury).
@@ -249,12 +262,21 @@ abstract contract ArenaStorage is IArenaBase {
         if (t.createdAt == 0) revert ArenaUnknownTask(taskId);
     }
 
+    /// @dev The Arena's clock: the block's timestamp, but never earlier than the latest time the
+    /// emission bookkeeping recorded. Should the chain's clock go back (a devnet restarted from a
+    /// state dump), phases do not go back and no time difference underflows: the Arena waits
+    /// until the chain's clock catches up.
+    function _now() internal view returns (uint256) {
+        uint256 last = _lastUpdate;
+        return block.timestamp > last ? block.timestamp : last;
+    }
+
     function _phase(Task storage t) internal view returns (Phase) {
         if (t.createdAt == 0) return Phase.None;
         Status status = t.status;
         if (status == Status.Cancelled) return Phase.Cancelled;
         if (status == Status.Finalized) return Phase.Finalized;
-        uint256 now_ = block.timestamp;
+        uint256 now_ = _now();
         if (now_ < t.submitEnd) return Phase.Submit;
         if (now_ < t.revealEnd) return Phase.Reveal;
         if (now_ < t.scoreCommitEnd) return Phase.ScoreCommit;
@@ -287,6 +309,13 @@ abstract contract ArenaStorage is IArenaBase {
         Validator storage val = _validators[taskId][v];
         uint256 lo = val.sampleLo;
         return point >= lo && point < lo + val.sampleWeight;
+    }
+
+    /// @dev The submission at `position` of a task's ranking, or type(uint256).max when the ranking
+    /// (of `ranked` positions) does not reach it.
+    function _rankedAt(uint256 taskId, uint256 position, uint256 ranked) internal view returns (uint256) {
+        if (position >= ranked) return type(uint256).max;
+        return uint32(_rankIds[taskId][position >> 3] >> (32 * (position & 7)));
     }
 
     /// @dev What `account` is owed by a finalized or cancelled task, for each unclaimed role.
@@ -376,10 +405,11 @@ abstract contract ArenaStorage is IArenaBase {
         if (!caughtUp) return false;
         uint256 pulled = _emission.pull();
         if (pulled == 0) return true;
+        uint256 now_ = _lastUpdate; // the update reached the Arena's clock
         uint256 finish = _periodFinish;
-        uint256 leftover = finish > block.timestamp ? Math.mulDiv(finish - block.timestamp, _rate, PRECISION) : 0;
+        uint256 leftover = finish > now_ ? Math.mulDiv(finish - now_, _rate, PRECISION) : 0;
         uint256 total = pulled + leftover;
-        uint256 newFinish = block.timestamp + REWARD_DURATION;
+        uint256 newFinish = now_ + REWARD_DURATION;
         _rate = Math.mulDiv(total, PRECISION, REWARD_DURATION);
         _periodFinish = newFinish;
         _totalPulled += pulled;
@@ -387,9 +417,11 @@ abstract contract ArenaStorage is IArenaBase {
     }
 
     /// @dev Walks the epochs since the last update, processing each scheduled drop at its exact
-    /// time, at most MAX_UPDATE_STEPS bitmap words or drops per call. Returns whether it reached now.
+    /// time, at most MAX_UPDATE_STEPS bitmap words or drops per call. Returns whether it reached
+    /// now (the Arena's clock: the walk never goes back, so no drop is processed twice).
     function _update() internal returns (bool) {
-        uint256 endEpoch = block.timestamp / EPOCH;
+        uint256 now_ = _now();
+        uint256 endEpoch = now_ / EPOCH;
         uint256 e = _nextEpoch;
         uint256 steps;
         while (e <= endEpoch) {
@@ -415,7 +447,7 @@ abstract contract ArenaStorage is IArenaBase {
             ++e;
         }
         _nextEpoch = endEpoch + 1;
-        _accrue(block.timestamp);
+        _accrue(now_);
         return true;
     }
 

@@ -21,7 +21,8 @@ import {IArenaViews} from "./IArenaViews.sol";
 /// - ScoreReveal [scoreCommitEnd, scoreRevealEnd): validators reveal.
 /// - Finalizing from `scoreRevealEnd`: {finalize} settles submissions in batches (consensus,
 ///   slashes, validator quality), then {rank} takes the order of the eligible submissions (a hint
-///   verified in O(n)); the task is then Finalized and everything is claimable ({claim}).
+///   that nobody can get wrong for good: a later call with a higher submission corrects it); the
+///   task is then Finalized and everything is claimable ({claim}).
 /// Scores are the raw metric value scaled by 1e18 (e.g. accuracy 0.91 = 0.91e18, MSE 0.02 =
 /// 0.02e18) or a mark that the model is invalid. The Arena orients them so that higher is better
 /// (a lower-is-better metric's values are negated); invalid ranks below every score.

@@ -29,7 +29,8 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     /// at most {IArenaBase-MAX_CID_LENGTH} bytes.
     /// @param taskId The task.
     /// @param validationCID CID of the hidden validation set.
-    /// @param salt The commitment's salt (it also feeds the sampling seed).
+    /// @param salt The commitment's salt (it also feeds the sampling seed, with the drawing
+    /// block's prevrandao; nodes' salts do not).
     function revealValidationSet(uint256 taskId, string calldata validationCID, bytes32 salt) external;
 
     /// @notice Cancels a task whose creator did not reveal the validation set by `revealEnd`:
@@ -44,7 +45,10 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
 
     /// @notice Registers the caller as a training node, staking `stake` gmFLOCK and paying the
     /// task's registration fee. Its delegation pool's active stake counts with its own, and the
-    /// pool's operator share stays frozen until {IArenaBase-CLAIM_FREEZE} after the task.
+    /// pool's operator share stays frozen until {IArenaBase-CLAIM_FREEZE} after the task. A node
+    /// that never commits a model forfeits the fee (it stays in the task's reward pot) and gets
+    /// its stake back: it has nothing to withhold, since it gave up before the Reveal phase showed
+    /// anything, and feeds nothing into the sampling seed.
     /// @dev Emits {NodeRegistered} and {TaskWeightChanged}. Requirements: Submit phase; the caller
     /// has no role in the task and is not its creator; stake > 0 and at least the task's minimum;
     /// the emission bookkeeping caught up; approvals of gmFLOCK (stake) and FLOCK (fee).
@@ -54,19 +58,22 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     function registerNode(uint256 taskId, uint256 stake) external returns (uint256 submissionId);
 
     /// @notice Commits the caller's model: keccak256(abi.encode(modelCID, msg.sender, salt)) (see
-    /// {IArenaViews-modelCommitment}). A later commit replaces an earlier one.
+    /// {IArenaViews-modelCommitment}). A later commit replaces an earlier one. Committing binds
+    /// the node to reveal: one that does not reveal is slashed as for an invalid model.
     /// @dev Emits {ModelCommitted}. Requirements: Submit phase; the caller is a node of the task;
     /// commitment != 0.
     /// @param taskId The task.
     /// @param commitment The commitment.
     function commitModel(uint256 taskId, bytes32 commitment) external;
 
-    /// @notice Reveals the caller's model.
+    /// @notice Reveals the caller's model. A node that committed and does not reveal by the end of
+    /// the Reveal phase is slashed arena.nodeSlash of its own and pool stake when the task is
+    /// finalized, as if its model were invalid: withholding is never cheaper than revealing.
     /// @dev Emits {ModelRevealed}. Requirements: Reveal phase; the caller is a node that committed
     /// and has not revealed; the commitment matches; a CID of at most {IArenaBase-MAX_CID_LENGTH} bytes.
     /// @param taskId The task.
     /// @param modelCID CID of the model (ONNX).
-    /// @param salt The commitment's salt (it also feeds the sampling seed).
+    /// @param salt The commitment's salt.
     function revealModel(uint256 taskId, string calldata modelCID, bytes32 salt) external;
 
     // ---------------------------------------------------------------- validators
@@ -147,8 +154,12 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
 
     /// @notice Settles up to `maxSubmissions` more submissions (consensus, slashes, validator
     /// quality). The first call fixes the task's rewards. Anyone may call. A task without a
-    /// revealed validation set is cancelled instead.
-    /// @dev Emits {RewardsFixed} on the first call, {SubmissionSettled} per submission, {Slashed},
+    /// revealed validation set is cancelled instead. The consensus is the stake-weighted median
+    /// of the revealed scores; at an exact 50/50 split of the weight nobody can tell the honest
+    /// half, so a tie slashes no one and moves no score: halves that agree within the tolerance
+    /// settle at their midpoint, others leave the submission without consensus (Unscored).
+    /// @dev Emits {RewardsFixed} on the first call, {SubmissionSettled} per submission,
+    /// {SubmissionTied} per tie, {Slashed},
     /// {ConsensusCompleted} at the end of the pass and {TaskFinalized} if no submission is
     /// eligible; or {Slashed} and {TaskCancelled} instead when the validation set was never
     /// revealed. Requirements: Finalizing phase; the consensus pass not over; maxSubmissions > 0.
@@ -158,14 +169,18 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     /// @return consensusDone Whether the consensus pass is now over.
     function finalize(uint256 taskId, uint256 maxSubmissions) external returns (uint256 settled, bool consensusDone);
 
-    /// @notice Ranks the next eligible submissions, given in order of consensus, best first (ties
-    /// in any order); the contract verifies the order. Finalizes the task with the last one.
-    /// Anyone may call.
-    /// @dev Emits {SubmissionRanked} per submission and {TaskFinalized} after the last.
-    /// Requirements: Finalizing phase with the consensus pass over; a non-empty list; each
-    /// submission Eligible (not yet ranked) with a consensus no higher than the one ranked before it.
+    /// @notice Ranks submissions above the baseline, given in order of consensus, best first (ties
+    /// in any order). Finalizes the task with the last one. Anyone may call, and no call can make
+    /// the ranking impossible to complete: a submission already in the ranking is skipped, and one
+    /// whose consensus is above the last one ranked proves the ranking wrong from the first
+    /// position with a lower consensus, so the ranking is cut back to there and continues with it.
+    /// The whole order (every Eligible or Ranked submission, best first), in one call or in
+    /// consecutive slices, completes the task whatever anyone ranked before or in between.
+    /// @dev Emits {SubmissionRanked} per submission placed, {RankingRewound} per cut and
+    /// {TaskFinalized} after the last. Requirements: Finalizing phase with the consensus pass
+    /// over; a non-empty list; each submission above the baseline (Eligible or Ranked).
     /// @param taskId The task.
-    /// @param submissionIds The next eligible submissions, best first.
+    /// @param submissionIds Submissions above the baseline, best first.
     function rank(uint256 taskId, uint256[] calldata submissionIds) external;
 
     /// @notice Pays the caller everything it is owed by a finalized or cancelled task: its stake

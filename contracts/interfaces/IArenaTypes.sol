@@ -37,9 +37,11 @@ interface IArenaTypes {
     }
 
     /// @notice Where a training node's submission stands.
-    /// Registered: staked, nothing committed. Committed: model hash committed. Revealed: model
-    /// revealed (validators may score it). After the consensus pass: Unscored (no score revealed),
-    /// Invalid (consensus: invalid model; the node is slashed), BelowBaseline (valid, not above the
+    /// Registered: staked, nothing committed. Committed: model hash committed (after the Reveal
+    /// phase: withheld; the consensus pass slashes it, see {SlashReason}). Revealed: model
+    /// revealed (validators may score it). After the consensus pass: Unscored (no consensus: no
+    /// score revealed, or a tie, see {SubmissionTied}; neither paid nor slashed), Invalid
+    /// (consensus: invalid model; the node is slashed), BelowBaseline (valid, not above the
     /// baseline), Eligible (above the baseline; awaits its rank), Ranked (rank assigned; paid).
     enum SubmissionStatus {
         Registered,
@@ -52,12 +54,14 @@ interface IArenaTypes {
         Ranked
     }
 
-    /// @notice Why stake was slashed.
+    /// @notice Why stake was slashed. NodeNoReveal: a node committed a model and did not reveal it
+    /// (slashed as for an invalid model, so withholding is never cheaper than revealing).
     enum SlashReason {
         CreatorNoReveal,
         InvalidModel,
         ValidatorNoReveal,
-        ValidatorDeviation
+        ValidatorDeviation,
+        NodeNoReveal
     }
 
     /// @notice The model contract every submission must satisfy (checked off chain by validators,
@@ -387,8 +391,8 @@ interface IArenaTypes {
     /// @param consensusDone Whether the consensus pass is over.
     error ArenaConsensusState(uint256 taskId, bool consensusDone);
 
-    /// @notice Thrown when a ranking hint is wrong: the submission is not eligible, already ranked,
-    /// or out of order (a higher consensus than the one ranked before it).
+    /// @notice Thrown when a ranking names a submission that is not above the baseline (neither
+    /// Eligible nor Ranked) or does not exist. (Order is never an error: see {IArenaActions-rank}.)
     /// @param taskId The task.
     /// @param submissionId The offending submission.
     error ArenaBadRanking(uint256 taskId, uint256 submissionId);
@@ -526,6 +530,18 @@ interface IArenaTypes {
         uint256 indexed taskId, uint256 indexed submissionId, SubmissionStatus status, int256 consensus
     );
 
+    /// @notice Emitted when a submission's revealed scores tie: the validators' weight splits
+    /// exactly in half between `lower` and `upper` (oriented; type(int128).min = invalid), and the
+    /// two halves do not agree (one says invalid, or the midpoint is beyond the tolerance of
+    /// either). Nobody can tell the honest half, so the submission gets no consensus (Unscored):
+    /// its node is neither paid nor slashed, and none of its scorers is slashed or earns points
+    /// for it (a scorer that committed and did not reveal is still slashed).
+    /// @param taskId The task.
+    /// @param submissionId The submission.
+    /// @param lower The lower weighted median.
+    /// @param upper The upper weighted median.
+    event SubmissionTied(uint256 indexed taskId, uint256 indexed submissionId, int256 lower, int256 upper);
+
     /// @notice Emitted when stake is slashed (and burned).
     /// @param taskId The task.
     /// @param account The slashed creator, node or validator.
@@ -548,6 +564,14 @@ interface IArenaTypes {
     /// @param rank Its 0-based rank.
     /// @param rankFactor rankDecay^rank (WAD).
     event SubmissionRanked(uint256 indexed taskId, uint256 indexed submissionId, uint256 rank, uint256 rankFactor);
+
+    /// @notice Emitted when a ranking call proves the ranking so far wrong (a submission with a
+    /// higher consensus than the last one ranked) and cuts it back to its positions with a
+    /// consensus at least that high; the submissions cut off are eligible again.
+    /// @param taskId The task.
+    /// @param rankedBefore Positions ranked before the cut.
+    /// @param rankedAfter Positions kept.
+    event RankingRewound(uint256 indexed taskId, uint256 rankedBefore, uint256 rankedAfter);
 
     /// @notice Emitted when a task is finalized.
     /// @param taskId The task.

@@ -48,7 +48,8 @@ interface IArenaViews is IArenaTypes {
     /// @return index Its submission id (a node) or validator index (a validator); 0 otherwise.
     function participant(uint256 taskId, address account) external view returns (Role role, uint256 index);
 
-    /// @notice A submission.
+    /// @notice A submission. While a task is being ranked, a submission a rewind cut off the
+    /// ranking ({RankingRewound}) reads as Eligible again, with rank and factor 0.
     /// @param taskId The task.
     /// @param submissionId The submission.
     /// @return The node and its submission (all zero for an unknown one).

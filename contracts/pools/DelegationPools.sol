@@ -452,20 +452,23 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         _updateGlobal();
         uint256 pulled = _emission.pull();
         if (pulled == 0) return;
+        uint256 now_ = _lastUpdateTime; // the stream's clock, brought up to now
         uint256 finish = _periodFinish;
-        uint256 leftover = finish > block.timestamp ? Math.mulDiv(finish - block.timestamp, _rewardRate, PRECISION) : 0;
+        uint256 leftover = finish > now_ ? Math.mulDiv(finish - now_, _rewardRate, PRECISION) : 0;
         uint256 total = pulled + leftover;
-        uint256 newFinish = block.timestamp + REWARD_DURATION;
+        uint256 newFinish = now_ + REWARD_DURATION;
         _rewardRate = Math.mulDiv(total, PRECISION, REWARD_DURATION);
-        _lastUpdateTime = block.timestamp;
         _periodFinish = newFinish;
         _totalStreamed += pulled;
         emit EmissionStreamed(pulled, total / REWARD_DURATION, newFinish);
     }
 
     /// @dev StakingRewards' updateReward for the global accumulator, with the zero-stake pause.
+    /// The stream's clock never goes back: should the chain's clock be earlier than the last
+    /// update (a devnet restarted from a state dump), nothing streams until it catches up.
     function _updateGlobal() private {
         uint256 last = _lastUpdateTime;
+        if (block.timestamp <= last) return;
         uint256 finish = _periodFinish;
         if (last < finish) {
             if (_totalPooledStake == 0) {
@@ -483,7 +486,7 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
     function _currentRewardPerStake() private view returns (uint256) {
         uint256 last = _lastUpdateTime;
         uint256 finish = _periodFinish;
-        if (last >= finish || _totalPooledStake == 0) return _rewardPerStake;
+        if (last >= finish || _totalPooledStake == 0 || block.timestamp <= last) return _rewardPerStake;
         uint256 end = block.timestamp < finish ? block.timestamp : finish;
         return _rewardPerStake + Math.mulDiv(_rewardRate, end - last, _totalPooledStake);
     }

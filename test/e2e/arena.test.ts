@@ -23,7 +23,8 @@ import { ensureBuilt, stopCliDevnet } from './helpers.js';
  *
  * Asserted: the on-chain ranking follows the models' true accuracy on the hidden split (computed
  * here from the store); the best model reaches >= 0.95; the broken model is invalid and slashed;
- * the lazy validator is slashed and earns nothing; the copycat earns nothing; every claim is what
+ * the lazy validator is slashed and earns nothing; the copycat, which committed and never
+ * revealed, earns nothing and is slashed as for an invalid model (issue 8); every claim is what
  * the contract's views said, and the claims add up to the settlement's rewards to the wei (less
  * the rounding dust the contract keeps, recomputed exactly).
  *
@@ -325,8 +326,10 @@ describe('Arena round on the devnet', () => {
     // (c) The broken model: invalid, its node slashed.
     expect(sub(models.broken.submissionId).status).toBe('invalid');
     expect(sub(models.broken.submissionId).slashed).toBe(true);
-    // The copycat never revealed: not ranked, not paid (below).
+    // The copycat never revealed: not ranked, not paid, and slashed as for an invalid model, so
+    // withholding is never cheaper than revealing (issue 8).
     expect(sub(copycatReg.index).status).toBe('committed');
+    expect(sub(copycatReg.index).slashed).toBe(true);
 
     // (d, e) Claims: each one is what the lens said it would be, and together they are what the
     //     settlement fixed, to the wei.
@@ -373,7 +376,7 @@ describe('Arena round on the devnet', () => {
     expect(claims.broken.reward).toBe(0n);
     expect(claims.broken.stake).toBe(minNode - (minNode * rules.nodeSlash) / WAD);
     expect(claims.copycat.reward).toBe(0n);
-    expect(claims.copycat.stake).toBe(minNode); // it broke no rule it can be slashed for: it just never revealed
+    expect(claims.copycat.stake).toBe(minNode - (minNode * rules.nodeSlash) / WAD); // committed, never revealed
     expect(claims.creator.reward).toBe(settlement.creatorReward);
 
     const vIndex = { v1: BigInt(dstate('v1', 'validator').registered.index), v2: BigInt(dstate('v2', 'validator').registered.index), lazy: lazyReg.index };

@@ -264,13 +264,25 @@ abstract contract ArenaFixture is EconomyFixture {
 
     /// @dev The eligible submissions sorted by consensus, best first (what a finalizer computes off chain).
     function _rankingHint(uint256 taskId) internal view returns (uint256[] memory ids) {
+        return _sortedByConsensus(taskId, false);
+    }
+
+    /// @dev Every submission above the baseline (eligible or already ranked, by whoever), sorted by
+    /// consensus, best first: the whole ranking, which {IArenaActions-rank} completes whatever was
+    /// ranked before.
+    function _fullRanking(uint256 taskId) internal view returns (uint256[] memory ids) {
+        return _sortedByConsensus(taskId, true);
+    }
+
+    function _sortedByConsensus(uint256 taskId, bool withRanked) internal view returns (uint256[] memory ids) {
         uint256 n = arena.task(taskId).nodeCount;
         uint256[] memory tmp = new uint256[](n);
         int256[] memory c = new int256[](n);
         uint256 m;
         for (uint256 i; i < n; ++i) {
             IArena.SubmissionInfo memory s = arena.submission(taskId, i);
-            if (s.status != IArenaTypes.SubmissionStatus.Eligible) continue;
+            bool ranked = withRanked && s.status == IArenaTypes.SubmissionStatus.Ranked;
+            if (s.status != IArenaTypes.SubmissionStatus.Eligible && !ranked) continue;
             uint256 j = m;
             while (j > 0 && c[j - 1] < s.consensus) {
                 tmp[j] = tmp[j - 1];

@@ -15,6 +15,14 @@ contract ArenaMathHarness {
     function weightedMedian(int256[] memory values, uint256[] memory weights) external pure returns (int256) {
         return ArenaMath.weightedMedian(values, weights, values.length);
     }
+
+    function weightedMedianBounds(int256[] memory values, uint256[] memory weights)
+        external
+        pure
+        returns (int256, int256)
+    {
+        return ArenaMath.weightedMedianBounds(values, weights, values.length);
+    }
 }
 
 /// @notice Unit and fuzz tests of {ArenaMath}: the power against known values and sqrt, the
@@ -140,6 +148,79 @@ contract ArenaMathTest is Test {
             w[i] = (r >> 128) % 1e24 + 1;
         }
         assertEq(h.weightedMedian(v, w), _reference(v, w));
+    }
+
+    /// @dev Reference: the largest candidate v with weight(values >= v) * 2 >= total.
+    function _referenceUpper(int256[] memory v, uint256[] memory w) internal pure returns (int256 best) {
+        uint256 total;
+        for (uint256 i; i < v.length; ++i) {
+            total += w[i];
+        }
+        bool found;
+        for (uint256 i; i < v.length; ++i) {
+            if (w[i] == 0) continue;
+            uint256 above;
+            for (uint256 j; j < v.length; ++j) {
+                if (v[j] >= v[i]) above += w[j];
+            }
+            if (2 * above >= total && (!found || v[i] > best)) {
+                best = v[i];
+                found = true;
+            }
+        }
+    }
+
+    function test_weightedMedianBounds_examples() public view {
+        int256[] memory v = new int256[](2);
+        uint256[] memory w = new uint256[](2);
+        (v[0], v[1]) = (int256(5), int256(3));
+        (w[0], w[1]) = (7, 7);
+        (int256 lo, int256 hi) = h.weightedMedianBounds(v, w);
+        assertEq(lo, 3);
+        assertEq(hi, 5);
+        // A strict majority: one median.
+        (w[0], w[1]) = (7, 8);
+        (lo, hi) = h.weightedMedianBounds(v, w);
+        assertEq(lo, 3);
+        assertEq(hi, 3);
+        // Invalid against a score, half and half.
+        (v[0], v[1]) = (type(int128).min, 0.9e18);
+        (w[0], w[1]) = (10e18, 10e18);
+        (lo, hi) = h.weightedMedianBounds(v, w);
+        assertEq(lo, type(int128).min);
+        assertEq(hi, 0.9e18);
+        // Equal values on both sides of the half: no tie.
+        int256[] memory v3 = new int256[](3);
+        uint256[] memory w3 = new uint256[](3);
+        (v3[0], v3[1], v3[2]) = (int256(1), int256(2), int256(2));
+        (w3[0], w3[1], w3[2]) = (2, 1, 1);
+        (lo, hi) = h.weightedMedianBounds(v3, w3);
+        assertEq(lo, 1);
+        assertEq(hi, 2);
+        (w3[0], w3[1], w3[2]) = (1, 1, 2);
+        (lo, hi) = h.weightedMedianBounds(v3, w3);
+        assertEq(lo, 2);
+        assertEq(hi, 2);
+    }
+
+    /// @notice Both medians match brute force, also with zero weights in the mix.
+    function testFuzz_weightedMedianBounds_matchReference(uint256 seed, uint8 n) public view {
+        n = uint8(bound(n, 1, 32));
+        int256[] memory v = new int256[](n);
+        uint256[] memory w = new uint256[](n);
+        bool any;
+        for (uint256 i; i < n; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            v[i] = r % 7 == 0 ? int256(type(int128).min) : int256(r % 11) * 1e17 - 5e17;
+            // Small weights so exact halves are common; now and then a zero.
+            w[i] = (r >> 128) % 5;
+            any = any || w[i] > 0;
+        }
+        if (!any) w[0] = 1;
+        (int256 lo, int256 hi) = h.weightedMedianBounds(v, w);
+        assertEq(lo, _reference(v, w));
+        assertEq(hi, _referenceUpper(v, w));
+        assertLe(lo, hi);
     }
 
     function testFuzz_weightedMedian_leavesInputsUntouched(int256 a, int256 b, int256 c) public pure {

@@ -350,16 +350,23 @@ contract ArenaSettlementTest is ArenaFixture {
         assertEq(arena.submission(taskId, 0).rank, 2);
     }
 
-    function test_RevertWhen_rankOutOfOrder() public {
+    function test_rank_outOfOrderCorrectsItself() public {
         uint256 taskId = _eligibleTask(0.7e18, 0.9e18, 0.8e18);
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaBadRanking.selector, taskId, 2));
+        // 0 (0.7) is placed, 2 (0.8) cuts it off, 1 (0.9) cuts 2 off: only the best stays.
         arena.rank(taskId, _ids(0, 2, 1));
+        assertEq(arena.settlement(taskId).rankedCount, 1);
+        assertEq(uint8(arena.submission(taskId, 1).status), uint8(IArenaTypes.SubmissionStatus.Ranked));
+        assertEq(uint8(arena.submission(taskId, 0).status), uint8(IArenaTypes.SubmissionStatus.Eligible));
+        arena.rank(taskId, _ids(1, 2, 0));
+        assertEq(uint8(arena.phase(taskId)), uint8(IArenaTypes.Phase.Finalized));
+        assertEq(arena.submission(taskId, 0).rank, 2);
     }
 
-    function test_RevertWhen_rankRepeatsASubmission() public {
+    function test_rank_repeatedSubmissionIsSkipped() public {
         uint256 taskId = _eligibleTask(0.7e18, 0.9e18, 0.8e18);
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaBadRanking.selector, taskId, 1));
         arena.rank(taskId, _ids(1, 1, 2));
+        assertEq(arena.settlement(taskId).rankedCount, 2);
+        assertEq(arena.submission(taskId, 2).rank, 1);
     }
 
     function test_RevertWhen_rankIneligibleOrUnknown() public {

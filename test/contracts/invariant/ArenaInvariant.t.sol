@@ -7,6 +7,7 @@ import {IArena} from "../../../contracts/interfaces/IArena.sol";
 import {IArenaTypes} from "../../../contracts/interfaces/IArenaTypes.sol";
 import {ArenaFixture} from "../arena/ArenaFixture.sol";
 import {ArenaHandler, ArenaStepper} from "./handlers/ArenaHandler.sol";
+import {ArenaFinisher, ArenaGriefer} from "./handlers/ArenaAdversary.sol";
 
 /// @notice Invariants of the Arena under random sequences of valid calls (and counted attacks) by
 /// creators, training nodes (some with delegation pools), validators and anyone.
@@ -19,6 +20,8 @@ import {ArenaHandler, ArenaStepper} from "./handlers/ArenaHandler.sol";
 contract ArenaInvariantTest is ArenaFixture {
     ArenaHandler internal handler;
     ArenaStepper internal stepper;
+    ArenaGriefer internal griefer;
+    ArenaFinisher internal finisher;
 
     function setUp() public override {
         super.setUp();
@@ -94,6 +97,21 @@ contract ArenaInvariantTest is ArenaFixture {
         }
         targetSelector(FuzzSelector({addr: address(stepper), selectors: steps}));
         targetContract(address(stepper));
+        // A stranger sends settlement calls with arbitrary arguments, and now and then the chain's
+        // clock goes back for a moment (about one call in six).
+        griefer = new ArenaGriefer(handler);
+        bytes4[] memory grief = new bytes4[](7);
+        grief[0] = ArenaGriefer.rankAnything.selector;
+        grief[1] = ArenaGriefer.rankAnything.selector;
+        grief[2] = ArenaGriefer.rankBackwards.selector;
+        grief[3] = ArenaGriefer.rankBackwards.selector;
+        grief[4] = ArenaGriefer.finalizeAnything.selector;
+        grief[5] = ArenaGriefer.meddle.selector;
+        grief[6] = ArenaGriefer.clockBack.selector;
+        targetSelector(FuzzSelector({addr: address(griefer), selectors: grief}));
+        targetContract(address(griefer));
+        finisher = new ArenaFinisher(handler);
+        excludeContract(address(finisher));
     }
 
     /// @notice Nothing is paid twice: a second claim of the same account in the same task never succeeds.
@@ -184,10 +202,59 @@ contract ArenaInvariantTest is ArenaFixture {
         assertEq(arena.emissionWeight(), sum);
     }
 
+    /// @notice Liveness: whatever the actors sent (the stranger's rank and finalize calls with
+    /// arbitrary arguments included, and the clock going back), every task reaches a claimable end (Finalized or Cancelled)
+    /// in a bounded number of permissionless calls, and then every role's claim succeeds, paying
+    /// what claimable() said: all gmFLOCK leaves the Arena and the FLOCK left is the emission
+    /// never credited to a task plus rounding dust. Checked by doing it (warp to the last task's
+    /// end, sync, cancel or finalize in batches of 4, rank the whole order in slices of 4, claim
+    /// everything) inside a state snapshot that is reverted afterwards.
+    function invariant_everyTaskReachesAClaimableEnd() public {
+        assertEq(griefer.calls("stranger claim ok"), 0);
+        assertEq(griefer.calls("sync in the past reverted"), 0);
+        uint256 time = block.timestamp;
+        uint256 snap = vm.snapshotState();
+        ArenaFinisher.Outcome memory o = finisher.finishAll();
+        vm.revertToState(snap);
+        vm.warp(time);
+        assertEq(o.unfinished, 0, "a task did not end");
+        assertLe(o.calls, o.bound, "more calls than the bound");
+        assertEq(o.gmLeft, 0, "stake left behind");
+        assertGe(o.flockLeft, o.unstreamed, "FLOCK owed was paid out");
+        assertLe(o.flockLeft, o.unstreamed + o.dustBound, "FLOCK left behind");
+    }
+
+    /// @notice Conservation: the Arena's gmFLOCK is exactly the stake it owes (every task's
+    /// stakes less what slashing burned; finished tasks: what their roles can still claim), and
+    /// its FLOCK covers every reward, fee refund and pot it owes, the excess being only emission
+    /// not yet credited to any task plus rounding dust.
+    function invariant_tokensCoverWhatIsOwed() public view {
+        uint256 n = handler.taskCount();
+        uint256 gmOwed;
+        uint256 flockOwed;
+        uint256 creditedOpen;
+        uint256 dust;
+        for (uint256 k; k < n; ++k) {
+            (uint256 g, uint256 f, uint256 c, uint256 d) = finisher.owed(handler.taskIds(k));
+            gmOwed += g;
+            flockOwed += f;
+            creditedOpen += c;
+            dust += d;
+        }
+        (uint256 pulled, uint256 taskEmission,,,) = arena.totals();
+        assertEq(gm.balanceOf(address(arena)), gmOwed, "gmFLOCK != stake owed");
+        uint256 balance = flock.balanceOf(address(arena));
+        assertGe(balance, flockOwed, "FLOCK does not cover what is owed");
+        assertLe(balance - flockOwed, pulled - taskEmission - creditedOpen + dust, "FLOCK unaccounted for");
+    }
+
     function afterInvariant() external view {
         console.log("tasks", handler.taskCount(), "score reveals", handler.revealedCount());
         console.log("finalize", handler.calls("finalize"), "rank", handler.calls("rank"));
         console.log("claim", handler.calls("claim"), "cancel", handler.calls("cancel"));
         console.log("registerNode", handler.calls("registerNode"), "revealModel", handler.calls("revealModel"));
+        console.log("stranger rank ok", griefer.calls("rank ok"), "reverted", griefer.calls("rank reverted"));
+        console.log("stranger rankBackwards ok", griefer.calls("rankBackwards ok"));
+        console.log("stranger finalize ok", griefer.calls("finalize ok"), "cancel ok", griefer.calls("cancel ok"));
     }
 }

@@ -485,6 +485,9 @@ library ArenaHandlerLib {
         }
     }
 
+    /// @notice The whole ranking: every submission above the baseline (Eligible, or Ranked by
+    /// anyone before), best first. {IArena-rank} completes the task with it, in one call or in
+    /// consecutive slices, whatever was ranked before or in between.
     function hint(IArena arena, uint256 id) external view returns (uint256[] memory ids) {
         uint256 n = arena.task(id).nodeCount;
         uint256[] memory tmp = new uint256[](n);
@@ -492,7 +495,9 @@ library ArenaHandlerLib {
         uint256 m;
         for (uint256 i; i < n; ++i) {
             IArena.SubmissionInfo memory s = arena.submission(id, i);
-            if (s.status != IArenaTypes.SubmissionStatus.Eligible) continue;
+            if (
+                s.status != IArenaTypes.SubmissionStatus.Eligible && s.status != IArenaTypes.SubmissionStatus.Ranked
+            ) continue;
             uint256 j = m;
             while (j > 0 && c[j - 1] < s.consensus) {
                 tmp[j] = tmp[j - 1];
