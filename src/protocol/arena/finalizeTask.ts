@@ -36,7 +36,9 @@ export async function finalizeTask(client: ProtocolConnection, { taskId, batch }
     log?.info({ taskId: taskId.toString(), batch: txHashes.length }, 'consensus batch settled');
   }
   if ((await ph()) === Phase.Finalizing) {
-    const eligible = (await getSubmissions(client, { taskId })).filter((s) => s.status === SubmissionStatus.Eligible);
+    // The whole order, best first, ranked ones included: the contract skips those already ranked
+    // and cuts back a ranking someone else sent in a wrong order, so this always completes it.
+    const eligible = (await getSubmissions(client, { taskId })).filter((s) => s.status === SubmissionStatus.Eligible || s.status === SubmissionStatus.Ranked);
     // Best first (consensus is oriented so that higher is better); ties keep id order.
     eligible.sort((a, b) => (a.consensus === b.consensus ? Number(a.id - b.id) : a.consensus > b.consensus ? -1 : 1));
     for (let i = 0; i < eligible.length; i += batch) {
