@@ -1,14 +1,17 @@
 /**
  * The creator's secrets of an Arena task: the hidden validation set's CID and the salt of its
- * commitment, kept in <home>/tasks/<chainId>/<taskId>.json (0600) until the reveal. They are
+ * commitment, kept in <home>/tasks/<chainId>/<taskId>.json (0600) until the reveal, and the
+ * validation set itself, kept beside them (validation-<cid>.data, 0600) and put in the store only
+ * by `flock task reveal`: labels in a shared store would let any trainer train on them. They are
  * written through files/atomic.ts (fsync of the file and its folder) BEFORE the createTask that
  * commits to them is sent, so a crash or a power cut never loses what the reveal needs (a creator
  * who cannot reveal is slashed).
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbortError } from '../errors/index.js';
-import { readJsonFile, writeJsonAtomic } from '../files/atomic.js';
+import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../files/atomic.js';
+import { cidOf } from '../storage/cid.js';
 
 /** What only the creator knows until the reveal. */
 export interface TaskSecrets {
@@ -115,4 +118,24 @@ export function recoverSecrets(home: string, chainId: number, taskId: bigint, co
     if (pending) recordTaskSecrets(home, pending, taskId);
   }
   return readSecrets(home, chainId, taskId);
+}
+
+/** Where `task create` keeps the hidden validation set until the reveal. */
+export function keptValidationPath(home: string, chainId: number | bigint, validationCID: string): string {
+  return join(secretsDir(home, chainId), `validation-${validationCID}.data`);
+}
+
+/**
+ * Copies the hidden validation set into the creator's home (0600, durable) and returns its CID,
+ * computed locally: nothing reaches the store before `flock task reveal`. (The file is read whole:
+ * validation sets are checked row by row before this, and kept small by their nature.)
+ *
+ * @example
+ * const validationCID = keepValidationSet(home, 31337, 'validation.csv');
+ */
+export function keepValidationSet(home: string, chainId: number | bigint, file: string): string {
+  const bytes = new Uint8Array(readFileSync(file));
+  const cid = cidOf(bytes);
+  writeFileAtomic(keptValidationPath(home, chainId, cid), bytes);
+  return cid;
 }

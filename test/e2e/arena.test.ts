@@ -143,6 +143,8 @@ describe('Arena round on the devnet', () => {
     expect(taskId).toBe('1');
     const secrets = JSON.parse(readFileSync(created.secretsPath, 'utf8')) as TaskSecrets;
     expect(secrets.salt).toMatch(/^0x[0-9a-f]{64}$/);
+    // The hidden validation set (labels included) stays on the creator's machine until its reveal.
+    expect(await inStore(secrets.validationCID), 'the validation set is in the store before its reveal').toBe(false);
     const id = BigInt(taskId);
 
     const shown = await json(['task', 'show', taskId]);
@@ -232,6 +234,7 @@ describe('Arena round on the devnet', () => {
     await warp('1d');
     expect(Number(await lazy.arena.phase(id))).toBe(Phase.Reveal);
     await ok(['task', 'reveal', taskId, ...as('creator')]);
+    expect(await inStore(secrets.validationCID), 'the validation set is not in the store after its reveal').toBe(true);
     const trainers = await Promise.all([good, weak, broken]);
     for (const r of trainers) expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(trainers[0].stdout).toContain('commitment already on chain');

@@ -4,6 +4,7 @@ import { createContext, type Context } from '../context.js';
 import { positiveInt } from '../parse.js';
 import { chainNow, openProtocol } from '../protocol.js';
 import type { ArenaMetricName } from '../../protocol/arena/index.js';
+import type { ProtocolClient } from '../../protocol/client.js';
 
 interface CreateFlags {
   spec: string;
@@ -25,7 +26,7 @@ export function register(program: Command): void {
 
   task
     .command('create')
-    .description('create an Arena task from a task.yaml: uploads the training data and commits to the hidden validation set')
+    .description('create an Arena task from a task.yaml: uploads the training data, keeps the hidden validation set here and commits to it')
     .requiredOption('--spec <file>', 'task spec (task.yaml), e.g. examples/tasks/digits/task.yaml')
     .option('--stake <gmFLOCK>', 'creator stake in gmFLOCK (default: arena.minCreatorStake)')
     .option('--node-stake <gmFLOCK>', 'minimum stake of a training node (default: arena.minStake)')
@@ -106,6 +107,7 @@ export function register(program: Command): void {
     .action(async (id: number, _opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
       const { client } = await openProtocol(ctx, { sign: true });
+      await publishValidationSet(ctx, client, BigInt(id));
       const r = await client.arena.revealValidationSet({ taskId: BigInt(id), home: ctx.config.home });
       await ctx.output(r, (x) => (x.alreadyRevealed ? `task ${x.taskId}: the validation set was already revealed (${x.validationCID})` : [`task ${x.taskId}: validation set ${x.validationCID} revealed`, `tx ${x.txHash}`]));
     });
@@ -139,13 +141,14 @@ export function register(program: Command): void {
 }
 
 async function create(ctx: Context, opts: CreateFlags) {
-  const [{ loadTaskSpec, checkTaskData }, { EngineError }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }] = await Promise.all([
+  const [{ loadTaskSpec, checkTaskData }, { EngineError }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }, { keepValidationSet }] = await Promise.all([
     import('../../engine/task.js'),
     import('../../engine/errors.js'),
     import('../../tasks/manifest.js'),
     import('../../units/index.js'),
     import('../storage.js'),
     import('../../errors/index.js'),
+    import('../../tasks/secrets.js'),
   ]);
   let loaded;
   try {
@@ -190,7 +193,8 @@ async function create(ctx: Context, opts: CreateFlags) {
   let dataCID: string;
   try {
     trainCID = await store.putFile(files.train);
-    validationCID = await store.putFile(files.validation);
+    // The hidden set stays on this machine until `flock task reveal` (tasks/secrets.ts).
+    validationCID = keepValidationSet(ctx.config.home, client.record.chainId, files.validation);
     dataCID = await store.put(encodeManifest(buildManifest(spec, trainCID, basename(files.train))));
   } finally {
     await store.close();
@@ -224,4 +228,35 @@ async function create(ctx: Context, opts: CreateFlags) {
     secretsPath: r.secretsPath,
     txHash: r.txHash,
   };
+}
+
+/**
+ * Puts the kept validation set in the store right before its reveal, and only in the reveal phase
+ * (in another phase the reveal reverts with the contract's reason and nothing is published). A
+ * set already in the store (tasks created before it was kept locally) needs nothing.
+ */
+async function publishValidationSet(ctx: Context, client: ProtocolClient, taskId: bigint): Promise<void> {
+  const [{ readSecrets, keptValidationPath }, { Phase }, { existsSync }, { openContextStore }, { AbortError }] = await Promise.all([
+    import('../../tasks/secrets.js'),
+    import('../../protocol/arena/index.js'),
+    import('node:fs'),
+    import('../storage.js'),
+    import('../../errors/index.js'),
+  ]);
+  if ((await client.arena.getPhase({ taskId })) !== Phase.Reveal) return;
+  const s = readSecrets(ctx.config.home, client.record.chainId, taskId);
+  const file = keptValidationPath(ctx.config.home, client.record.chainId, s.validationCID);
+  const store = await openContextStore(ctx);
+  try {
+    if (existsSync(file)) await store.putFile(file, { expectedCid: s.validationCID });
+    else if (!(await store.has(s.validationCID))) {
+      throw new AbortError(`the validation set ${s.validationCID} of task ${taskId} is neither kept at ${file} nor in the store`, {
+        code: 'NO_TASK_SECRETS',
+        hint: 'restore the file (its sha256 is in the CID) or `flock store put` it, then reveal again',
+      });
+    }
+    ctx.log.info({ taskId: taskId.toString(), validationCID: s.validationCID }, 'validation set put in the store for its reveal');
+  } finally {
+    await store.close();
+  }
 }
