@@ -114,6 +114,7 @@ export function registerStep<S extends ArenaStateBase & { registered?: object },
       const r = await c.rt.exclusive(() =>
         write(c, 'register', () => c.arena.register({ taskId: c.taskId, role, stake: c.o.stake, onApprove: (what) => c.report.emit({ event: 'approving', what }) })),
       );
+      c.rt.crashPoint('register');
       c.st.update(record(r.index.toString(), r.txHash));
       c.report.emit({ event: 'registered', index: r.index.toString(), tx: r.txHash, already: r.alreadyRegistered });
     },
