@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonRpcProvider, NonceManager, Wallet, type Signer } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { createProtocolClient, type ProtocolClient } from '../../src/protocol/cl
 import { sendTx } from '../../src/protocol/tx.js';
 import { cidOf } from '../../src/storage/cid.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
-import { cloneHome, freePort, ROOT, runCli, spawnCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
+import { cloneHome, freePort, listStore, ROOT, runCli, spawnCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
 import { ensureBuilt, stopCliDevnet } from './helpers.js';
 
 /**
@@ -464,18 +464,6 @@ async function revertName(arena: IArena, call: Promise<unknown>): Promise<string
     throw e;
   }
   throw new Error('the call did not revert');
-}
-
-/** Every object name in a directory store (what anyone with read access to the folder sees). */
-function listStore(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const shard of readdirSync(dir)) {
-    const p = join(dir, shard);
-    if (shard.startsWith('.') || !statSync(p).isDirectory()) continue;
-    out.push(...readdirSync(p));
-  }
-  return out;
 }
 
 /** Spawns the CLI like runCli but hands back the process, to signal it. */
