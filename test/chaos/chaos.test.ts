@@ -144,6 +144,8 @@ interface RoundResult {
   trainers: Record<(typeof TRAINERS)[number], { status: number; rank: bigint; rankFactor: bigint; slashed: boolean; reward: bigint }>;
   validators: Record<(typeof VALIDATORS)[number], { slashed: boolean; points: bigint; reward: bigint }>;
   stages: Record<string, number>;
+  /** Each daemon's runs, by how they ended: `SIGKILL, 3, 0`. */
+  exits: Record<Daemon, string>;
 }
 
 describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
@@ -417,7 +419,8 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
       }
     }
     expect(txCount).toBeGreaterThanOrEqual(3 * 3 + 3 * 4 + 2); // registers, commits, reveals, scores, creator's reveal + finalize
-    return { taskId: id, trainers, validators, stages };
+    const exits = Object.fromEntries(DAEMONS.map((d) => [d, daemons[d].exits.map((e) => e.signal ?? e.code).join(', ')])) as Record<Daemon, string>;
+    return { taskId: id, trainers, validators, stages, exits };
   }
 
   it('finalizes through devnet and store outages and a kill of every daemon', async () => {
@@ -429,6 +432,7 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
       [
         `chaos: CHAOS_SEED=${SEED}, task ${chaosResult.taskId}, round took ${s(Date.now() - t0)} (${Object.entries(chaosResult.stages).map(([k, v]) => `${k} ${s(v)}`).join(', ')})`,
         `chaos: kills: ${DAEMONS.map((d) => `${d} ${crashes[d].at}`).join('; ')}`,
+        `chaos: runs ended: ${DAEMONS.map((d) => `${d} ${chaosResult!.exits[d]}`).join('; ')}`,
         `chaos: ranks: ${TRAINERS.map((w) => `${w} ${chaosResult!.trainers[w].status === SubmissionStatus.Ranked ? `#${chaosResult!.trainers[w].rank}` : `status ${chaosResult!.trainers[w].status}`}`).join(', ')}`,
       ].join('\n'),
     );
