@@ -68,10 +68,11 @@ export class StateStore<T extends object> {
 }
 
 /**
- * One daemon per home and task: `<state>.lock` holds the owner's pid, created exclusively. A lock
- * whose owner is gone (SIGKILL, a reboot) is taken over, so a crash never leaves a task stuck; a
- * live owner makes this an AbortError (DAEMON_RUNNING) before anything is sent. Returns the
- * release function (idempotent).
+ * One daemon per home and task: `<state>.lock` holds the owner's pid (and, where /proc tells, its
+ * boot and start time), created exclusively. A lock whose owner is gone (SIGKILL, a reboot) is
+ * taken over, so a crash never leaves a task stuck, even when its pid now belongs to another
+ * process; a live owner makes this an AbortError (DAEMON_RUNNING) before anything is sent.
+ * Returns the release function (idempotent).
  *
  * @example
  * const release = lockState(statePath(home, 'trainer', 31337, 1n));
@@ -83,13 +84,14 @@ export function lockState(path: string): () => void {
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(lock, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, `${process.pid}\n${processIdentity(process.pid) ?? ''}\n`);
       closeSync(fd);
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(lock, e);
-      const owner = Number.parseInt(safeRead(lock), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
+      const [pidLine = '', id = ''] = safeRead(lock).split('\n');
+      const owner = Number.parseInt(pidLine, 10);
+      if (Number.isInteger(owner) && owner !== process.pid && holds(owner, id.trim())) {
         throw new AbortError(`another daemon (pid ${owner}) is working on this task from the same home`, {
           code: 'DAEMON_RUNNING',
           hint: `stop it first, or use another --home; if pid ${owner} is not a flock daemon, delete ${lock}`,
@@ -103,10 +105,34 @@ export function lockState(path: string): () => void {
     if (!held) return;
     held = false;
     process.off('exit', release);
-    if (safeRead(lock).trim() === String(process.pid)) rmSync(lock, { force: true });
+    if (safeRead(lock).split('\n')[0]!.trim() === String(process.pid)) rmSync(lock, { force: true });
   };
   process.on('exit', release);
   return release;
+}
+
+/**
+ * Whether the process that wrote a lock still runs: its pid is alive and, when the lock recorded
+ * an identity and /proc can tell, it is the same process (same boot, same start time), not one
+ * that got the pid after a reboot. Locks without an identity (no /proc) go by the pid alone.
+ */
+function holds(pid: number, id: string): boolean {
+  if (!alive(pid)) return false;
+  const now = id ? processIdentity(pid) : undefined;
+  return now === undefined || now === id;
+}
+
+/** `<boot id> <start time>` of a process (Linux /proc), or undefined where it cannot be read. */
+export function processIdentity(pid: number): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "pid (comm) ": state is field 3, starttime field 22 (proc(5)).
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return boot && start ? `${boot} ${start}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function alive(pid: number): boolean {

@@ -4,13 +4,14 @@
  * daemon off a task (a crashed owner's lock is taken over).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DaemonRuntime, DONE, EVENT_TEXT, GO, lockState, messageOf, runSteps, type EventRecord, type Gate, type Step, type StepContext } from '../../../src/daemons/kernel/index.js';
+import { processIdentity } from '../../../src/daemons/kernel/state.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flock-kernel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,5 +152,29 @@ describe('lockState: one daemon per home and task', () => {
     release(); // idempotent
     expect(existsSync(`${path}.lock`)).toBe(false);
     lockState(path)();
+  });
+
+  // Found checking docs/DAEMONS.md ("the lock of a process that died (SIGKILL, reboot) is taken
+  // over"): the lock held only a pid, and after a reboot that pid may well belong to another live
+  // process (pids restart low; often another flock daemon of the same home). The daemon then
+  // refused to start with exit 2, which systemd never restarts (RestartPreventExitStatus).
+  it.skipIf(!existsSync('/proc/self/stat'))('takes over a lock whose pid now belongs to another process (a reboot, a reused pid)', async () => {
+    const path = join(dir, 'daemons', 'validator-31337-2.json');
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((r) => child.on('spawn', r));
+    try {
+      // Written by a daemon before the reboot: same pid, another boot.
+      lockState(path)();
+      writeFileSync(`${path}.lock`, `${child.pid}\n00000000-0000-0000-0000-000000000000 4242\n`);
+      const release = lockState(path);
+      expect(readFileSync(`${path}.lock`, 'utf8').split('\n')[0]).toBe(String(process.pid));
+      release();
+      // Written by the live process itself: refused.
+      writeFileSync(`${path}.lock`, `${child.pid}\n${processIdentity(child.pid!)}\n`);
+      expect(() => lockState(path)).toThrow(expect.objectContaining({ code: 'DAEMON_RUNNING', exitCode: 2 }));
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('close', r));
+    }
   });
 });
