@@ -1,7 +1,8 @@
 /**
  * How a validator scores: the creator's validation set, downloaded (verified) once per run, and
- * each model fetched (verified CID) and evaluated with onnxruntime. A model that cannot be
- * fetched, does not parse or breaks the task's contract is an invalid mark, never a crash.
+ * each model fetched (verified CID) and evaluated with onnxruntime. Refused bytes (CID mismatch,
+ * too large), a model that does not parse or breaks the task's contract are an invalid mark, never
+ * a crash; a model that cannot be fetched now is unavailable, asked again later, never invalid.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

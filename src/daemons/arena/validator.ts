@@ -2,7 +2,7 @@
  * The validator daemon (`flock validate --task <id>`), as a list of steps: register with stake ->
  * in the score-commit phase, fetch the creator's validation set (verified), draw the sampling
  * seed if nobody has, then for each revealed submission assigned to this validator fetch the
- * model (verified CID; a failed fetch or a hash mismatch is an invalid model), score it with the
+ * model (verified CID: refused bytes are an invalid model, a fetch that fails is retried), score it with the
  * engine (a bad model is `{valid: false}`, never a crash) and commit the score (salt persisted
  * first) -> in the score-reveal phase, reveal every committed score.
  */
