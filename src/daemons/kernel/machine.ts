@@ -98,7 +98,9 @@ export async function runSteps<C extends StepContext>(c: C, steps: readonly Step
           if (outcome === 'stopped') return 'stopped';
           if (outcome === 'again') await c.rt.sleep();
         } catch (e) {
-          if (!isTransient(e) || c.rt.stopping) throw e;
+          if (!isTransient(e)) throw e;
+          // A SIGTERM during an outage: every record is already on disk, so stop (exit 0).
+          if (c.rt.stopping) return 'stopped';
           if (failures++ === 0) downSince = Date.now();
           const delayMs = backoffDelay(failures, OUTAGE_BASE_MS, OUTAGE_MAX_MS);
           if ((failures & (failures - 1)) === 0) c.report.emit({ event: 'retrying', what: step.name, attempt: failures, delayMs, err: (e as Error).message });

@@ -94,6 +94,25 @@ describe('runSteps', () => {
     expect(events.at(-1)).toMatchObject({ event: 'stopping', signal: 'SIGTERM', daemon: 'trainer' });
     rt.dispose();
   });
+
+  // Found checking docs/DAEMONS.md ("SIGTERM: the current step finishes, the state is persisted,
+  // the process exits 0"): a SIGTERM that came while a chain read was failing (an RPC outage)
+  // ended the run with that read's error, exit 3, instead of stopping.
+  it('a SIGTERM during an outage stops the run, not the failing read', async () => {
+    const { rt } = runtime();
+    const c = ctx(rt);
+    const down: Step<Ctx> = {
+      name: 'commit the model',
+      recorded: () => false,
+      gate: async () => {
+        rt.stop('SIGTERM'); // arrives while the read below is failing
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8545'), { code: 'SERVER_ERROR' });
+      },
+      run: async () => undefined,
+    };
+    expect(await runSteps(c, [down])).toBe('stopped');
+    rt.dispose();
+  });
 });
 
 describe('DaemonRuntime events', () => {
