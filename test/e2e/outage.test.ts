@@ -3,10 +3,10 @@
  * retries (about 8 s) while a validator waits for its phase, then started again with its state.
  * Found in review: both daemons exited 1 ("this is a bug in flock") after ~8 s of outage.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneHome, freePort, ROOT, runCli, spawnCli, tempHome, type TempHome } from '../harness/index.js';
+import { cloneHome, freePort, ROOT, runCli, startCli, tempHome, type TempHome } from '../harness/index.js';
 import { ensureBuilt, stopCliDevnet } from './helpers.js';
 
 const V1_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6'; // anvil #3
@@ -44,30 +44,19 @@ describe('RPC outage', () => {
   it('a validator waits out 12 s without its RPC endpoint and goes on; SIGTERM then exits 0', async () => {
     const home = cloneHome(t.home, join(t.dir, 'home-v1'));
     const rpcUrl = `http://127.0.0.1:${port}`;
-    const child = spawnCli(['validate', '--task', '1', '--poll', '0.3', '--rpc-url', rpcUrl, '--account', 'v1', ...pw()], { home });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const exited = new Promise<number>((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : 1))));
-    const until = async (what: string, check: () => boolean, ms = 60_000) => {
-      const deadline = Date.now() + ms;
-      while (!check()) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${what}: exit ${child.exitCode}\n${out}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    };
+    const daemon = startCli(['validate', '--task', '1', '--poll', '0.3', '--rpc-url', rpcUrl, '--account', 'v1', ...pw()], { home });
+    const child = daemon.child;
     try {
-      const state = join(home, 'daemons', 'validator-31337-1.json');
-      await until('registered', () => existsSync(state) && Boolean(JSON.parse(readFileSync(state, 'utf8')).registered));
+      await daemon.waitFor('registered', (r) => r.event === 'registered');
       await ok(['devnet', 'down']);
       await new Promise((r) => setTimeout(r, 12_000));
-      expect(child.exitCode, out).toBeNull(); // still running through the outage
-      expect(out).toMatch(/"event":"retrying"/);
+      expect(child.exitCode, daemon.output()).toBeNull(); // still running through the outage
+      expect(daemon.records.some((r) => r.event === 'retrying'), daemon.output()).toBe(true);
       await ok(['devnet', 'up', '--port', String(port)]);
-      await until('recovered', () => out.includes('"event":"recovered"'));
+      await daemon.waitFor('recovered', (r) => r.event === 'recovered');
       child.kill('SIGTERM');
-      expect(await exited, out).toBe(0);
-      expect(out).not.toMatch(/this is a bug/);
+      expect(await daemon.exited, daemon.output()).toEqual({ code: 0, signal: null });
+      expect(daemon.output()).not.toMatch(/this is a bug/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
