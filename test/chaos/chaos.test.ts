@@ -137,6 +137,8 @@ interface Outage {
   what: 'devnet' | 'store';
   from: number;
   to: number;
+  /** The daemons that logged it, with how: `v1 (model-unavailable)`. */
+  noticed: string[];
 }
 
 interface RoundResult {
@@ -146,7 +148,17 @@ interface RoundResult {
   stages: Record<string, number>;
   /** Each daemon's runs, by how they ended: `SIGKILL, 3, 0`. */
   exits: Record<Daemon, string>;
+  outages: Outage[];
 }
+
+it('draws, whatever the seed, a kill right after a commit and one right after a reveal', () => {
+  for (let seed = 0; seed < 2000; seed++) {
+    const hooks = Object.values(drawCrashes(seed)).map((c) => c.hook);
+    expect(hooks, `seed ${seed}`).toContain('commit');
+    expect(hooks, `seed ${seed}`).toContain('reveal');
+  }
+  expect(drawCrashes(SEED)).toEqual(drawCrashes(SEED));
+});
 
 describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
   let t: TempHome;
@@ -215,7 +227,7 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
     await stopAnvil(t.home, 30_000);
     await sleep(ms);
     await ok(['devnet', 'up', '--port', String(port)]);
-    return { what: 'devnet', from, to: Date.now() };
+    return { what: 'devnet', from, to: Date.now(), noticed: [] };
   }
 
   /**
@@ -316,7 +328,7 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
         for (const v of VALIDATORS) {
           daemons[v].onRecord((r) => {
             if (r.event === 'validation-ready' && !storeKilled) {
-              outages.push({ what: 'store', from: Date.now(), to: 0 });
+              outages.push({ what: 'store', from: Date.now(), to: 0, noticed: [] });
               storeKilled = store.kill();
             }
             if (r.event === 'score-committed') firstCommit = true;
@@ -365,8 +377,11 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
       expect(outages.map((o) => o.what)).toEqual(['devnet', 'store', 'devnet']);
       for (const o of outages) {
         const ds = o.what === 'store' ? VALIDATORS : DAEMONS;
-        const noticed = ds.filter((d) => daemons[d].records().some((r) => ['retrying', 'model-unavailable'].includes(r.event) && r.time >= o.from && r.time <= o.to + 5_000));
-        expect(noticed.length, `daemons that noticed the ${o.what} outage`).toBeGreaterThan(0);
+        for (const d of ds) {
+          const seen = new Set(daemons[d].records().filter((r) => ['retrying', 'model-unavailable'].includes(r.event) && r.time >= o.from && r.time <= o.to + 5_000).map((r) => r.event as string));
+          if (seen.size > 0) o.noticed.push(`${d} (${[...seen].join(', ')})`);
+        }
+        expect(o.noticed.length, `daemons that noticed the ${o.what} outage`).toBeGreaterThan(0);
       }
     }
 
@@ -426,7 +441,7 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
     ];
     expect(steps.filter((k) => !seenCalls.has(k)), 'steps never mined').toEqual([]);
     const exits = Object.fromEntries(DAEMONS.map((d) => [d, daemons[d].exits.map((e) => e.signal ?? e.code).join(', ')])) as Record<Daemon, string>;
-    return { taskId: id, trainers, validators, stages, exits };
+    return { taskId: id, trainers, validators, stages, exits, outages };
   }
 
   it('finalizes through devnet and store outages and a kill of every daemon', async () => {
@@ -439,6 +454,7 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
         `chaos: CHAOS_SEED=${SEED}, task ${chaosResult.taskId}, round took ${s(Date.now() - t0)} (${Object.entries(chaosResult.stages).map(([k, v]) => `${k} ${s(v)}`).join(', ')})`,
         `chaos: kills: ${DAEMONS.map((d) => `${d} ${crashes[d].at}`).join('; ')}`,
         `chaos: runs ended: ${DAEMONS.map((d) => `${d} ${chaosResult!.exits[d]}`).join('; ')}`,
+        ...chaosResult.outages.map((o) => `chaos: ${o.what} down ${s(o.to - o.from)}, noticed by ${o.noticed.join(', ')}`),
         `chaos: ranks: ${TRAINERS.map((w) => `${w} ${chaosResult!.trainers[w].status === SubmissionStatus.Ranked ? `#${chaosResult!.trainers[w].rank}` : `status ${chaosResult!.trainers[w].status}`}`).join(', ')}`,
       ].join('\n'),
     );
