@@ -111,9 +111,8 @@ contract ArenaSettlementTest is ArenaFixture {
         emit IArenaTypes.SubmissionSettled(taskId, 0, IArenaTypes.SubmissionStatus.Eligible, 0.81e18);
         arena.finalize(taskId, 1);
         assertEq(arena.submission(taskId, 0).consensus, 0.81e18);
-        // Quality falls linearly with the relative distance: 0.01 / 0.81 of a 5% tolerance.
-        uint256 d = uint256(0.01e18).mulDiv(1e18, 0.81e18);
-        uint256 q = 1e18 - d.mulDiv(1e18, 0.05e18);
+        // Quality falls linearly with the distance, in the metric's units: 0.01 of a 0.05 tolerance.
+        uint256 q = 1e18 - uint256(0.01e18).mulDiv(1e18, 0.05e18);
         assertEq(arena.validator(taskId, 0).points, uint256(10e18).mulDiv(q, 1e18));
         assertEq(arena.validator(taskId, 1).points, uint256(20e18).mulDiv(q, 1e18));
         assertEq(arena.validator(taskId, 2).points, 40e18);
@@ -139,17 +138,24 @@ contract ArenaSettlementTest is ArenaFixture {
         assertEq(burned, 1e18);
     }
 
-    function test_finalize_slashedValidatorForfeitsEarlierPoints() public {
+    /// @notice A deviation costs in proportion to the submissions it touched: one far-off score
+    /// of two costs half the slash, and the points of the good one stay.
+    function test_finalize_deviationCostsOnlyItsPart() public {
         uint256 taskId = _taskReadyToScore(2, 10e18, 3, 10e18);
         int256[][] memory s = _matrix(3, 2, 0.8e18);
         s[2][1] = 0.2e18; // good on submission 0, far off on submission 1
         _scoreAll(taskId, s);
         arena.finalize(taskId, 1);
         assertEq(arena.validator(taskId, 2).points, 10e18);
-        assertEq(arena.settlement(taskId).totalPoints, 30e18);
+        vm.expectEmit(true, true, false, true, address(arena));
+        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 0.5e18, 0);
         arena.finalize(taskId, 1);
-        assertEq(arena.validator(taskId, 2).points, 0);
-        assertEq(arena.settlement(taskId).totalPoints, 40e18);
+        assertEq(arena.validator(taskId, 2).points, 10e18);
+        assertEq(arena.validator(taskId, 2).slashedFraction, 0.05e18);
+        assertEq(arena.settlement(taskId).totalPoints, 50e18);
+        _finalizeAll(taskId);
+        (uint256 stake,,) = arena.claimable(taskId, _validator(2));
+        assertEq(stake, 9.5e18);
     }
 
     function test_finalize_slashesValidatorThatDidNotReveal() public {
@@ -226,6 +232,7 @@ contract ArenaSettlementTest is ArenaFixture {
         IArena.TaskParams memory p = _params();
         p.metric = IArenaTypes.Metric.MSE;
         p.baselineScore = 0.5e18;
+        p.scoreTolerance = 0.05e18;
         uint256 taskId = _createTask(p);
         for (uint256 i; i < 3; ++i) {
             _registerNode(taskId, _node(i), 10e18);
@@ -544,20 +551,19 @@ contract ArenaSettlementTest is ArenaFixture {
         }
         _revealValidation(taskId);
         _toScoreCommit(taskId);
+        for (uint256 i; i < 6; ++i) {
+            for (uint256 j; j < 8; ++j) {
+                _commitScore(taskId, j, i, int256(0.6e18 + i * 0.05e18), false);
+            }
+        }
+        _toScoreReveal(taskId);
         arena.drawSeed(taskId);
         for (uint256 i; i < 6; ++i) {
             for (uint256 j; j < 8; ++j) {
                 (bool ok,) = arena.assignment(taskId, i, j);
-                if (ok) _commitScore(taskId, j, i, int256(0.6e18 + i * 0.05e18), false);
+                if (ok) _revealScore(taskId, j, i, int256(0.6e18 + i * 0.05e18), false);
             }
-        }
-        _toScoreReveal(taskId);
-        for (uint256 i; i < 6; ++i) {
-            uint256[] memory sc = arena.scorers(taskId, i);
-            assertLe(sc.length, 3);
-            for (uint256 k; k < sc.length; ++k) {
-                _revealScore(taskId, sc[k], i, int256(0.6e18 + i * 0.05e18), false);
-            }
+            assertLe(arena.scorers(taskId, i).length, 3);
         }
         _toFinalizing(taskId);
         _finalizeAll(taskId);
