@@ -157,6 +157,7 @@ contract ArenaLens is IArenaViews, ArenaStorage {
             sampleWeight: v.sampleWeight,
             points: v.points,
             slashedFraction: v.slashedFraction,
+            slashedStake: v.slashedOwn,
             scoreRoot: v.root
         });
     }

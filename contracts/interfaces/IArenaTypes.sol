@@ -286,6 +286,7 @@ interface IArenaTypes {
     /// @param sampleWeight Its sampling weight, own + pool stake (0 until it committed).
     /// @param points Its stake * quality summed over the submissions it scored.
     /// @param slashedFraction The part of its stake slashed so far (WAD, at most rules.validatorSlash).
+    /// @param slashedStake gmFLOCK of its own stake burned so far.
     /// @param scoreRoot Its commitment: the root of its score tree, or its unusable commitment.
     struct ValidatorInfo {
         address account;
@@ -298,6 +299,7 @@ interface IArenaTypes {
         uint256 sampleWeight;
         uint256 points;
         uint256 slashedFraction;
+        uint256 slashedStake;
         bytes32 scoreRoot;
     }
 

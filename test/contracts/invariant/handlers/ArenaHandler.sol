@@ -285,7 +285,10 @@ contract ArenaHandler is CommonBase, StdCheats, StdUtils {
             bytes32[] memory leaves = new bytes32[](t.nodeCount);
             for (uint256 sub; sub < t.nodeCount; ++sub) {
                 uint256 seed = uint256(keccak256(abi.encode(scoreSeed, sub)));
-                if (seed % 8 == 0) continue;
+                if (seed % 8 == 0) {
+                    delete _commits[id][sub][vi]; // a zero leaf in this root
+                    continue;
+                }
                 leaves[sub] = _commitOne(id, sub, vi, v, seed >> 8, t.higherIsBetter);
             }
             root = ScoreTrees.root(leaves);
@@ -608,6 +611,7 @@ contract ArenaTaskMaker is CommonBase {
         p.metric = kSeed % 3 == 0 ? IArenaTypes.Metric.MSE : IArenaTypes.Metric.Accuracy;
         p.model = IArenaTypes.ModelSpec({inputShape: shape, outputShape: shape, maxParameters: 1, maxFileSize: 1});
         p.baselineScore = p.metric == IArenaTypes.Metric.MSE ? int256(0.6e18) : int256(0.5e18);
+        if (p.metric == IArenaTypes.Metric.MSE) p.scoreTolerance = 0.05e18; // unbounded: the creator's
         p.submitDuration = phase;
         p.revealDuration = phase;
         p.scoreCommitDuration = phase;
