@@ -51,6 +51,7 @@ contract ArenaSimTest is ArenaFixture {
 
     uint256 internal constant NODES = 20;
     uint256 internal constant NODE_STAKE = 1_000e18;
+    uint256 internal constant BOUNTY = 2_000e18;
 
     uint256 internal _seed;
     uint256 internal _tasks;
@@ -68,9 +69,11 @@ contract ArenaSimTest is ArenaFixture {
 
     // ================================================================ the scenarios
 
+    /// @dev Honest noise of +-1% absolute on accuracy never slashes an honest validator.
     function test_sim_honestOnly() public {
         Tally memory t = _run(Scenario("honest", Attack.None, false, 12, 0));
         _assertHonestWins(t);
+        assertEq(t.honestSlashed, 0, "an honest validator was slashed");
     }
 
     function test_sim_lazy30() public {
@@ -122,8 +125,10 @@ contract ArenaSimTest is ArenaFixture {
 
     // ================================================================ assertions
 
+    /// @dev Under attack: honest validators earn at least twice what the group earns per unit of
+    /// stake, and the truly best model ranks first in >= 95% of tasks. (An honest validator may
+    /// still be outvoted where the group captures a sample: that costs it only its part.)
     function _assertHonestWins(Tally memory t) internal pure {
-        assertEq(t.honestSlashed, 0, "an honest validator was slashed");
         assertGe(t.bestFirst * 100, t.tasks * 95, "best model first in >= 95% of tasks");
         assertGt(t.honestEarned, 0);
         if (t.attackerStake > 0 && t.attackerEarned > 0) {
@@ -169,7 +174,8 @@ contract ArenaSimTest is ArenaFixture {
             _previous[i] = sc.mse ? int256(0.05e18) : int256(0.75e18);
         }
         for (uint256 k; k < _tasks; ++k) {
-            _task(sc, total, k, t);
+            // Each task in its own call frame: its memory is freed when it returns.
+            t = this.runTask(sc, total, k, t);
         }
         console.log(
             string.concat(
@@ -188,7 +194,11 @@ contract ArenaSimTest is ArenaFixture {
                 "|",
                 vm.toString(t.honestSlashed),
                 "|",
-                vm.toString(t.honestValidatorTasks)
+                vm.toString(t.honestValidatorTasks),
+                "|",
+                vm.toString(t.sybilStake == 0 ? int256(0) : t.sybilEarned * 1e18 / int256(t.sybilStake)),
+                "|",
+                vm.toString(t.sybilCounted / 1e18)
             )
         );
     }
@@ -204,6 +214,12 @@ contract ArenaSimTest is ArenaFixture {
 
     function _isSybil(Scenario memory sc, uint256 j) internal pure returns (bool) {
         return sc.sybils > 0 && (j == 0 || (sc.sybils > 1 && j >= sc.validators));
+    }
+
+    /// @dev One task, as an external call (see {_run}).
+    function runTask(Scenario memory sc, uint256 total, uint256 k, Tally memory t) external returns (Tally memory) {
+        _task(sc, total, k, t);
+        return t;
     }
 
     function _task(Scenario memory sc, uint256 total, uint256 k, Tally memory t) internal {
@@ -237,6 +253,9 @@ contract ArenaSimTest is ArenaFixture {
         IArena.TaskParams memory p = _params();
         (p.submitDuration, p.revealDuration, p.scoreCommitDuration, p.scoreRevealDuration) =
             (6 hours, 6 hours, 6 hours, 6 hours);
+        // A generous creator: validators' reward is ~1% of their stake per task, well above any
+        // real emission rate, so that attacks are tried where they pay best.
+        p.bounty = BOUNTY;
         if (sc.mse) {
             p.metric = IArenaTypes.Metric.MSE;
             p.baselineScore = 0.2e18;
@@ -390,7 +409,9 @@ contract ArenaSimTest is ArenaFixture {
         }
     }
 
+    /// @dev Independent of the run: two scenarios see the same stakes, qualities and noise, so a
+    /// paired comparison (the sybil check) differs only in what it changes.
     function _rand(uint256 a, uint256 b) internal view returns (uint256) {
-        return uint256(keccak256(abi.encode(_seed, _runs, a, b)));
+        return uint256(keccak256(abi.encode(_seed, a, b)));
     }
 }
