@@ -11,6 +11,7 @@ import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {Params} from "../libraries/Params.sol";
+import {StakeEscrow} from "../libraries/StakeEscrow.sol";
 import {StakeSampling} from "../libraries/StakeSampling.sol";
 import {WeightedMedian} from "../libraries/WeightedMedian.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
@@ -424,17 +425,11 @@ contract ArenaSettlement is ArenaStorage {
         private
         returns (uint256 ownAmount)
     {
-        ownAmount = Math.mulDiv(own, fraction, WAD);
-        uint256 poolAmount = Math.mulDiv(pool, fraction, WAD);
-        if (poolAmount > 0) {
-            IDelegationPools.PoolInfo memory info = _pools.pool(account);
-            uint256 available = info.totalStake + info.unbondingStake;
-            if (poolAmount > available) poolAmount = available;
-        }
+        uint256 poolAmount;
+        (ownAmount, poolAmount) = StakeEscrow.slashAmounts(_pools, account, own, pool, fraction);
         _totalSlashed += ownAmount;
         emit Slashed(taskId, account, reason, ownAmount, poolAmount);
-        if (ownAmount > 0) _gm.burn(ownAmount);
-        if (poolAmount > 0) _pools.slash(account, poolAmount, address(0));
+        StakeEscrow.burn(_gm, _pools, account, ownAmount, poolAmount);
     }
 
     function _orient(Task storage t, int256 value) private view returns (int256) {
