@@ -275,7 +275,7 @@ contract ArenaScoringTest is ArenaFixture {
         arena.finalize(taskId, 10);
         assertEq(uint256(arena.submission(taskId, 0).status), uint256(IArenaTypes.SubmissionStatus.Eligible));
         // The rejecter counted for all 3 revealed submissions and opened none: 3 x slash / 3.
-        assertEq(arena.validator(taskId, 0).slashedFraction, 3 * (0.1e18 / uint256(3)));
+        assertEq(arena.validator(taskId, 0).slashedFraction, 3 * (0.2e18 / uint256(3)));
         assertFalse(arena.validator(taskId, 1).slashed);
     }
 
@@ -370,7 +370,7 @@ contract ArenaScoringTest is ArenaFixture {
         uint256 w = (skipped + 1) * 10e18;
         uint256 e = (4 * (2 * w > 210e18 ? 210e18 : 2 * w)) / 210e18;
         if (e == 0) e = 1;
-        assertEq(s.slashedFraction, 0.1e18 / e);
+        assertEq(s.slashedFraction, arena.taskRules(t2).validatorSlash / e);
         for (uint256 v; v < 6; ++v) {
             if (v != skipped) assertFalse(arena.validator(t2, v).slashed);
         }

@@ -121,21 +121,21 @@ contract ArenaSettlementTest is ArenaFixture {
     function test_finalize_slashesDeviantValidator() public {
         uint256 taskId = _taskReadyToScore(1, 10e18, 3, 10e18);
         int256[][] memory s = _matrix(3, 1, 0.8e18);
-        s[2][0] = 0.5e18; // 37.5% away
+        s[2][0] = 0.5e18; // 0.3 away, beyond the 0.05 tolerance
         _scoreAll(taskId, s);
         vm.expectEmit(true, true, false, true, address(arena));
-        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 1e18, 0);
+        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 2e18, 0); // 20% of 10: its one score
         arena.finalize(taskId, 1);
         assertTrue(arena.validator(taskId, 2).slashed);
         assertEq(arena.validator(taskId, 2).points, 0);
         _finalizeAll(taskId);
         (uint256 stake, uint256 reward,) = arena.claimable(taskId, _validator(2));
-        assertEq(stake, 9e18);
+        assertEq(stake, 8e18);
         assertEq(reward, 0);
         _claim(taskId, _validator(2));
-        assertEq(gm.balanceOf(_validator(2)), 9e18);
+        assertEq(gm.balanceOf(_validator(2)), 8e18);
         (,,,, uint256 burned) = arena.totals();
-        assertEq(burned, 1e18);
+        assertEq(burned, 2e18);
     }
 
     /// @notice A deviation costs in proportion to the submissions it touched: one far-off score
@@ -148,14 +148,14 @@ contract ArenaSettlementTest is ArenaFixture {
         arena.finalize(taskId, 1);
         assertEq(arena.validator(taskId, 2).points, 10e18);
         vm.expectEmit(true, true, false, true, address(arena));
-        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 0.5e18, 0);
+        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 1e18, 0);
         arena.finalize(taskId, 1);
         assertEq(arena.validator(taskId, 2).points, 10e18);
-        assertEq(arena.validator(taskId, 2).slashedFraction, 0.05e18);
+        assertEq(arena.validator(taskId, 2).slashedFraction, 0.1e18); // half of the 20% slash
         assertEq(arena.settlement(taskId).totalPoints, 50e18);
         _finalizeAll(taskId);
         (uint256 stake,,) = arena.claimable(taskId, _validator(2));
-        assertEq(stake, 9.5e18);
+        assertEq(stake, 9e18);
     }
 
     function test_finalize_slashesValidatorThatDidNotReveal() public {
@@ -166,7 +166,7 @@ contract ArenaSettlementTest is ArenaFixture {
         _revealScore(taskId, 0, 0, 0.8e18, false);
         _toFinalizing(taskId);
         vm.expectEmit(true, true, false, true, address(arena));
-        emit IArenaTypes.Slashed(taskId, _validator(1), IArenaTypes.SlashReason.ValidatorNoReveal, 1e18, 0);
+        emit IArenaTypes.Slashed(taskId, _validator(1), IArenaTypes.SlashReason.ValidatorNoReveal, 2e18, 0);
         arena.finalize(taskId, 1);
         assertTrue(arena.validator(taskId, 1).slashed);
         assertEq(arena.submission(taskId, 0).consensus, 0.8e18);
