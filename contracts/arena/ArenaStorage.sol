@@ -127,13 +127,13 @@ abstract contract ArenaStorage is IArenaBase {
         uint32 rank;
         /// @dev Its position in the ranking (valid only while the ranking holds it there, see {_rankedAt}).
         uint32 position;
-        /// @dev Bit j: the validator of draw j opened its score (when the task samples).
-        uint32 openedDraws;
         uint128 ownStake;
         uint128 poolStake;
         bytes32 commitment;
         int128 consensus;
         uint64 rankFactor;
+        /// @dev Bit j: the validator of draw j opened its score (when the task samples).
+        uint32 openedDraws;
         string modelCID;
         uint32[] scorers;
     }
