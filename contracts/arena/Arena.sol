@@ -521,6 +521,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
             uint256 draws = _drawsOf(taskId, t, id, val);
             if (draws == 0) revert ArenaNotSampled(taskId, id, msg.sender);
             n.openedDraws |= uint32(draws); // k <= 32 draws
+            sc.draws = uint8(StakeSampling.count(draws));
         }
         int256 value = o.score;
         bytes32 leaf = keccak256(abi.encode(taskId, id, msg.sender, value, o.invalid, o.salt));

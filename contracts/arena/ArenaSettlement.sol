@@ -280,9 +280,26 @@ contract ArenaSettlement is ArenaStorage {
         n.status = status;
         emit SubmissionSettled(taskId, id, status, c);
 
-        uint32[] storage list = n.scorers;
-        for (uint256 j; j < m; ++j) {
-            _rateValidator(taskId, t, s, list[j], values[j], weights[j], c, tolerance);
+        _rateAll(taskId, t, s, id, values, weights, c);
+    }
+
+    /// @dev Rates each opened score of submission `id` against its consensus `c`.
+    function _rateAll(
+        uint256 taskId,
+        Task storage t,
+        Settlement storage s,
+        uint256 id,
+        int256[] memory values,
+        uint256[] memory weights,
+        int256 c
+    ) private {
+        uint32[] storage list = _nodes[taskId][id].scorers;
+        bool samples = _samples(taskId, t);
+        for (uint256 j; j < values.length; ++j) {
+            uint256 v = list[j];
+            // Its votes: one when everyone counts, else the draws that landed on it.
+            uint256 votes = samples ? _scores[taskId][id][v].draws : 1;
+            _rateValidator(taskId, t, s, v, votes, values[j], weights[j], c);
         }
     }
 
@@ -304,7 +321,7 @@ contract ArenaSettlement is ArenaStorage {
         if (line.count <= k) {
             for (uint256 i; i < line.count; ++i) {
                 uint256 v = StakeSampling.memberAt(line, i);
-                if (!_scores[taskId][id][v].revealed) _penalize(taskId, t, v, SlashReason.ValidatorNoReveal);
+                if (!_scores[taskId][id][v].revealed) _penalize(taskId, t, v, 1, SlashReason.ValidatorNoReveal);
             }
             return;
         }
@@ -313,8 +330,9 @@ contract ArenaSettlement is ArenaStorage {
         for (uint256 j; missing >> j != 0; ++j) {
             if ((missing >> j) & 1 == 0) continue;
             uint256 v = StakeSampling.ownerOf(line, StakeSampling.point(t.seed, id, j, line.total));
-            missing &= ~_drawsOf(taskId, t, id, _validators[taskId][v]);
-            _penalize(taskId, t, v, SlashReason.ValidatorNoReveal);
+            uint256 draws = _drawsOf(taskId, t, id, _validators[taskId][v]);
+            missing &= ~draws;
+            _penalize(taskId, t, v, StakeSampling.count(draws), SlashReason.ValidatorNoReveal);
         }
     }
 
@@ -344,7 +362,10 @@ contract ArenaSettlement is ArenaStorage {
     }
 
     /// @dev The opened scores of a submission (oriented), in the order of `list`, with their
-    /// validators' effective stakes.
+    /// weights: the validators' effective stakes when everyone counts; when the task samples, the
+    /// draws that landed on each, each draw standing for (committed stake / k), so the median is
+    /// that of k stake-weighted draws (a majority needs half of the draws, a binomial tail, not
+    /// one lucky draw of a large stake).
     function _collectScores(uint256 taskId, Task storage t, uint256 id, uint32[] storage list)
         private
         view
@@ -353,12 +374,13 @@ contract ArenaSettlement is ArenaStorage {
         m = list.length;
         values = new int256[](m);
         weights = new uint256[](m);
+        uint256 perDraw = _samples(taskId, t) ? _lines[taskId].total / t.rules.sampleSize : 0;
         for (uint256 j; j < m; ++j) {
             uint256 v = list[j];
             Score storage sc = _scores[taskId][id][v];
             Validator storage val = _validators[taskId][v];
             values[j] = sc.invalid ? int256(INVALID) : _orient(t, sc.value);
-            weights[j] = uint256(val.ownStake) + val.poolStake;
+            weights[j] = perDraw == 0 ? uint256(val.ownStake) + val.poolStake : sc.draws * perDraw;
         }
     }
 
@@ -369,21 +391,22 @@ contract ArenaSettlement is ArenaStorage {
         Task storage t,
         Settlement storage s,
         uint256 v,
+        uint256 votes,
         int256 value,
         uint256 weight,
-        int256 c,
-        uint256 tolerance
+        int256 c
     ) private {
+        uint256 tolerance = t.tolerance;
         uint256 quality = WAD;
         if (c == INVALID || value == INVALID) {
             if (c != value) {
-                _penalize(taskId, t, v, SlashReason.ValidatorDeviation);
+                _penalize(taskId, t, v, votes, SlashReason.ValidatorDeviation);
                 return;
             }
         } else {
             uint256 distance = value >= c ? uint256(value - c) : uint256(c - value);
             if (distance > tolerance) {
-                _penalize(taskId, t, v, SlashReason.ValidatorDeviation);
+                _penalize(taskId, t, v, votes, SlashReason.ValidatorDeviation);
                 return;
             }
             // tolerance > 0 (checked at creation) and distance <= tolerance: quality in [0, 1e18].
@@ -396,23 +419,21 @@ contract ArenaSettlement is ArenaStorage {
         }
     }
 
-    /// @dev Slashes validator `v` for one counted score (deviating or not opened): the part
-    /// validatorSlash / E of its stake, E = the submissions its stake lets it expect to count for
-    /// (revealed submissions * min(1, k * its weight / the line's length), at least 1), so a
-    /// deviation costs in proportion to the submissions it touched; at most validatorSlash in all.
-    function _penalize(uint256 taskId, Task storage t, uint256 v, SlashReason reason) private {
+    /// @dev Slashes validator `v` for one counted score (deviating or not opened) that carried
+    /// `votes` votes: the part validatorSlash * votes / E of its stake, E = the votes its stake lets
+    /// it expect in the task (revealed submissions, times k * its stake / the committed stake when
+    /// the task samples; at least 1), so a deviation costs in proportion to the submissions (and
+    /// the weight) it touched; at most validatorSlash in all.
+    function _penalize(uint256 taskId, Task storage t, uint256 v, uint256 votes, SlashReason reason) private {
         Validator storage val = _validators[taskId][v];
         uint256 cap = t.rules.validatorSlash;
         uint256 slashed = val.slashedFraction;
         if (slashed >= cap) return;
-        StakeSampling.Line storage line = _lines[taskId];
-        uint256 k = t.rules.sampleSize;
         uint256 expected = t.revealedCount;
-        if (line.count > k) {
-            uint256 total = line.total;
-            expected = Math.mulDiv(expected, Math.min(total, k * val.sampleWeight), total);
+        if (_samples(taskId, t)) {
+            expected = Math.mulDiv(expected, t.rules.sampleSize * uint256(val.sampleWeight), _lines[taskId].total);
         }
-        uint256 fraction = cap / Math.max(expected, 1);
+        uint256 fraction = Math.mulDiv(cap, votes, Math.max(expected, 1));
         if (fraction > cap - slashed) fraction = cap - slashed;
         val.slashed = true;
         val.slashedFraction = uint64(slashed + fraction); // <= cap <= 1e18

@@ -158,6 +158,8 @@ abstract contract ArenaStorage is IArenaBase {
 
     struct Score {
         int128 value;
+        /// @dev The draws that landed on its validator (when the task samples): its votes.
+        uint8 draws;
         bool revealed;
         bool invalid;
     }

@@ -22,9 +22,9 @@ library StakeSampling {
     /// @notice Appends `member` with an interval of length `weight` (> 0); returns its start.
     function join(Line storage line, uint256 member, uint256 weight) internal returns (uint256 lo) {
         lo = line.total;
-        uint256 count = line.count;
-        line.entries[count] = (lo << 32) | uint32(member);
-        line.count = uint32(count + 1);
+        uint256 n = line.count;
+        line.entries[n] = (lo << 32) | uint32(member);
+        line.count = uint32(n + 1);
         line.total = uint128(lo + weight); // the caller's stakes fit uint128
     }
 
@@ -52,6 +52,11 @@ library StakeSampling {
         for (uint256 j; j < k; ++j) {
             if (holds(seed, item, j, total, lo, weight)) mask |= 1 << j;
         }
+    }
+
+    /// @notice The number of draws in a bit mask.
+    function count(uint256 mask) internal pure returns (uint256 n) {
+        for (; mask != 0; mask &= mask - 1) ++n;
     }
 
     /// @notice The member whose interval holds point `p` (< the line's total).

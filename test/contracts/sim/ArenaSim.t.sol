@@ -31,6 +31,8 @@ contract ArenaSimTest is ArenaFixture {
         uint256 validators;
         /// @dev Split the first honest validator into this many equal identities (sybil check).
         uint256 sybils;
+        /// @dev Split node 0 into this many nodes of equal stake submitting the same model.
+        uint256 nodeSybils;
     }
 
     struct Tally {
@@ -46,7 +48,8 @@ contract ArenaSimTest is ArenaFixture {
         int256 sybilEarned;
         uint256 sybilStake;
         uint256 sybilCounted;
-        uint256 wholeCounted;
+        int256 nodeSybilEarned;
+        uint256 nodeSybilStake;
     }
 
     uint256 internal constant NODES = 20;
@@ -60,6 +63,8 @@ contract ArenaSimTest is ArenaFixture {
     bool[] internal _attacker;
     int256[NODES] internal _previous;
     uint256 internal _runs;
+    /// @dev Nodes of the run: NODES, plus node 0's sybil copies (ids NODES..), same model as node 0.
+    uint256 internal _nodeCount;
 
     function setUp() public override {
         super.setUp();
@@ -71,44 +76,44 @@ contract ArenaSimTest is ArenaFixture {
 
     /// @dev Honest noise of +-1% absolute on accuracy never slashes an honest validator.
     function test_sim_honestOnly() public {
-        Tally memory t = _run(Scenario("honest", Attack.None, false, 12, 0));
+        Tally memory t = _run(Scenario("honest", Attack.None, false, 12, 0, 0));
         _assertHonestWins(t);
         assertEq(t.honestSlashed, 0, "an honest validator was slashed");
     }
 
     function test_sim_lazy30() public {
-        Tally memory t = _run(Scenario("lazy 30%", Attack.Lazy, false, 12, 0));
+        Tally memory t = _run(Scenario("lazy 30%", Attack.Lazy, false, 12, 0, 0));
         _assertHonestWins(t);
     }
 
     function test_sim_accomplice30() public {
-        Tally memory t = _run(Scenario("colluding 30%", Attack.Accomplice, false, 12, 0));
+        Tally memory t = _run(Scenario("colluding 30%", Attack.Accomplice, false, 12, 0, 0));
         _assertHonestWins(t);
     }
 
     function test_sim_conditionalAccomplice30() public {
-        Tally memory t = _run(Scenario("colluding where majority 30%", Attack.ConditionalAccomplice, false, 12, 0));
+        Tally memory t = _run(Scenario("colluding where majority 30%", Attack.ConditionalAccomplice, false, 12, 0, 0));
         _assertHonestWins(t);
     }
 
     function test_sim_copyPrevious30() public {
-        Tally memory t = _run(Scenario("copying previous 30%", Attack.CopyPrevious, false, 12, 0));
+        Tally memory t = _run(Scenario("copying previous 30%", Attack.CopyPrevious, false, 12, 0, 0));
         _assertHonestWins(t);
     }
 
     function test_sim_sampled_accomplice30() public {
-        Tally memory t = _run(Scenario("colluding 30%, 24 validators", Attack.Accomplice, false, 24, 0));
+        Tally memory t = _run(Scenario("colluding 30%, 24 validators", Attack.Accomplice, false, 24, 0, 0));
         _assertHonestWins(t);
     }
 
     function test_sim_sampled_lazy30() public {
-        Tally memory t = _run(Scenario("lazy 30%, 24 validators", Attack.Lazy, false, 24, 0));
+        Tally memory t = _run(Scenario("lazy 30%, 24 validators", Attack.Lazy, false, 24, 0, 0));
         _assertHonestWins(t);
     }
 
     /// @dev Honest noise of +-0.001 on an MSE of 0.015-0.1 (tolerance 0.005, the creator's).
     function test_sim_mseNoiseNeverSlashesHonest() public {
-        Tally memory t = _run(Scenario("honest, MSE", Attack.None, true, 12, 0));
+        Tally memory t = _run(Scenario("honest, MSE", Attack.None, true, 12, 0, 0));
         assertEq(t.honestSlashed, 0, "an honest validator was slashed");
         assertGe(t.bestFirst * 100, t.tasks * 95, "best model first");
     }
@@ -116,11 +121,21 @@ contract ArenaSimTest is ArenaFixture {
     /// @dev One validator's stake as 4 identities earns no more per stake, and weighs no more in
     /// the samples, than the same stake whole (24 validators: the task samples).
     function test_sim_sybilValidatorsGainNothing() public {
-        Tally memory whole = _run(Scenario("one stake whole", Attack.None, false, 24, 1));
-        Tally memory split = _run(Scenario("one stake as 4 sybils", Attack.None, false, 24, 4));
+        Tally memory whole = _run(Scenario("one stake whole", Attack.None, false, 24, 1, 0));
+        Tally memory split = _run(Scenario("one stake as 4 sybils", Attack.None, false, 24, 4, 0));
         // Per unit of stake, within 5% (rounding and the samples' luck).
         assertLe(split.sybilEarned * int256(whole.sybilStake) * 100, whole.sybilEarned * int256(split.sybilStake) * 105);
         assertLe(split.sybilCounted * 100, whole.sybilCounted * 105, "sample influence");
+    }
+
+    /// @dev One model submitted by 4 nodes (the stake split 4 ways) earns no more than by one
+    /// node with the whole stake: identical models get identical scores, hence one dense rank.
+    function test_sim_sybilNodesGainNothing() public {
+        Tally memory whole = _run(Scenario("one model, one node", Attack.None, false, 12, 0, 1));
+        Tally memory split = _run(Scenario("one model, 4 sybil nodes", Attack.None, false, 12, 0, 4));
+        assertEq(whole.nodeSybilStake, split.nodeSybilStake);
+        // Fees aside (3 more), the split earns at most what the whole does (rounding: 1 wei a node).
+        assertLe(split.nodeSybilEarned, whole.nodeSybilEarned + 4);
     }
 
     // ================================================================ assertions
@@ -144,6 +159,7 @@ contract ArenaSimTest is ArenaFixture {
     function _run(Scenario memory sc) internal returns (Tally memory t) {
         ++_runs;
         uint256 total = sc.validators + (sc.sybils > 1 ? sc.sybils - 1 : 0);
+        _nodeCount = NODES + (sc.nodeSybils > 1 ? sc.nodeSybils - 1 : 0);
         delete _stakes;
         delete _attacker;
         uint256 sum;
@@ -212,6 +228,15 @@ contract ArenaSimTest is ArenaFixture {
         return address(uint160(0x400000 + _runs * 0x1000 + i));
     }
 
+    /// @dev The model node i submits: its own, or node 0's for a sybil copy.
+    function _model(uint256 i) internal pure returns (uint256) {
+        return i < NODES ? i : 0;
+    }
+
+    function _nodeStake(Scenario memory sc) internal pure returns (uint256) {
+        return sc.nodeSybils > 1 ? NODE_STAKE / sc.nodeSybils : NODE_STAKE;
+    }
+
     function _isSybil(Scenario memory sc, uint256 j) internal pure returns (bool) {
         return sc.sybils > 0 && (j == 0 || (sc.sybils > 1 && j >= sc.validators));
     }
@@ -262,16 +287,16 @@ contract ArenaSimTest is ArenaFixture {
             p.scoreTolerance = 0.005e18;
         }
         id = _createTask(p);
-        for (uint256 i; i < NODES; ++i) {
-            _registerNode(id, _n(i), NODE_STAKE);
-            _commitModel(id, _n(i), _modelCID(i));
+        for (uint256 i; i < _nodeCount; ++i) {
+            _registerNode(id, _n(i), i == 0 || i >= NODES ? _nodeStake(sc) : NODE_STAKE);
+            _commitModel(id, _n(i), _modelCID(_model(i)));
         }
         for (uint256 j; j < total; ++j) {
             _registerValidator(id, _v(j), _stakes[j]);
         }
         _toReveal(id);
-        for (uint256 i; i < NODES; ++i) {
-            _revealModel(id, _n(i), _modelCID(i));
+        for (uint256 i; i < _nodeCount; ++i) {
+            _revealModel(id, _n(i), _modelCID(_model(i)));
         }
         _revealValidation(id);
         _toScoreCommit(id);
@@ -287,8 +312,8 @@ contract ArenaSimTest is ArenaFixture {
     ) internal returns (int256[][] memory scores) {
         scores = new int256[][](total);
         for (uint256 j; j < total; ++j) {
-            scores[j] = new int256[](NODES);
-            for (uint256 i; i < NODES; ++i) {
+            scores[j] = new int256[](_nodeCount);
+            for (uint256 i; i < _nodeCount; ++i) {
                 scores[j][i] = _score(sc, j, i, k, q, accomplice);
                 _leaves[id][j][i] = keccak256(abi.encode(id, i, _v(j), scores[j][i], false, _scoreSalt(_v(j), i)));
             }
@@ -307,7 +332,7 @@ contract ArenaSimTest is ArenaFixture {
         Tally memory t
     ) internal {
         bool captured = sc.attack == Attack.ConditionalAccomplice && _groupHoldsMajority(id, total, accomplice);
-        for (uint256 i; i < NODES; ++i) {
+        for (uint256 i; i < _nodeCount; ++i) {
             for (uint256 j; j < total; ++j) {
                 (bool counted,) = arena.assignment(id, i, j);
                 if (!counted) continue;
@@ -321,6 +346,14 @@ contract ArenaSimTest is ArenaFixture {
     }
 
     function _account(Scenario memory sc, uint256 id, uint256 total, Tally memory t) internal {
+        if (sc.nodeSybils > 0) {
+            for (uint256 i; i < _nodeCount; ++i) {
+                if (i != 0 && i < NODES) continue;
+                (, uint256 reward,) = arena.claimable(id, _n(i));
+                t.nodeSybilEarned += int256(reward) - int256(FEE);
+                t.nodeSybilStake += _nodeStake(sc);
+            }
+        }
         for (uint256 j; j < total; ++j) {
             IArena.ValidatorInfo memory info = arena.validator(id, j);
             (, uint256 reward,) = arena.claimable(id, _v(j));
@@ -349,16 +382,18 @@ contract ArenaSimTest is ArenaFixture {
         returns (int256)
     {
         int256 noiseRange = sc.mse ? int256(0.001e18) : int256(0.01e18);
-        int256 honest = q[i] + int256(_rand(j * 1000 + i, k) % uint256(2 * noiseRange + 1)) - noiseRange;
+        // Noise per validator and model: a validator scores identical models identically.
+        uint256 m = _model(i);
+        int256 honest = q[m] + int256(_rand(j * 1000 + m, k) % uint256(2 * noiseRange + 1)) - noiseRange;
         if (!_attacker[j]) return honest;
         if (sc.attack == Attack.Lazy) {
             return int256(_rand(j * 1000 + i, k + 0xbeef) % (sc.mse ? 0.2e18 : 1e18));
         }
         if (sc.attack == Attack.Accomplice || sc.attack == Attack.ConditionalAccomplice) {
-            if (i == accomplice) return sc.mse ? int256(0.001e18) : int256(0.99e18);
+            if (m == accomplice) return sc.mse ? int256(0.001e18) : int256(0.99e18);
             return honest;
         }
-        if (sc.attack == Attack.CopyPrevious) return _previous[i];
+        if (sc.attack == Attack.CopyPrevious) return _previous[m];
         return honest;
     }
 
