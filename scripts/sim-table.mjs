@@ -2,7 +2,7 @@
 // `npm run sim`: the Arena's incentive simulation (test/contracts/sim/ArenaSim.t.sol), long run.
 // Runs every scenario with SIM_TASKS tasks (default 200; SIM_SEED default 1), checks the issue's
 // thresholds (the forge test asserts them) and writes the measured table into docs/INCENTIVES.md
-// between its SIM-TABLE markers. `npm test` runs the same scenarios with 12 tasks each.
+// between its SIM-TABLE markers. `npm test` runs the same scenarios with 40 tasks each.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -24,7 +24,7 @@ const wad = (v) => (Number(BigInt(v)) / 1e18).toFixed(5);
 const pct = (a, b) => `${((100 * Number(a)) / Number(b)).toFixed(1)}%`;
 const lines = [
   `Measured by \`npm run sim\` (SIM_TASKS=${tasks}, SIM_SEED=${seed}; ${Math.round((Date.now() - started) / 1000)} s), at the default`,
-  'parameters (k = 16, absolute tolerance 0.05 for accuracy, validator slash 20%): 20 nodes, validators of',
+  'parameters (k = 21, absolute tolerance 0.05 for accuracy, validator slash 20%): 20 nodes, validators of',
   'unequal stake (1,000-20,000 gmFLOCK), a creator bounty that pays validators about 1% of their stake per',
   'task. Earned = rewards less slashed stake, per unit of stake per task.',
   '',
