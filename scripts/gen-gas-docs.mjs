@@ -11,10 +11,13 @@ const fmt = (v) => Number(v).toLocaleString('en-US');
 /** Prose after a table, computed from its figures so it cannot go stale. */
 const notes = {
   arena: (d) => [
-    'What does not grow with the task: `revealScore` and `claim_node` cost the same in a task of 10',
-    `and of 1,000 submissions (${fmt(d.revealScore_10submissions)} vs ${fmt(d.revealScore_1000submissions)}; ${fmt(d.claim_node_10submissions)} vs ${fmt(d.claim_node_1000submissions)}).`,
+    'What does not grow with the task: `claim_node` costs the same in a task of 10 and of 1,000',
+    `submissions (${fmt(d.claim_node_10submissions)} vs ${fmt(d.claim_node_1000submissions)}); opening a score grows only by its Merkle proof,`,
+    `log2 of the submissions (${fmt(d.revealScore_10submissions)} with 4 siblings vs ${fmt(d.revealScore_1000submissions)} with 10).`,
+    'A validator commits once per task, whatever the number of submissions (`commitScores_first`).',
     'Finalization is paid per submission and bounded: settling one submission reads its at most k',
-    'scores (k = `arena.sampleSize`, at most 32) and slashes the validators beyond the tolerance.',
+    'scores (k = `arena.sampleSize`, at most 32), finds the owners of draws not opened (binary',
+    'search over the committers) and slashes the validators beyond the tolerance.',
     `Measured: ${fmt(d.finalize_1submission_k1)} (k = 1), ${fmt(d.finalize_1submission_k3)} (k = 3), ${fmt(d.finalize_1submission_k7)} (k = 7),`,
     `${fmt(d.finalize_1submission_k3_oneSlash)} (k = 3 with one slash), and at the bound ${fmt(d.finalize_1submission_k32_15slashes)} (k = 32, 15 slashes;`,
     'the test asserts < 1,500,000). In a batch the fixed part is shared:',

@@ -13,6 +13,8 @@ import {IEmission} from "../interfaces/IEmission.sol";
 import {IEmissionGauge} from "../interfaces/IEmissionGauge.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
+import {ScoreTree} from "../libraries/ScoreTree.sol";
+import {StakeSampling} from "../libraries/StakeSampling.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
 
 /// @title Arena
@@ -21,12 +23,12 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// @dev Needs GM_HOLDER_ROLE (stakes are gmFLOCK held here) and SLASHER_ROLE (it slashes and
 /// freezes delegation pools), and must be registered as a gauge of the {IEmission}.
 ///
-/// Code layout. One state, three codes (each under the 24 KB limit): this contract holds all
+/// Code layout. One state, four codes (each under the 24 KB limit): this contract holds all
 /// state and runs the hot paths itself (registration, commit/reveal, claims, sync); the cold
-/// mutators (createTask, cancel, finalize, rank) run in {ArenaSettlement} by delegatecall behind
-/// the same reentrancy guard; the views run in {ArenaLens}, reached through the fallback. All
-/// three inherit {ArenaStorage}, the one storage layout. Deploy the two modules first with the
-/// same five addresses, then the Arena with both.
+/// mutators run by delegatecall behind the same reentrancy guard, createTask, cancel and finalize
+/// in {ArenaSettlement} and rank in {ArenaRanking}; the views run in {ArenaLens}, reached through
+/// the fallback. All four inherit {ArenaStorage}, the one storage layout. Deploy the three
+/// modules first with the same five addresses, then the Arena with them.
 ///
 /// Emission across tasks, O(1) per task. The Arena pulls its share of the emission and streams it
 /// over {REWARD_DURATION} (Synthetix StakingRewards' rewardRate) to the earning tasks in
@@ -49,36 +51,54 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// dump) no phase goes back, no drop is processed twice and no time difference underflows; the
 /// Arena waits for the chain's clock to catch up (the delegation pools' stream does the same).
 ///
-/// Consensus: per submission, the stake-weighted (own + pool stake) median of the revealed
-/// scores, oriented so higher is better, with "invalid" below every score. Ties: when the weight
-/// splits exactly in half between a lower and a higher value, nobody can tell the honest half, so
-/// a tie slashes no one and moves no score: two halves that agree (their midpoint within the
-/// tolerance of both) settle at the midpoint; otherwise (a score against "invalid", or scores
-/// further apart) the submission gets no consensus (Unscored, {SubmissionTied}): its node is
-/// neither paid nor slashed, its scorers neither slashed nor credited for it. Validators per
-/// submission are at most k (all validators when there are at most k, else k stake-weighted
-/// draws), so the median is computed in memory, O(k^2) comparisons, in {finalize}'s loop; its gas
-/// per submission is bounded by k (see the gas snapshot). Ranking the eligible submissions is the
-/// one sort over n: rather than sort on chain (O(n log n) storage writes across batches) anyone
-/// passes the order to {rank}, which keeps the ranking in non-increasing order of consensus and
-/// corrects it when a call proves it wrong (a submission above the last one ranked cuts the
-/// ranking back to the first position below it, found by binary search), so the whole ranking
-/// costs O(n), and no call by anyone, in any order or batch split, can keep the task from being
-/// finalized by the whole order, best first.
+/// Scoring: commit to everything, count a hidden sample. In the ScoreCommit phase each validator
+/// commits once, to its scores of every revealed submission: the root of a positional Merkle tree
+/// ({ScoreTree}) whose leaf i is its score commitment of submission i; or it commits that the
+/// validation set is unusable. Its first commit puts it on the task's sampling line
+/// ({StakeSampling}) with an interval as long as its effective (own + pool) stake. After the
+/// phase, the seed is drawn, and per submission k draws pick validators on the line by stake (all
+/// committers when at most k committed); only their scores count, and only they open them (with
+/// a Merkle proof) in the ScoreReveal phase. So nobody knows, when committing, which of its
+/// scores will count: a group cannot learn that it holds a submission's sample majority and
+/// deviate only there, and every validator must evaluate everything it wants to be paid for
+/// (ONNX scoring is cheap next to training). Sampling is linear in stake, so a stake split across
+/// sybils draws exactly as often in expectation as the same stake whole, and weighs the same in
+/// each median. The seed is keccak256(prevrandao, the creator's validation-set salt, taskId),
+/// drawn by the first call after the ScoreCommit phase ({drawSeed}, the first {revealScores}, or
+/// the first {finalize}): nobody knows it while validators commit. Nodes' salts do not feed it,
+/// so no node can choose it by revealing or withholding its model. It does not resist bias by
+/// whoever draws it: the block proposer, or a caller who reads the next block's prevrandao and
+/// times the drawing transaction, can choose among a few seeds; a VRF would close that, at the
+/// cost of an oracle.
 ///
-/// Sampling (when a task has more than k validators): draw j of submission s picks the point
-/// uint256(keccak256(seed, s, j)) mod S on a line where each validator owns an interval of length
-/// sqrt(own + pool stake) (S = their sum); the validator whose interval holds it is drawn, proven in
-/// O(1) by passing j. The square root gives diminishing returns in stake (a whale does not score
-/// every submission) at the price of rewarding splitting stake across identities, which the
-/// per-validator minimum stake bounds. The seed is keccak256(prevrandao, the creator's
-/// validation-set salt, taskId), drawn by the first call after the Reveal phase. It resists
-/// prediction: nobody knows it while validators can still register, since its prevrandao comes
-/// from after the Reveal phase. Nodes' salts do not feed it, so no node can choose it by revealing
-/// or withholding its model (withholding only costs it, see below); the creator's withholding
-/// cancels the task, so no seed is drawn at all. It does not resist bias by whoever draws it: the
-/// block proposer, or a caller who reads the next block's prevrandao and times the drawing
-/// transaction, can choose among a few seeds; a VRF would close that, at the cost of an oracle.
+/// Consensus: per submission, the stake-weighted (own + pool stake) median of the counted,
+/// opened scores, oriented so higher is better, with "invalid" below every score. Ties: when the
+/// weight splits exactly in half between a lower and a higher value, nobody can tell the honest
+/// half, so a tie slashes no one and moves no score: two halves that agree (their midpoint within
+/// the tolerance of both) settle at the midpoint; otherwise (a score against "invalid", or scores
+/// further apart) the submission gets no consensus (Unscored, {SubmissionTied}): its node is
+/// neither paid nor slashed, its scorers neither slashed nor credited for it. The tolerance is
+/// absolute, in the metric's own units, fixed per task (unbounded metrics need the creator's;
+/// Accuracy and F1 may take arena.validatorTolerance), so honest runtime noise is judged on the
+/// metric's own scale whatever the consensus' magnitude. A counted score beyond it, or not
+/// opened, costs the validator rules.validatorSlash / E of its stake, E the number of
+/// submissions its stake lets it expect to count for: a deviation costs in proportion to the
+/// submissions it touched (an honest validator outvoted once loses a small part; a lazy one loses
+/// about the whole slash), and withholding a score costs what revealing a deviating one does.
+/// Scores within the tolerance earn stake * quality points, quality = 1 - distance / tolerance,
+/// so a close guess earns less than an exact score. At most k scores per submission, so the
+/// median is computed in memory, O(k^2) comparisons, in {finalize}'s loop; its gas per
+/// submission is bounded by k (see the gas snapshot). A validation set that validators holding
+/// more than half of the committed weight reject as unusable cancels the task and slashes its
+/// creator ({SlashReason-CreatorUnusableData}): a creator gains nothing by revealing data nobody
+/// can score with. Ranking the eligible submissions is the one sort over n: rather than sort on
+/// chain (O(n log n) storage writes across batches) anyone passes the order to {rank}, which
+/// keeps the ranking in non-increasing order of consensus and corrects it when a call proves it
+/// wrong (a submission above the last one ranked cuts the ranking back to the first position
+/// below it, found by binary search), so the whole ranking costs O(n), and no call by anyone, in
+/// any order or batch split, can keep the task from being finalized by the whole order, best
+/// first. Ranks are dense (equal consensus, equal rank; the next distinct score the next rank),
+/// so a model copied across sybil nodes earns what it would once with the whole stake.
 ///
 /// Withholding is never cheaper than revealing. A node that committed a model and did not reveal
 /// it by the end of the Reveal phase (when it has seen the validation set, so it knows whether
@@ -93,8 +113,7 @@ import {ArenaStorage} from "./ArenaStorage.sol";
 /// emission plus the registration fees plus the creator's bounty; the creator's share is taken
 /// from the emission, and the rest is split R_nodes = R * (gamma + (1 - 2 gamma) * T / (T + V)),
 /// R_validators = R - R_nodes. Nodes above the baseline are paid by rank: rankDecay^rank * stake
-/// over the sum of the same; validators by stake * quality, quality = 1 - distance / tolerance
-/// (distance relative to the consensus). Slashed stake is burned (gmFLOCK's own stake here, the
+/// over the sum of the same; validators by their points. Slashed stake is burned (gmFLOCK's own stake here, the
 /// pool's part through {IDelegationPools-slash} with recipient zero): the FLOCK behind it is
 /// forfeited to the treasury when the slashed position is redeemed (see {IGmFlock}). Rewards with
 /// nobody to pay (no eligible node; no validator points) and the emission of a cancelled task go
@@ -103,8 +122,10 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
-    /// @dev Cold mutators (createTask, cancel, finalize, rank), run by delegatecall.
+    /// @dev Cold mutators (createTask, cancel, finalize), run by delegatecall.
     address private immutable _settlement;
+    /// @dev The ranking (rank), run by delegatecall.
+    address private immutable _ranking;
     /// @dev The views, run by delegatecall from the fallback.
     address private immutable _lens;
 
@@ -114,8 +135,9 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     /// @param emission_ The emission this contract is a gauge of.
     /// @param pools_ The delegation pools (pool stake, freezing, slashing, rewards).
     /// @param settlement_ An {ArenaSettlement} deployed with the same five addresses.
+    /// @param ranking_ An {ArenaRanking} deployed with the same five addresses.
     /// @param lens_ An {ArenaLens} deployed with the same five addresses.
-    /// @dev Requirements: both modules were deployed with the same five addresses.
+    /// @dev Requirements: the three modules were deployed with the same five addresses.
     constructor(
         IERC20 flock_,
         IGmFlock gm_,
@@ -123,11 +145,14 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         IEmission emission_,
         IDelegationPools pools_,
         ArenaStorage settlement_,
+        ArenaStorage ranking_,
         ArenaStorage lens_
     ) ArenaStorage(flock_, gm_, config_, emission_, pools_) {
         _checkModule(settlement_);
+        _checkModule(ranking_);
         _checkModule(lens_);
         _settlement = address(settlement_);
+        _ranking = address(ranking_);
         _lens = address(lens_);
         _lastUpdate = block.timestamp;
         _nextEpoch = block.timestamp / EPOCH + 1;
@@ -149,8 +174,8 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArenaActions
-    function modules() external view returns (address settlement_, address lens_) {
-        return (_settlement, _lens);
+    function modules() external view returns (address settlement_, address ranking_, address lens_) {
+        return (_settlement, _ranking, _lens);
     }
 
     // ================================================================ creator
@@ -256,7 +281,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     // ================================================================ validators
 
     /// @inheritdoc IArenaActions
-    /// @dev As {registerNode}; the validator's sampling interval is sqrt(own + pool stake) long.
+    /// @dev As {registerNode}; the validator joins the sampling line at its first score commit.
     /// Emits {ValidatorRegistered}, {TaskWeightChanged}. Requirements: Submit phase; no role in
     /// the task and not its creator; stake >= the task's minimum and > 0; gmFLOCK approval.
     function registerValidator(uint256 taskId, uint256 stake) external nonReentrant returns (uint256 index) {
@@ -272,10 +297,6 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         v.account = msg.sender;
         v.ownStake = stake.toUint128();
         v.poolStake = poolStake.toUint128();
-        uint256 sampleWeight = Math.sqrt(stake + poolStake);
-        v.sampleLo = t.sampleWeightTotal;
-        v.sampleWeight = sampleWeight.toUint128();
-        t.sampleWeightTotal += sampleWeight.toUint128();
         _participants[taskId][msg.sender] = Participant(Role.Validator, uint32(index));
         t.validatorStake += (stake + poolStake).toUint128();
         _addStake(taskId, t, stake);
@@ -286,70 +307,66 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
 
     /// @inheritdoc IArenaActions
     /// @dev Idempotent: returns the seed already drawn. Emits {SeedDrawn} when it draws.
-    /// Requirements: ScoreCommit phase; the validation set was revealed.
+    /// Requirements: ScoreReveal phase; the validation set was revealed.
     function drawSeed(uint256 taskId) external nonReentrant returns (bytes32) {
         Task storage t = _task(taskId);
-        _requirePhase(taskId, t, Phase.ScoreCommit);
+        _requirePhase(taskId, t, Phase.ScoreReveal);
         if (!t.validationRevealed) revert ArenaValidationSetNotRevealed(taskId);
         if (t.seed == 0) _drawSeed(taskId, t);
         return t.seed;
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev A later commit replaces an earlier one. Emits {ScoreCommitted}. Requirements:
-    /// ScoreCommit phase; the validation set was revealed; the caller is a validator of the task;
-    /// the submission was revealed; commitment != 0; when the task samples, the caller was drawn
-    /// for the submission at `draw`.
-    function commitScore(uint256 taskId, uint256 submissionId, uint256 draw, bytes32 commitment) external nonReentrant {
-        (Task storage t, uint256 v) = _scoringValidator(taskId, Phase.ScoreCommit);
-        _commitScore(taskId, t, v, submissionId, draw, commitment);
+    /// @dev A later commit replaces an earlier one; the first puts the validator on the sampling
+    /// line with its effective stake. Emits {ScoresCommitted}. Requirements: ScoreCommit phase;
+    /// the validation set was revealed; the caller is a validator of the task; root != 0.
+    function commitScores(uint256 taskId, bytes32 root) external nonReentrant {
+        (, uint256 v) = _scoringValidator(taskId, Phase.ScoreCommit);
+        if (root == 0) revert ArenaZeroCommitment();
+        Validator storage val = _validators[taskId][v];
+        if (val.root == 0) {
+            uint256 weight = uint256(val.ownStake) + val.poolStake;
+            val.sampleLo = StakeSampling.join(_lines[taskId], v, weight).toUint128();
+            val.sampleWeight = weight.toUint128();
+        }
+        val.root = root;
+        emit ScoresCommitted(taskId, msg.sender, root);
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev Requirements: as {commitScore} for each; arrays of equal, non-zero length.
-    function commitScores(
-        uint256 taskId,
-        uint256[] calldata submissionIds,
-        uint256[] calldata draws,
-        bytes32[] calldata commitments
-    ) external nonReentrant {
-        uint256 len = submissionIds.length;
-        if (len == 0 || draws.length != len || commitments.length != len) revert ArenaBadBatch();
-        (Task storage t, uint256 v) = _scoringValidator(taskId, Phase.ScoreCommit);
+    /// @dev Draws the seed if nobody has. Emits {ScoreRevealed} per score. Requirements:
+    /// ScoreReveal phase; the validation set was revealed; the caller committed; per opening: the
+    /// submission was revealed and not yet opened by the caller, the caller counts for it, the
+    /// leaf opens under the root at the submission's index; |score| <= 1e36 unless `invalid`.
+    function revealScores(uint256 taskId, ScoreOpening[] calldata openings) external nonReentrant {
+        (Task storage t, uint256 v) = _scoringValidator(taskId, Phase.ScoreReveal);
+        uint256 len = openings.length;
+        if (len == 0) revert ArenaBadBatch();
+        Validator storage val = _validators[taskId][v];
+        if (val.root == 0 || val.unusable) revert ArenaNothingCommitted(taskId, msg.sender);
+        if (t.seed == 0) _drawSeed(taskId, t);
+        // Bit 255: the task samples; below: the tree's depth.
+        uint256 shape = ScoreTree.depth(t.nodeCount) | (_samples(taskId, t) ? 1 << 255 : 0);
         for (uint256 i; i < len; ++i) {
-            _commitScore(taskId, t, v, submissionIds[i], draws[i], commitments[i]);
+            _openScore(taskId, t, v, shape, openings[i]);
         }
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev Emits {ScoreRevealed}. Requirements: ScoreReveal phase; the caller is a validator that
-    /// committed a score for the submission and has not revealed it; |score| <= 1e36 unless
-    /// `invalid`; the commitment matches.
-    function revealScore(uint256 taskId, uint256 submissionId, int256 score_, bool invalid, bytes32 salt)
-        external
-        nonReentrant
-    {
-        (, uint256 v) = _scoringValidator(taskId, Phase.ScoreReveal);
-        _revealScore(taskId, v, submissionId, score_, invalid, salt);
-    }
-
-    /// @inheritdoc IArenaActions
-    /// @dev Requirements: as {revealScore} for each; arrays of equal, non-zero length.
-    function revealScores(
-        uint256 taskId,
-        uint256[] calldata submissionIds,
-        int256[] calldata scores,
-        bool[] calldata invalids,
-        bytes32[] calldata salts
-    ) external nonReentrant {
-        uint256 len = submissionIds.length;
-        if (len == 0 || scores.length != len || invalids.length != len || salts.length != len) {
-            revert ArenaBadBatch();
+    /// @dev Emits {ValidationSetRejected}. Requirements: ScoreReveal phase; the validation set was
+    /// revealed; the caller's commitment is keccak256(abi.encode(taskId, msg.sender, salt)); not
+    /// yet revealed.
+    function rejectValidationSet(uint256 taskId, bytes32 salt) external nonReentrant {
+        (Task storage t, uint256 v) = _scoringValidator(taskId, Phase.ScoreReveal);
+        Validator storage val = _validators[taskId][v];
+        if (val.unusable) revert ArenaAlreadyRevealed(taskId, msg.sender);
+        if (val.root == 0 || keccak256(abi.encode(taskId, msg.sender, salt)) != val.root) {
+            revert ArenaCommitmentMismatch(taskId, msg.sender);
         }
-        (, uint256 v) = _scoringValidator(taskId, Phase.ScoreReveal);
-        for (uint256 i; i < len; ++i) {
-            _revealScore(taskId, v, submissionIds[i], scores[i], invalids[i], salts[i]);
-        }
+        val.unusable = true;
+        uint256 weight = val.sampleWeight;
+        t.unusableWeight += weight.toUint128();
+        emit ValidationSetRejected(taskId, msg.sender, weight);
     }
 
     // ================================================================ settlement
@@ -371,15 +388,15 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArenaActions
-    /// @dev Runs in {ArenaSettlement}. Competition ranking: a submission whose consensus equals the
-    /// previous one's shares its rank (and factor); the next distinct score takes rank = its
-    /// position. rankFactor = rankDecay^rank, computed by repeated multiplication rounded down.
-    /// Self-correcting (see {ArenaSettlement-rank}). Emits {SubmissionRanked} per submission
+    /// @dev Runs in {ArenaRanking}. Dense ranking: a submission whose consensus equals the previous
+    /// one's shares its rank (and factor); the next distinct score takes the next rank. rankFactor
+    /// = rankDecay^rank, computed by repeated multiplication rounded down. Self-correcting (see
+    /// {ArenaRanking-rank}). Emits {SubmissionRanked} per submission
     /// placed, {RankingRewound} per cut and {TaskFinalized} after the last. Requirements:
     /// Finalizing phase with the consensus pass over; a non-empty list; each submission above
     /// the baseline (Eligible or Ranked).
     function rank(uint256, uint256[] calldata) external nonReentrant {
-        _delegateToSettlement();
+        _delegateTo(_ranking);
     }
 
     /// @inheritdoc IArenaActions
@@ -445,9 +462,14 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     }
 
     /// @dev Runs the current call's calldata in {ArenaSettlement} by delegatecall, bubbling reverts.
-    function _delegateToSettlement() private returns (bytes memory ret) {
+    function _delegateToSettlement() private returns (bytes memory) {
+        return _delegateTo(_settlement);
+    }
+
+    /// @dev Runs the current call's calldata in `module` by delegatecall, bubbling reverts.
+    function _delegateTo(address module) private returns (bytes memory ret) {
         bool ok;
-        (ok, ret) = _settlement.delegatecall(msg.data);
+        (ok, ret) = module.delegatecall(msg.data);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(ret, 32), mload(ret))
@@ -487,44 +509,33 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         return (t, p.index);
     }
 
-    function _commitScore(uint256 taskId, Task storage t, uint256 v, uint256 id, uint256 draw, bytes32 commitment)
-        private
-    {
-        if (commitment == 0) revert ArenaZeroCommitment();
-        if (id >= t.nodeCount) revert ArenaSubmissionNotRevealed(taskId, id);
+    /// @dev Opens one leaf of validator `v`'s score tree (see {revealScores}).
+    function _openScore(uint256 taskId, Task storage t, uint256 v, uint256 shape, ScoreOpening calldata o) private {
+        uint256 id = o.submissionId;
+        Validator storage val = _validators[taskId][v];
         Node storage n = _nodes[taskId][id];
-        if (n.status != SubmissionStatus.Revealed) revert ArenaSubmissionNotRevealed(taskId, id);
-        if (t.validatorCount > t.rules.sampleSize) {
-            if (t.seed == 0) _drawSeed(taskId, t);
-            if (draw >= t.rules.sampleSize || !_isDrawn(taskId, t, id, v, draw)) {
-                revert ArenaNotSampled(taskId, id, msg.sender, draw);
-            }
+        if (id >= t.nodeCount || n.status != SubmissionStatus.Revealed) revert ArenaSubmissionNotRevealed(taskId, id);
+        Score storage sc = _scores[taskId][id][v];
+        if (sc.revealed) revert ArenaAlreadyRevealed(taskId, msg.sender);
+        if (shape >> 255 == 1) {
+            uint256 draws = _drawsOf(taskId, t, id, val);
+            if (draws == 0) revert ArenaNotSampled(taskId, id, msg.sender);
+            n.openedDraws |= uint32(draws); // k <= 32 draws
+            sc.draws = uint8(StakeSampling.count(draws));
         }
-        Score storage s = _scores[taskId][id][v];
-        // First commit by this validator: it joins the scorers (at most k distinct when sampling,
-        // at most validatorCount <= k otherwise).
-        if (s.commitment == 0) n.scorers.push(uint32(v));
-        s.commitment = commitment;
-        emit ScoreCommitted(taskId, id, msg.sender, commitment);
-    }
-
-    function _revealScore(uint256 taskId, uint256 v, uint256 id, int256 value, bool invalid, bytes32 salt) private {
-        Score storage s = _scores[taskId][id][v];
-        bytes32 commitment = s.commitment;
-        if (commitment == 0) revert ArenaNothingCommitted(taskId, msg.sender);
-        if (s.revealed) revert ArenaAlreadyRevealed(taskId, msg.sender);
-        if (keccak256(abi.encode(taskId, id, msg.sender, value, invalid, salt)) != commitment) {
-            revert ArenaCommitmentMismatch(taskId, msg.sender);
-        }
-        if (invalid) {
+        int256 value = o.score;
+        bytes32 leaf = keccak256(abi.encode(taskId, id, msg.sender, value, o.invalid, o.salt));
+        if (!ScoreTree.verify(val.root, leaf, id, o.proof, shape & 0xff)) revert ArenaCommitmentMismatch(taskId, msg.sender);
+        if (o.invalid) {
             value = 0;
         } else if (value > MAX_SCORE || value < -MAX_SCORE) {
             revert ArenaScoreOutOfRange(value);
         }
-        s.value = int128(value); // |value| <= 1e36 < 2^127
-        s.invalid = invalid;
-        s.revealed = true;
-        emit ScoreRevealed(taskId, id, msg.sender, value, invalid);
+        sc.value = int128(value); // |value| <= 1e36 < 2^127
+        sc.invalid = o.invalid;
+        sc.revealed = true;
+        n.scorers.push(uint32(v)); // counted, opened once: at most k per submission
+        emit ScoreRevealed(taskId, id, msg.sender, value, o.invalid);
     }
 
     // ================================================================ internals: settlement

@@ -9,6 +9,7 @@ import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
 import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
+import {ScoreTree} from "../libraries/ScoreTree.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
 
 /// @title ArenaLens
@@ -57,6 +58,10 @@ contract ArenaLens is IArenaViews, ArenaStorage {
         info.accruedEmission = _accruedView(taskId, t);
         info.validationCommitment = t.validationCommitment;
         info.seed = t.seed;
+        info.scoreTolerance = t.tolerance;
+        info.committerCount = _lines[taskId].count;
+        info.committedWeight = _lines[taskId].total;
+        info.unusableWeight = t.unusableWeight;
     }
 
     /// @inheritdoc IArenaViews
@@ -131,7 +136,7 @@ contract ArenaLens is IArenaViews, ArenaStorage {
     /// @inheritdoc IArenaViews
     function scorers(uint256 taskId, uint256 submissionId) external view returns (uint256[] memory list) {
         uint32[] storage s = _nodes[taskId][submissionId].scorers;
-        uint256 len = s.length; // at most MAX_SAMPLE_SIZE
+        uint256 len = s.length; // at most MAX_SAMPLE_SIZE distinct counted validators
         list = new uint256[](len);
         for (uint256 i; i < len; ++i) {
             list[i] = s[i];
@@ -145,11 +150,15 @@ contract ArenaLens is IArenaViews, ArenaStorage {
             account: v.account,
             slashed: v.slashed,
             claimed: v.claimed,
+            unusable: v.unusable,
             ownStake: v.ownStake,
             poolStake: v.poolStake,
             sampleLo: v.sampleLo,
             sampleWeight: v.sampleWeight,
-            points: v.points
+            points: v.points,
+            slashedFraction: v.slashedFraction,
+            slashedStake: v.slashedOwn,
+            scoreRoot: v.root
         });
     }
 
@@ -160,7 +169,7 @@ contract ArenaLens is IArenaViews, ArenaStorage {
         returns (ScoreInfo memory)
     {
         Score storage s = _scores[taskId][submissionId][validatorIndex];
-        return ScoreInfo({commitment: s.commitment, revealed: s.revealed, invalid: s.invalid, score: s.value});
+        return ScoreInfo({revealed: s.revealed, invalid: s.invalid, score: s.value});
     }
 
     /// @inheritdoc IArenaViews
@@ -170,14 +179,17 @@ contract ArenaLens is IArenaViews, ArenaStorage {
         returns (bool, uint256)
     {
         Task storage t = _task(taskId);
-        if (validatorIndex >= t.validatorCount) return (false, 0);
-        uint256 k = t.rules.sampleSize;
-        if (t.validatorCount <= k) return (true, 0);
+        Validator storage val = _validators[taskId][validatorIndex];
+        if (validatorIndex >= t.validatorCount || val.root == 0) return (false, 0);
+        if (!_samples(taskId, t)) return (true, 0);
         if (t.seed == 0) return (false, 0);
-        for (uint256 j; j < k; ++j) {
-            if (_isDrawn(taskId, t, submissionId, validatorIndex, j)) return (true, j);
-        }
-        return (false, 0);
+        uint256 draws = _drawsOf(taskId, t, submissionId, val);
+        return (draws != 0, draws);
+    }
+
+    /// @inheritdoc IArenaViews
+    function scoreTreeDepth(uint256 taskId) external view returns (uint256) {
+        return ScoreTree.depth(_task(taskId).nodeCount);
     }
 
     /// @inheritdoc IArenaViews
@@ -230,6 +242,11 @@ contract ArenaLens is IArenaViews, ArenaStorage {
         bytes32 salt
     ) external pure returns (bytes32) {
         return keccak256(abi.encode(taskId, submissionId, validator_, score_, invalid, salt));
+    }
+
+    /// @inheritdoc IArenaViews
+    function unusableCommitment(uint256 taskId, address validator_, bytes32 salt) external pure returns (bytes32) {
+        return keccak256(abi.encode(taskId, validator_, salt));
     }
 
     // ================================================================ internals

@@ -4,24 +4,18 @@ pragma solidity 0.8.30;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title ArenaMath
-/// @notice Fixed-point helpers of the Arena: a real power for task weights (stake^beta), the
-/// stake-weighted median of validators' scores, and the relative distance of a score from
-/// consensus. All internal and pure; every loop is bounded by a constant or by its input's length.
+/// @notice Fixed-point helpers of the Arena: a real power for task weights (stake^beta). All
+/// internal and pure; every loop is bounded by a constant. (The weighted median of validators'
+/// scores is {WeightedMedian}.)
 library ArenaMath {
     /// @notice Thrown when 2^e would not fit (e >= 190).
     /// @param e The exponent (WAD).
     error ArenaMathExpOverflow(int256 e);
 
-    /// @notice Thrown when a median is asked of values whose weights are all zero (or of no value).
-    error ArenaMathNoWeight();
-
     uint256 internal constant WAD = 1e18;
     int256 private constant _IWAD = 1e18;
     /// @dev ln(2) in WAD, rounded down (0.693147180559945309417...).
     uint256 private constant _LN2 = 693147180559945309;
-    /// @dev Denominator floor of {relativeDistance}: 1e-6 in metric units, so a consensus at or
-    /// near zero does not make every score infinitely far.
-    uint256 internal constant DISTANCE_FLOOR = 1e12;
 
     /// @notice (x / 1e18)^beta * 1e18: x a WAD amount (e.g. stake in wei read as tokens), beta a
     /// WAD exponent in [0, 1e18]. Exact for beta = 0 (1e18), beta = 1e18 (x) and x = 0 (0);
@@ -81,75 +75,5 @@ library ArenaMath {
             return sum << uint256(m);
         }
         return m <= -256 ? 0 : sum >> uint256(-m);
-    }
-
-    /// @notice The lower stake-weighted median of the first `n` values: the smallest v such that
-    /// the weight of values <= v is at least half of the total weight. Reverts if n == 0 or the
-    /// total weight is 0.
-    function weightedMedian(int256[] memory values, uint256[] memory weights, uint256 n)
-        internal
-        pure
-        returns (int256 lower)
-    {
-        (lower,) = weightedMedianBounds(values, weights, n);
-    }
-
-    /// @notice The lower and upper stake-weighted medians of the first `n` values. `lower` is the
-    /// smallest v such that the weight of values <= v is at least half of the total; `upper` the
-    /// largest v such that the weight of values >= v is at least half. They differ exactly when
-    /// the weight splits in half between the values up to `lower` and those from `upper` on (a
-    /// tie: no value holds a strict majority on both sides); otherwise they are the one median.
-    /// Reverts if n == 0 or the total weight is 0.
-    /// @dev Insertion sort of copies (n is at most the sample size, 32): O(n^2) comparisons in
-    /// memory, a few thousand gas. The inputs are left untouched.
-    function weightedMedianBounds(int256[] memory values, uint256[] memory weights, uint256 n)
-        internal
-        pure
-        returns (int256 lower, int256 upper)
-    {
-        int256[] memory v = new int256[](n);
-        uint256[] memory w = new uint256[](n);
-        uint256 total;
-        for (uint256 i; i < n; ++i) {
-            int256 value = values[i];
-            uint256 weight = weights[i];
-            total += weight;
-            uint256 j = i;
-            while (j > 0 && v[j - 1] > value) {
-                v[j] = v[j - 1];
-                w[j] = w[j - 1];
-                --j;
-            }
-            v[j] = value;
-            w[j] = weight;
-        }
-        if (total == 0) revert ArenaMathNoWeight();
-        uint256 cumulative;
-        for (uint256 i; i < n; ++i) {
-            cumulative += w[i];
-            // cumulative >= total / 2, without rounding: 2 * cumulative >= total.
-            if (2 * cumulative >= total) {
-                lower = v[i];
-                upper = lower;
-                if (2 * cumulative == total) {
-                    // Exactly half lies at or below `lower`: the upper median is the next value
-                    // with weight (the other half is not empty).
-                    for (uint256 j = i + 1; j < n; ++j) {
-                        if (w[j] > 0) return (lower, v[j]);
-                    }
-                }
-                return (lower, upper);
-            }
-        }
-    }
-
-    /// @notice |s - c| / max(|c|, DISTANCE_FLOOR), as a WAD: how far a score is from consensus,
-    /// relative to the consensus. Both values must lie within [-1e36, 1e36].
-    function relativeDistance(int256 s, int256 c) internal pure returns (uint256) {
-        uint256 diff = s >= c ? uint256(s - c) : uint256(c - s);
-        uint256 scale = c >= 0 ? uint256(c) : uint256(-c);
-        if (scale < DISTANCE_FLOOR) scale = DISTANCE_FLOOR;
-        // diff <= 2e36: diff * 1e18 fits.
-        return (diff * WAD) / scale;
     }
 }

@@ -11,14 +11,16 @@ import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {Params} from "../libraries/Params.sol";
-import {ArenaMath} from "./ArenaMath.sol";
+import {StakeEscrow} from "../libraries/StakeEscrow.sol";
+import {StakeSampling} from "../libraries/StakeSampling.sol";
+import {WeightedMedian} from "../libraries/WeightedMedian.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
 
 /// @title ArenaSettlement
-/// @notice The Arena's cold mutators: task creation, cancellation, the consensus pass and the
-/// ranking. It runs only in the Arena's context: deployed on its own and handed to the Arena's
-/// constructor, it is delegatecalled by {Arena-createTask}, {Arena-cancel}, {Arena-finalize} and
-/// {Arena-rank} (behind the Arena's reentrancy guard), so it reads and writes the Arena's storage
+/// @notice The Arena's cold mutators: task creation, cancellation and the consensus pass. It runs
+/// only in the Arena's context: deployed on its own and handed to the Arena's constructor, it is
+/// delegatecalled by {Arena-createTask}, {Arena-cancel} and {Arena-finalize} (behind the Arena's
+/// reentrancy guard), so it reads and writes the Arena's storage
 /// and emits the Arena's events. Split out only to keep each contract under the 24 KB code size
 /// limit; see {Arena} for the design and {IArenaActions} for each function's behaviour.
 /// @custom:serves IArenaActions
@@ -53,21 +55,10 @@ contract ArenaSettlement is ArenaStorage {
         Phase ph = _phase(t);
         if (ph < Phase.ScoreCommit || ph > Phase.Finalizing) revert ArenaNotInPhase(taskId, ph);
         if (t.validationRevealed) revert ArenaValidationSetRevealed(taskId);
-        _cancel(taskId, t);
+        _cancel(taskId, t, SlashReason.CreatorNoReveal);
     }
 
     /// @notice See {IArenaActions-finalize}.
-    /// @dev The first call closes the task's earning window and fixes its rewards ({RewardsFixed}).
-    /// A node that committed and did not reveal is slashed arena.nodeSlash (as for an invalid
-    /// model). Each revealed submission: validators that committed and did not reveal are slashed; the
-    /// consensus is the stake-weighted median of the revealed scores (an exact split between
-    /// halves that disagree is a tie: no consensus, nobody slashed, {SubmissionTied}); an invalid
-    /// consensus slashes the node; validators beyond the tolerance are slashed, the others earn
-    /// stake * quality points. Gas per submission grows with its scorers (at most k), not with the task.
-    /// Emits {SubmissionSettled} per submission, {Slashed}, {ConsensusCompleted} at the end of the
-    /// pass and {TaskFinalized} if no submission is eligible; or {TaskCancelled} instead of all of
-    /// it when the validation set was never revealed. Requirements: Finalizing phase; the
-    /// consensus pass not over; maxSubmissions > 0.
     function finalize(uint256 taskId, uint256 maxSubmissions)
         external
         onlyDelegated
@@ -75,11 +66,18 @@ contract ArenaSettlement is ArenaStorage {
     {
         Task storage t = _task(taskId);
         _requirePhase(taskId, t, Phase.Finalizing);
-        if (!t.validationRevealed) {
-            _cancel(taskId, t);
-            return (0, false);
-        }
         Settlement storage s = _settlements[taskId];
+        if (!s.started) {
+            if (!t.validationRevealed) {
+                _cancel(taskId, t, SlashReason.CreatorNoReveal);
+                return (0, false);
+            }
+            // More than half of the committed weight found the validation set unusable.
+            if (2 * uint256(t.unusableWeight) > _lines[taskId].total) {
+                _cancel(taskId, t, SlashReason.CreatorUnusableData);
+                return (0, false);
+            }
+        }
         if (s.consensusDone) revert ArenaConsensusState(taskId, true);
         if (maxSubmissions == 0) revert ArenaBadBatch();
         if (!s.started) _startSettlement(taskId, t, s);
@@ -98,52 +96,6 @@ contract ArenaSettlement is ArenaStorage {
             emit ConsensusCompleted(taskId, s.eligibleCount, s.totalPoints);
             if (s.eligibleCount == 0) _complete(taskId, t, s);
         }
-    }
-
-    /// @notice See {IArenaActions-rank}.
-    /// @dev Competition ranking: a submission whose consensus equals the previous one's shares its
-    /// rank (and factor); the next distinct score takes rank = its position. rankFactor =
-    /// rankDecay^rank, computed by repeated multiplication rounded down. Self-correcting, so that
-    /// nobody can freeze a task by ranking it wrongly: the ranking so far is always in
-    /// non-increasing order of consensus, a submission already in it is skipped, and a submission
-    /// whose consensus is above the last one ranked proves the ranking wrong from the first
-    /// position with a lower consensus: the ranking is cut back to there ({RankingRewound}, in
-    /// O(log n) reads, see {_rewind}) and continues with it. A complete ranking (every eligible
-    /// submission, in non-increasing order) is the consensus order, and the whole order best
-    /// first always completes it, whatever was ranked before. Emits {SubmissionRanked} per
-    /// submission placed, {RankingRewound} per cut and {TaskFinalized} after the last.
-    /// Requirements: Finalizing phase with the consensus pass over; a non-empty list; each
-    /// submission above the baseline (Eligible, or Ranked by an earlier call).
-    function rank(uint256 taskId, uint256[] calldata submissionIds) external onlyDelegated {
-        Task storage t = _task(taskId);
-        _requirePhase(taskId, t, Phase.Finalizing);
-        Settlement storage s = _settlements[taskId];
-        if (!s.consensusDone) revert ArenaConsensusState(taskId, false);
-        uint256 len = submissionIds.length;
-        if (len == 0) revert ArenaBadBatch();
-
-        RankCursor memory c = RankCursor({
-            decay: t.rules.rankDecay,
-            count: t.nodeCount,
-            ranked: s.rankedCount,
-            lastRank: s.lastRank,
-            positionFactor: s.positionFactor,
-            rankFactor: s.lastRankFactor,
-            lastScore: s.lastScore,
-            denominator: s.nodeDenominator
-        });
-        for (uint256 i; i < len; ++i) {
-            _rankOne(taskId, c, submissionIds[i]);
-        }
-        // ranked <= eligibleCount and lastRank < nodeCount (uint32); factors <= 1e18 < 2^64;
-        // lastScore is a stored consensus (int128).
-        s.rankedCount = uint32(c.ranked);
-        s.lastRank = uint32(c.lastRank);
-        s.positionFactor = uint64(c.positionFactor);
-        s.lastRankFactor = uint64(c.rankFactor);
-        s.lastScore = int128(c.lastScore);
-        s.nodeDenominator = c.denominator;
-        if (c.ranked == s.eligibleCount) _complete(taskId, t, s);
     }
 
     /// @notice See {IArenaActions-createTask}.
@@ -195,6 +147,11 @@ contract ArenaSettlement is ArenaStorage {
                 || p.model.maxParameters == 0 || p.model.maxFileSize == 0
         ) revert ArenaInvalidTaskParams();
         if (p.baselineScore > MAX_SCORE || p.baselineScore < -MAX_SCORE) revert ArenaScoreOutOfRange(p.baselineScore);
+        // Accuracy and F1 lie in [0, 1] and may take the governed default; others need the creator's.
+        bool bounded = p.metric == Metric.Accuracy || p.metric == Metric.F1;
+        if ((p.scoreTolerance == 0 && !bounded) || p.scoreTolerance > uint256(MAX_SCORE)) {
+            revert ArenaBadTolerance(p.scoreTolerance);
+        }
 
         uint256 minPhase = _config.get(Params.ARENA_MIN_PHASE);
         _checkPhase(p.submitDuration, minPhase);
@@ -251,13 +208,14 @@ contract ArenaSettlement is ArenaStorage {
         r.creatorSlash = uint64(_config.get(Params.ARENA_CREATOR_SLASH));
         r.rankDecay = uint64(_config.get(Params.ARENA_RANK_DECAY));
         r.sampleSize = uint8(Math.min(_config.get(Params.ARENA_SAMPLE_SIZE), MAX_SAMPLE_SIZE));
+        t.tolerance = uint128(p.scoreTolerance == 0 ? r.validatorTolerance : p.scoreTolerance); // <= 1e36
     }
 
-    function _cancel(uint256 taskId, Task storage t) private {
+    function _cancel(uint256 taskId, Task storage t, SlashReason reason) private {
         _syncCaughtUp();
         uint256 emission = _closeEarning(t);
         t.status = Status.Cancelled;
-        _slash(taskId, t.creator, t.creatorStake, 0, t.rules.creatorSlash, SlashReason.CreatorNoReveal);
+        _slash(taskId, t.creator, t.creatorStake, 0, t.rules.creatorSlash, reason);
         emit TaskCancelled(taskId, emission);
         _toTreasury(emission);
     }
@@ -265,6 +223,7 @@ contract ArenaSettlement is ArenaStorage {
     /// @dev Closes the earning window and fixes the reward split.
     function _startSettlement(uint256 taskId, Task storage t, Settlement storage s) private {
         _syncCaughtUp();
+        if (t.seed == 0) _drawSeed(taskId, t); // nobody drew it in the ScoreReveal phase
         uint256 emission = _closeEarning(t);
         TaskRules memory r = t.rules;
         uint256 creatorReward = Math.mulDiv(emission, r.creatorShare, WAD);
@@ -292,14 +251,14 @@ contract ArenaSettlement is ArenaStorage {
             _settleUnrevealed(taskId, t, n);
             return;
         }
-        (int256[] memory values, uint256[] memory weights, uint256[] memory who, uint256 m) =
-            _collectScores(taskId, t, s, id, n.scorers);
+        _penalizeUnopened(taskId, t, id, n);
+        (int256[] memory values, uint256[] memory weights, uint256 m) = _collectScores(taskId, t, id, n.scorers);
         if (m == 0) {
             n.status = SubmissionStatus.Unscored;
             emit SubmissionSettled(taskId, id, SubmissionStatus.Unscored, 0);
             return;
         }
-        uint256 tolerance = t.rules.validatorTolerance;
+        uint256 tolerance = t.tolerance;
         int256 c = _consensus(taskId, id, values, weights, m, tolerance);
         if (c == TIE) {
             n.status = SubmissionStatus.Unscored;
@@ -321,8 +280,26 @@ contract ArenaSettlement is ArenaStorage {
         n.status = status;
         emit SubmissionSettled(taskId, id, status, c);
 
-        for (uint256 j; j < m; ++j) {
-            _rateValidator(taskId, t, s, who[j], values[j], weights[j], c, tolerance);
+        _rateAll(taskId, t, s, id, values, weights, c);
+    }
+
+    /// @dev Rates each opened score of submission `id` against its consensus `c`.
+    function _rateAll(
+        uint256 taskId,
+        Task storage t,
+        Settlement storage s,
+        uint256 id,
+        int256[] memory values,
+        uint256[] memory weights,
+        int256 c
+    ) private {
+        uint32[] storage list = _nodes[taskId][id].scorers;
+        bool samples = _samples(taskId, t);
+        for (uint256 j; j < values.length; ++j) {
+            uint256 v = list[j];
+            // Its votes: one when everyone counts, else the draws that landed on it.
+            uint256 votes = samples ? _scores[taskId][id][v].draws : 1;
+            _rateValidator(taskId, t, s, v, votes, values[j], weights[j], c);
         }
     }
 
@@ -333,6 +310,30 @@ contract ArenaSettlement is ArenaStorage {
         if (n.status != SubmissionStatus.Committed) return;
         n.slashed = true;
         _slash(taskId, n.account, n.ownStake, n.poolStake, t.rules.nodeSlash, SlashReason.NodeNoReveal);
+    }
+
+    /// @dev Penalizes the counted validators of a submission that did not open their score: every
+    /// committer when the task does not sample; else the owner of each draw whose score was not
+    /// opened (an opening covers all of its owner's draws, so each such owner opened nothing).
+    function _penalizeUnopened(uint256 taskId, Task storage t, uint256 id, Node storage n) private {
+        StakeSampling.Line storage line = _lines[taskId];
+        uint256 k = t.rules.sampleSize;
+        if (line.count <= k) {
+            for (uint256 i; i < line.count; ++i) {
+                uint256 v = StakeSampling.memberAt(line, i);
+                if (!_scores[taskId][id][v].revealed) _penalize(taskId, t, v, 1, SlashReason.ValidatorNoReveal);
+            }
+            return;
+        }
+        // Draws not opened; each owner found is penalized once, its other draws cleared.
+        uint256 missing = ((1 << k) - 1) & ~uint256(n.openedDraws);
+        for (uint256 j; missing >> j != 0; ++j) {
+            if ((missing >> j) & 1 == 0) continue;
+            uint256 v = StakeSampling.ownerOf(line, StakeSampling.point(t.seed, id, j, line.total));
+            uint256 draws = _drawsOf(taskId, t, id, _validators[taskId][v]);
+            missing &= ~draws;
+            _penalize(taskId, t, v, StakeSampling.count(draws), SlashReason.ValidatorNoReveal);
+        }
     }
 
     /// @dev The consensus of the first `m` revealed scores: their stake-weighted median. When the
@@ -349,204 +350,107 @@ contract ArenaSettlement is ArenaStorage {
         uint256 tolerance
     ) private returns (int256 c) {
         int256 upper;
-        (c, upper) = ArenaMath.weightedMedianBounds(values, weights, m);
+        (c, upper) = WeightedMedian.bounds(values, weights, m);
         if (upper == c) return c;
         int256 lower = c;
         if (c != INVALID) c += (upper - c) / 2; // both within [-1e36, 1e36]
         // The midpoint is nearer the lower value: the upper one is the farther of the two.
-        if (lower == INVALID || ArenaMath.relativeDistance(upper, c) > tolerance) {
+        if (lower == INVALID || uint256(upper - c) > tolerance) {
             emit SubmissionTied(taskId, id, lower, upper);
             return TIE;
         }
     }
 
-    /// @dev The revealed scores of a submission (oriented) with their validators' stakes;
-    /// validators that committed and did not reveal are slashed on the way.
-    function _collectScores(uint256 taskId, Task storage t, Settlement storage s, uint256 id, uint32[] storage list)
+    /// @dev The opened scores of a submission (oriented), in the order of `list`, with their
+    /// weights: the validators' effective stakes when everyone counts; when the task samples, the
+    /// draws that landed on each, each draw standing for (committed stake / k), so the median is
+    /// that of k stake-weighted draws (a majority needs half of the draws, a binomial tail, not
+    /// one lucky draw of a large stake).
+    function _collectScores(uint256 taskId, Task storage t, uint256 id, uint32[] storage list)
         private
-        returns (int256[] memory values, uint256[] memory weights, uint256[] memory who, uint256 m)
+        view
+        returns (int256[] memory values, uint256[] memory weights, uint256 m)
     {
-        uint256 k = list.length;
-        values = new int256[](k);
-        weights = new uint256[](k);
-        who = new uint256[](k);
-        for (uint256 j; j < k; ++j) {
+        m = list.length;
+        values = new int256[](m);
+        weights = new uint256[](m);
+        uint256 perDraw = _samples(taskId, t) ? _lines[taskId].total / t.rules.sampleSize : 0;
+        for (uint256 j; j < m; ++j) {
             uint256 v = list[j];
             Score storage sc = _scores[taskId][id][v];
-            if (!sc.revealed) {
-                _slashValidator(taskId, t, s, v, SlashReason.ValidatorNoReveal);
-                continue;
-            }
             Validator storage val = _validators[taskId][v];
-            values[m] = sc.invalid ? int256(INVALID) : _orient(t, sc.value);
-            weights[m] = uint256(val.ownStake) + val.poolStake;
-            who[m] = v;
-            ++m;
+            values[j] = sc.invalid ? int256(INVALID) : _orient(t, sc.value);
+            weights[j] = perDraw == 0 ? uint256(val.ownStake) + val.poolStake : sc.draws * perDraw;
         }
     }
 
-    /// @dev Places one submission at the end of the ranking in `c`, after cutting the ranking back
-    /// if the submission's consensus is above the last one ranked; skips it if the ranking already
-    /// holds it (see {rank}).
-    function _rankOne(uint256 taskId, RankCursor memory c, uint256 id) private {
-        if (id >= c.count) revert ArenaBadRanking(taskId, id);
-        Node storage n = _nodes[taskId][id];
-        SubmissionStatus status = n.status;
-        if (status == SubmissionStatus.Ranked) {
-            if (_rankedAt(taskId, n.position, c.ranked) == id) return; // in the ranking already
-            // Else it was cut off the ranking by a rewind: it is eligible again.
-        } else if (status != SubmissionStatus.Eligible) {
-            revert ArenaBadRanking(taskId, id);
-        }
-        int256 consensus = n.consensus;
-        if (c.ranked > 0 && consensus > c.lastScore) _rewind(taskId, c, consensus);
-        uint256 position = c.ranked;
-        if (position == 0) {
-            c.positionFactor = WAD;
-            c.rankFactor = WAD;
-            c.lastRank = 0;
-        } else {
-            c.positionFactor = (c.positionFactor * c.decay) / WAD; // both <= 1e18: no overflow
-            if (consensus < c.lastScore) {
-                c.rankFactor = c.positionFactor;
-                c.lastRank = position;
-            }
-        }
-        uint256 shift = 32 * (position & 7);
-        if (shift == 0) {
-            _rankIds[taskId][position >> 3] = id; // a fresh word: lanes above hold nothing ranked
-            if (position & 15 == 0 && position > 0) _rankCheckpoints[taskId][position >> 4] = c.denominator;
-        } else {
-            mapping(uint256 => uint256) storage ids = _rankIds[taskId];
-            uint256 w = ids[position >> 3];
-            ids[position >> 3] = (w & ~(uint256(type(uint32).max) << shift)) | (id << shift);
-        }
-        n.status = SubmissionStatus.Ranked;
-        n.rank = uint32(c.lastRank); // < nodeCount, a uint32
-        n.position = uint32(position);
-        n.rankFactor = uint64(c.rankFactor); // <= 1e18 < 2^64
-        n.positionFactor = uint64(c.positionFactor);
-        c.denominator += Math.mulDiv(uint256(n.ownStake) + n.poolStake, c.rankFactor, WAD);
-        c.lastScore = consensus;
-        c.ranked = position + 1;
-        emit SubmissionRanked(taskId, id, c.lastRank, c.rankFactor);
-    }
-
-    /// @dev Cuts the ranking in `c` back to its positions with a consensus >= `consensus`, which
-    /// is above the last one ranked: the ranking is in non-increasing order, so a binary search
-    /// finds the first position below it (O(log n) reads). The cursor is restored from the last
-    /// position kept (its node holds its score, rank and factors) and the denominator from the
-    /// last checkpoint plus at most 15 positions.
-    function _rewind(uint256 taskId, RankCursor memory c, int256 consensus) private {
-        uint256 lo;
-        uint256 hi = c.ranked - 1; // the last position ranked is below `consensus`
-        while (lo < hi) {
-            uint256 mid = (lo + hi) >> 1;
-            if (_nodes[taskId][_rankedAt(taskId, mid, c.ranked)].consensus < consensus) hi = mid;
-            else lo = mid + 1;
-        }
-        emit RankingRewound(taskId, c.ranked, lo);
-        c.ranked = lo;
-        if (lo == 0) {
-            c.denominator = 0;
-            return; // the next placement starts the ranking afresh
-        }
-        Node storage last = _nodes[taskId][_rankedAt(taskId, lo - 1, lo)];
-        c.lastScore = last.consensus;
-        c.lastRank = last.rank;
-        c.rankFactor = last.rankFactor;
-        c.positionFactor = last.positionFactor;
-        uint256 from = lo & ~uint256(15);
-        uint256 denominator = from == 0 ? 0 : _rankCheckpoints[taskId][from >> 4];
-        for (uint256 p = from; p < lo; ++p) {
-            Node storage m = _nodes[taskId][_rankedAt(taskId, p, lo)];
-            denominator += Math.mulDiv(uint256(m.ownStake) + m.poolStake, m.rankFactor, WAD);
-        }
-        c.denominator = denominator;
-    }
-
-    /// @dev Slashes a validator beyond the tolerance, else credits stake * quality points.
+    /// @dev Penalizes a score beyond the tolerance (or on the other side of "invalid"), else
+    /// credits stake * quality points, quality = 1 - distance / tolerance.
     function _rateValidator(
         uint256 taskId,
         Task storage t,
         Settlement storage s,
         uint256 v,
+        uint256 votes,
         int256 value,
         uint256 weight,
-        int256 c,
-        uint256 tolerance
+        int256 c
     ) private {
-        Validator storage val = _validators[taskId][v];
-        if (val.slashed) return;
+        uint256 tolerance = t.tolerance;
         uint256 quality = WAD;
         if (c == INVALID || value == INVALID) {
             if (c != value) {
-                _slashValidator(taskId, t, s, v, SlashReason.ValidatorDeviation);
+                _penalize(taskId, t, v, votes, SlashReason.ValidatorDeviation);
                 return;
             }
         } else {
-            uint256 distance = ArenaMath.relativeDistance(value, c);
+            uint256 distance = value >= c ? uint256(value - c) : uint256(c - value);
             if (distance > tolerance) {
-                _slashValidator(taskId, t, s, v, SlashReason.ValidatorDeviation);
+                _penalize(taskId, t, v, votes, SlashReason.ValidatorDeviation);
                 return;
             }
-            // tolerance > 0 (config bounds) and distance <= tolerance: quality in [0, 1e18].
+            // tolerance > 0 (checked at creation) and distance <= tolerance: quality in [0, 1e18].
             quality = WAD - Math.mulDiv(distance, WAD, tolerance);
         }
         uint256 points = Math.mulDiv(weight, quality, WAD);
         if (points > 0) {
-            val.points += points;
+            _validators[taskId][v].points += points;
             s.totalPoints += points;
         }
     }
 
-    /// @dev Slashes a validator once per task; it forfeits the points it earned.
-    function _slashValidator(uint256 taskId, Task storage t, Settlement storage s, uint256 v, SlashReason reason)
-        private
-    {
+    /// @dev Slashes validator `v` for one counted score (deviating or not opened) that carried
+    /// `votes` votes: the part validatorSlash * votes / E of its stake, E = the votes its stake lets
+    /// it expect in the task (revealed submissions, times k * its stake / the committed stake when
+    /// the task samples; at least 1), so a deviation costs in proportion to the submissions (and
+    /// the weight) it touched; at most validatorSlash in all.
+    function _penalize(uint256 taskId, Task storage t, uint256 v, uint256 votes, SlashReason reason) private {
         Validator storage val = _validators[taskId][v];
-        if (val.slashed) return;
-        val.slashed = true;
-        uint256 points = val.points;
-        if (points > 0) {
-            s.totalPoints -= points;
-            val.points = 0;
+        uint256 cap = t.rules.validatorSlash;
+        uint256 slashed = val.slashedFraction;
+        if (slashed >= cap) return;
+        uint256 expected = t.revealedCount;
+        if (_samples(taskId, t)) {
+            expected = Math.mulDiv(expected, t.rules.sampleSize * uint256(val.sampleWeight), _lines[taskId].total);
         }
-        _slash(taskId, val.account, val.ownStake, val.poolStake, t.rules.validatorSlash, reason);
+        uint256 fraction = Math.mulDiv(cap, votes, Math.max(expected, 1));
+        if (fraction > cap - slashed) fraction = cap - slashed;
+        val.slashed = true;
+        val.slashedFraction = uint64(slashed + fraction); // <= cap <= 1e18
+        val.slashedOwn += _slash(taskId, val.account, val.ownStake, val.poolStake, fraction, reason).toUint128();
     }
 
     /// @dev Burns `fraction` of `own` (held here) and slashes `fraction` of `pool` (the pool's
     /// stake at registration, capped by what the pool still holds) from `account`'s pool.
     function _slash(uint256 taskId, address account, uint256 own, uint256 pool, uint256 fraction, SlashReason reason)
         private
+        returns (uint256 ownAmount)
     {
-        uint256 ownAmount = Math.mulDiv(own, fraction, WAD);
-        uint256 poolAmount = Math.mulDiv(pool, fraction, WAD);
-        if (poolAmount > 0) {
-            IDelegationPools.PoolInfo memory info = _pools.pool(account);
-            uint256 available = info.totalStake + info.unbondingStake;
-            if (poolAmount > available) poolAmount = available;
-        }
+        uint256 poolAmount;
+        (ownAmount, poolAmount) = StakeEscrow.slashAmounts(_pools, account, own, pool, fraction);
         _totalSlashed += ownAmount;
         emit Slashed(taskId, account, reason, ownAmount, poolAmount);
-        if (ownAmount > 0) _gm.burn(ownAmount);
-        if (poolAmount > 0) _pools.slash(account, poolAmount, address(0));
-    }
-
-    function _complete(uint256 taskId, Task storage t, Settlement storage s) private {
-        uint256 unallocated;
-        if (s.eligibleCount == 0) unallocated += s.nodeReward;
-        if (s.totalPoints == 0) unallocated += s.validatorReward;
-        s.unallocated = unallocated.toUint128();
-        t.status = Status.Finalized;
-        emit TaskFinalized(taskId, unallocated);
-        _toTreasury(unallocated);
-    }
-
-    function _toTreasury(uint256 amount) private {
-        if (amount == 0) return;
-        _totalToTreasury += amount;
-        _flock.safeTransfer(_config.treasury(), amount);
+        StakeEscrow.burn(_gm, _pools, account, ownAmount, poolAmount);
     }
 
     function _orient(Task storage t, int256 value) private view returns (int256) {

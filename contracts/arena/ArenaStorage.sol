@@ -11,13 +11,14 @@ import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
 import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
+import {StakeSampling} from "../libraries/StakeSampling.sol";
 import {ArenaMath} from "./ArenaMath.sol";
 
 /// @title ArenaStorage
 /// @notice The storage layout, constants and shared internals of the Arena and its two modules:
-/// {Arena} holds the state and runs {ArenaSettlement} (cold mutators) and {ArenaLens} (views) by
-/// delegatecall, so all three inherit this one base and declare no state of their own (only
-/// immutables, which live in code).
+/// {Arena} holds the state and runs {ArenaSettlement} and {ArenaRanking} (cold mutators) and
+/// {ArenaLens} (views) by delegatecall, so all four inherit this one base and declare no state of
+/// their own (only immutables, which live in code).
 /// @dev See {Arena} for the design. Internals here are those more than one of them needs.
 abstract contract ArenaStorage is IArenaBase {
     using SafeERC20 for IERC20;
@@ -83,7 +84,10 @@ abstract contract ArenaStorage is IArenaBase {
         uint128 ownStake;
         uint128 weight;
         uint128 accrued;
-        uint128 sampleWeightTotal;
+        /// @dev Absolute, in the metric's units (WAD); <= MAX_SCORE.
+        uint128 tolerance;
+        /// @dev Effective stake of the validators that rejected the validation set.
+        uint128 unusableWeight;
         uint256 accSnapshot;
         bytes32 validationCommitment;
         bytes32 seed;
@@ -104,7 +108,6 @@ abstract contract ArenaStorage is IArenaBase {
         uint32 eligibleCount;
         uint32 rankedCount;
         uint32 lastRank;
-        uint64 positionFactor;
         uint64 lastRankFactor;
         int128 lastScore;
         uint128 emission;
@@ -129,8 +132,8 @@ abstract contract ArenaStorage is IArenaBase {
         bytes32 commitment;
         int128 consensus;
         uint64 rankFactor;
-        /// @dev rankDecay^position, the running factor at its position (restores the ranking's cursor).
-        uint64 positionFactor;
+        /// @dev Bit j: the validator of draw j opened its score (when the task samples).
+        uint32 openedDraws;
         string modelCID;
         uint32[] scorers;
     }
@@ -139,16 +142,24 @@ abstract contract ArenaStorage is IArenaBase {
         address account;
         bool slashed;
         bool claimed;
+        bool unusable;
+        /// @dev The part of its stake slashed so far (WAD).
+        uint64 slashedFraction;
         uint128 ownStake;
         uint128 poolStake;
         uint128 sampleLo;
         uint128 sampleWeight;
         uint256 points;
+        /// @dev The root of its score tree, or its unusable commitment.
+        bytes32 root;
+        /// @dev Own stake burned by its penalties (the exact sum, so claims leave no dust).
+        uint128 slashedOwn;
     }
 
     struct Score {
-        bytes32 commitment;
         int128 value;
+        /// @dev The draws that landed on its validator (when the task samples): its votes.
+        uint8 draws;
         bool revealed;
         bool invalid;
     }
@@ -164,7 +175,6 @@ abstract contract ArenaStorage is IArenaBase {
         uint256 count;
         uint256 ranked;
         uint256 lastRank;
-        uint256 positionFactor;
         uint256 rankFactor;
         int256 lastScore;
         uint256 denominator;
@@ -202,6 +212,8 @@ abstract contract ArenaStorage is IArenaBase {
     mapping(uint256 taskId => mapping(uint256 index => Validator)) internal _validators;
     mapping(uint256 taskId => mapping(uint256 submissionId => mapping(uint256 index => Score))) internal _scores;
     mapping(uint256 taskId => mapping(address account => Participant)) internal _participants;
+    /// @dev The validators that committed scores, on the sampling line by effective stake.
+    mapping(uint256 taskId => StakeSampling.Line) internal _lines;
 
     // Emission stream and the earning set.
     /// @dev FLOCK wei per second, scaled by PRECISION.
@@ -303,12 +315,17 @@ abstract contract ArenaStorage is IArenaBase {
         emit SeedDrawn(taskId, seed);
     }
 
-    /// @dev Whether draw `j` of submission `id` lands in validator `v`'s interval.
-    function _isDrawn(uint256 taskId, Task storage t, uint256 id, uint256 v, uint256 j) internal view returns (bool) {
-        uint256 point = uint256(keccak256(abi.encode(t.seed, id, j))) % t.sampleWeightTotal;
-        Validator storage val = _validators[taskId][v];
-        uint256 lo = val.sampleLo;
-        return point >= lo && point < lo + val.sampleWeight;
+    /// @dev Whether the task samples: more validators committed than are counted per submission.
+    function _samples(uint256 taskId, Task storage t) internal view returns (bool) {
+        return _lines[taskId].count > t.rules.sampleSize;
+    }
+
+    /// @dev The draws of submission `id` that land on validator `v` (a bit mask; the seed is drawn).
+    function _drawsOf(uint256 taskId, Task storage t, uint256 id, Validator storage val) internal view returns (uint256) {
+        if (val.sampleWeight == 0) return 0; // not on the line
+        return StakeSampling.drawsOf(
+            t.seed, id, t.rules.sampleSize, _lines[taskId].total, val.sampleLo, val.sampleWeight
+        );
     }
 
     /// @dev The submission at `position` of a task's ranking, or type(uint256).max when the ranking
@@ -361,7 +378,7 @@ abstract contract ArenaStorage is IArenaBase {
                 o.stake += own;
                 return o;
             }
-            o.stake += v.slashed ? own - Math.mulDiv(own, t.rules.validatorSlash, WAD) : own;
+            o.stake += own - v.slashedOwn;
             uint256 totalPoints = s.totalPoints;
             if (v.points > 0 && totalPoints > 0) {
                 uint256 reward = Math.mulDiv(s.validatorReward, v.points, totalPoints);
@@ -369,6 +386,22 @@ abstract contract ArenaStorage is IArenaBase {
                 o.poolReward += Math.mulDiv(reward, v.poolStake, own + v.poolStake);
             }
         }
+    }
+
+    function _complete(uint256 taskId, Task storage t, Settlement storage s) internal {
+        uint256 unallocated;
+        if (s.eligibleCount == 0) unallocated += s.nodeReward;
+        if (s.totalPoints == 0) unallocated += s.validatorReward;
+        s.unallocated = unallocated.toUint128();
+        t.status = Status.Finalized;
+        emit TaskFinalized(taskId, unallocated);
+        _toTreasury(unallocated);
+    }
+
+    function _toTreasury(uint256 amount) internal {
+        if (amount == 0) return;
+        _totalToTreasury += amount;
+        _flock.safeTransfer(_config.treasury(), amount);
     }
 
     /// @dev Settles the task's emission so far and sets its weight from its stake (own stake grew

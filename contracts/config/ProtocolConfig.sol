@@ -59,11 +59,11 @@ contract ProtocolConfig is IProtocolConfig, AccessControl {
         _register(Params.ARENA_BETA, 0.5e18, 0, 1e18);
         _register(Params.ARENA_CREATOR_SHARE, 0.05e18, 0, 0.2e18);
         _register(Params.ARENA_VALIDATOR_TOLERANCE, 0.05e18, 0.001e18, 1e18);
-        _register(Params.ARENA_VALIDATOR_SLASH, 0.1e18, 0, 1e18);
+        _register(Params.ARENA_VALIDATOR_SLASH, 0.2e18, 0, 1e18);
         _register(Params.ARENA_NODE_SLASH, 0.1e18, 0, 1e18);
         _register(Params.ARENA_CREATOR_SLASH, 0.5e18, 0, 1e18);
         _register(Params.ARENA_RANK_DECAY, 0.8e18, 0, 1e18);
-        _register(Params.ARENA_SAMPLE_SIZE, 7, 1, 32);
+        _register(Params.ARENA_SAMPLE_SIZE, 21, 1, 32);
         _register(Params.ARENA_MIN_CREATOR_STAKE, 100e18, 0, 10_000_000e18);
         _register(Params.ARENA_MIN_STAKE, 1e18, 0, 1_000_000e18);
         _register(Params.ARENA_MIN_PHASE, 1 hours, 1 minutes, 30 days);

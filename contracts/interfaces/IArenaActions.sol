@@ -79,8 +79,8 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     // ---------------------------------------------------------------- validators
 
     /// @notice Registers the caller as a validator, staking `stake` gmFLOCK. As for a node, its
-    /// delegation pool's stake counts and the pool is frozen; its sampling weight is
-    /// sqrt(own + pool stake).
+    /// delegation pool's stake counts and the pool is frozen; once it commits, its sampling weight
+    /// is its own + pool stake.
     /// @dev Emits {ValidatorRegistered} and {TaskWeightChanged}. Requirements: Submit phase; the
     /// caller has no role in the task and is not its creator; stake > 0 and at least the task's
     /// minimum; the emission bookkeeping caught up; gmFLOCK approval.
@@ -89,80 +89,63 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     /// @return index The caller's validator index.
     function registerValidator(uint256 taskId, uint256 stake) external returns (uint256 index);
 
-    /// @notice Draws the task's sampling seed (done by the first score commit otherwise); returns
-    /// the seed already drawn, if any. Anyone may call.
-    /// @dev Emits {SeedDrawn} when it draws. Requirements: ScoreCommit phase; the validation set
+    /// @notice Draws the task's sampling seed once the score commits are closed (so nobody knows,
+    /// when it commits, which of its scores will count); returns the seed already drawn, if any.
+    /// Anyone may call; {revealScores} and {finalize} draw it too.
+    /// @dev Emits {SeedDrawn} when it draws. Requirements: ScoreReveal phase; the validation set
     /// was revealed.
     /// @param taskId The task.
     /// @return seed The seed.
     function drawSeed(uint256 taskId) external returns (bytes32 seed);
-
-    /// @notice Commits the caller's score of a submission:
-    /// keccak256(abi.encode(taskId, submissionId, msg.sender, score, invalid, salt)) (see
-    /// {IArenaViews-scoreCommitment}). A later commit replaces an earlier one.
-    /// @dev Emits {ScoreCommitted} (and {SeedDrawn} if it draws the seed). Requirements:
-    /// ScoreCommit phase; the validation set was revealed; the caller is a validator of the task;
-    /// the submission was revealed; commitment != 0; when the task samples, the caller was drawn
-    /// for the submission at `draw`.
+    /// @notice Commits the caller to its scores of every revealed submission at once: the root of
+    /// a positional Merkle tree whose leaf i is {IArenaViews-scoreCommitment} of submission i
+    /// (zero for a submission it did not score), depth {IArenaViews-scoreTreeDepth}; or, for a
+    /// validation set it cannot use, {IArenaViews-unusableCommitment}. A later commit replaces an
+    /// earlier one. The first commit puts the caller on the task's sampling line with its
+    /// effective stake; after the phase, k validators per submission are drawn from the line by
+    /// stake (all committers when at most k committed) and only their scores count.
+    /// @dev Emits {ScoresCommitted}. Requirements: ScoreCommit phase; the validation set was
+    /// revealed; the caller is a validator of the task; root != 0.
     /// @param taskId The task.
-    /// @param submissionId The submission.
-    /// @param draw When the task samples (more validators than k), a draw index in [0, k) at which
-    /// the caller was drawn for this submission (see {IArenaViews-assignment}); ignored otherwise.
-    /// @param commitment The commitment.
-    function commitScore(uint256 taskId, uint256 submissionId, uint256 draw, bytes32 commitment) external;
-
-    /// @notice {commitScore} for several submissions.
-    /// @dev Requirements: as {commitScore} for each; arrays of equal, non-zero length.
+    /// @param root The root (or the unusable commitment).
+    function commitScores(uint256 taskId, bytes32 root) external;
+    /// @notice Opens the caller's committed scores of submissions it counts for. A counted score
+    /// that is not opened by the end of the phase costs the validator as a score beyond the
+    /// tolerance does.
+    /// @dev Emits {ScoreRevealed} per score (and {SeedDrawn} if it draws the seed). Requirements:
+    /// ScoreReveal phase; the caller committed a score tree; each opening's submission was
+    /// revealed, not yet opened by the caller, counts the caller (drawn for it, when the task
+    /// samples) and opens its leaf under the root; |score| <= {IArenaBase-MAX_SCORE} unless
+    /// `invalid`; a non-empty list.
     /// @param taskId The task.
-    /// @param submissionIds The submissions.
-    /// @param draws The draw index for each submission (see {commitScore}).
-    /// @param commitments The commitment for each submission.
-    function commitScores(
-        uint256 taskId,
-        uint256[] calldata submissionIds,
-        uint256[] calldata draws,
-        bytes32[] calldata commitments
-    ) external;
-
-    /// @notice Reveals the caller's score of a submission.
-    /// @dev Emits {ScoreRevealed}. Requirements: ScoreReveal phase; the caller is a validator that
-    /// committed a score for the submission and has not revealed it; the commitment matches;
-    /// |score| <= {IArenaBase-MAX_SCORE} unless `invalid`.
+    /// @param openings The leaves to open.
+    function revealScores(uint256 taskId, ScoreOpening[] calldata openings) external;
+    /// @notice Reveals that the caller committed "validation set unusable". When validators
+    /// holding more than half of the committed weight reveal so, the first {finalize} cancels the
+    /// task and slashes its creator ({SlashReason-CreatorUnusableData}); otherwise the rejecter's
+    /// counted scores are missing and cost it as unrevealed ones.
+    /// @dev Emits {ValidationSetRejected}. Requirements: ScoreReveal phase; the caller's commitment
+    /// is keccak256(abi.encode(taskId, msg.sender, salt)); not yet revealed.
     /// @param taskId The task.
-    /// @param submissionId The submission.
-    /// @param score The raw metric value scaled by 1e18 (ignored, and recorded as 0, when `invalid`).
-    /// @param invalid Whether the model breaks the task's model contract.
     /// @param salt The commitment's salt.
-    function revealScore(uint256 taskId, uint256 submissionId, int256 score, bool invalid, bytes32 salt) external;
-
-    /// @notice {revealScore} for several submissions.
-    /// @dev Requirements: as {revealScore} for each; arrays of equal, non-zero length.
-    /// @param taskId The task.
-    /// @param submissionIds The submissions.
-    /// @param scores The score of each submission.
-    /// @param invalids The invalid mark of each submission.
-    /// @param salts The salt of each commitment.
-    function revealScores(
-        uint256 taskId,
-        uint256[] calldata submissionIds,
-        int256[] calldata scores,
-        bool[] calldata invalids,
-        bytes32[] calldata salts
-    ) external;
-
+    function rejectValidationSet(uint256 taskId, bytes32 salt) external;
     // ---------------------------------------------------------------- settlement
 
     /// @notice Settles up to `maxSubmissions` more submissions (consensus, slashes, validator
-    /// quality). The first call fixes the task's rewards. Anyone may call. A task without a
-    /// revealed validation set is cancelled instead. The consensus is the stake-weighted median
-    /// of the revealed scores; at an exact 50/50 split of the weight nobody can tell the honest
-    /// half, so a tie slashes no one and moves no score: halves that agree within the tolerance
-    /// settle at their midpoint, others leave the submission without consensus (Unscored).
+    /// quality). The first call fixes the task's rewards (or cancels the task: validation set
+    /// never revealed, or rejected as unusable by more than half of the committed weight). Anyone
+    /// may call. The consensus of a submission is the stake-weighted median of its counted,
+    /// revealed scores; at an exact 50/50 split of the weight nobody can tell the honest half, so
+    /// a tie slashes no one and moves no score: halves that agree within the tolerance settle at
+    /// their midpoint, others leave the submission without consensus (Unscored). Each counted
+    /// score beyond the task's tolerance, or not revealed, costs its validator
+    /// rules.validatorSlash / E of its own and pool stake, E being the number of submissions its
+    /// stake lets it expect to count for (at least 1; at most rules.validatorSlash in all).
     /// @dev Emits {RewardsFixed} on the first call, {SubmissionSettled} per submission,
-    /// {SubmissionTied} per tie, {Slashed},
-    /// {ConsensusCompleted} at the end of the pass and {TaskFinalized} if no submission is
-    /// eligible; or {Slashed} and {TaskCancelled} instead when the validation set was never
-    /// revealed. Requirements: Finalizing phase; the consensus pass not over; maxSubmissions > 0.
+    /// {SubmissionTied} per tie, {Slashed}, {ConsensusCompleted} at the end of the pass and
+    /// {TaskFinalized} if no submission is eligible; or {Slashed} and {TaskCancelled} instead
+    /// when the task is cancelled. Requirements: Finalizing phase; the consensus pass not over;
+    /// maxSubmissions > 0.
     /// @param taskId The task.
     /// @param maxSubmissions Most submissions to settle in this call (size it to the block gas limit).
     /// @return settled Submissions settled by this call.
@@ -197,8 +180,9 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
 
     // ---------------------------------------------------------------- views
 
-    /// @notice The Arena's two modules, fixed at deployment.
-    /// @return settlement The {ArenaSettlement} that runs createTask, cancel, finalize and rank by delegatecall.
+    /// @notice The Arena's three modules, fixed at deployment.
+    /// @return settlement The {ArenaSettlement} that runs createTask, cancel and finalize by delegatecall.
+    /// @return ranking The {ArenaRanking} that runs rank by delegatecall.
     /// @return lens The {ArenaLens} that serves {IArenaViews} through the Arena's fallback.
-    function modules() external view returns (address settlement, address lens);
+    function modules() external view returns (address settlement, address ranking, address lens);
 }

@@ -56,12 +56,17 @@ interface IArenaTypes {
 
     /// @notice Why stake was slashed. NodeNoReveal: a node committed a model and did not reveal it
     /// (slashed as for an invalid model, so withholding is never cheaper than revealing).
+    /// ValidatorNoReveal / ValidatorDeviation: one counted score of a validator was not revealed /
+    /// was beyond the tolerance (each costs a part of the validator's slash, see {IArena}).
+    /// CreatorUnusableData: validators holding more than half of the committed weight rejected
+    /// the revealed validation set as unusable.
     enum SlashReason {
         CreatorNoReveal,
         InvalidModel,
         ValidatorNoReveal,
         ValidatorDeviation,
-        NodeNoReveal
+        NodeNoReveal,
+        CreatorUnusableData
     }
 
     /// @notice The model contract every submission must satisfy (checked off chain by validators,
@@ -92,6 +97,10 @@ interface IArenaTypes {
     /// @param minValidatorStake Least gmFLOCK a validator stakes (at least arena.minStake).
     /// @param registrationFee FLOCK a training node pays to register (added to the task's rewards).
     /// @param bounty Optional FLOCK the creator adds to the task's rewards.
+    /// @param scoreTolerance How far (absolute, in the metric's units scaled by 1e18) a validator's
+    /// score may lie from the consensus without being slashed; 0 takes arena.validatorTolerance,
+    /// which only Accuracy and F1 (bounded in [0, 1]) may do: an unbounded metric needs the
+    /// creator's value, set from the metric's normal spread on the task's data.
     struct TaskParams {
         string dataCID;
         bytes32 validationCommitment;
@@ -107,6 +116,7 @@ interface IArenaTypes {
         uint256 minValidatorStake;
         uint256 registrationFee;
         uint256 bounty;
+        uint256 scoreTolerance;
     }
 
     /// @notice A task's state.
@@ -136,7 +146,11 @@ interface IArenaTypes {
     /// its emission is fixed (settlement or cancellation).
     /// @param accruedEmission FLOCK of emission the task has earned so far (final once settled).
     /// @param validationCommitment The validation-set commitment.
-    /// @param seed The sampling seed (zero until drawn).
+    /// @param seed The sampling seed (zero until drawn, after the ScoreCommit phase).
+    /// @param scoreTolerance The absolute tolerance validators' scores are held to (metric units, WAD).
+    /// @param committerCount Validators that committed scores (the sampling line's members).
+    /// @param committedWeight Their total effective stake (the sampling line's length).
+    /// @param unusableWeight Effective stake of the validators that revealed "validation set unusable".
     struct TaskInfo {
         address creator;
         Metric metric;
@@ -164,18 +178,25 @@ interface IArenaTypes {
         uint256 accruedEmission;
         bytes32 validationCommitment;
         bytes32 seed;
+        uint256 scoreTolerance;
+        uint256 committerCount;
+        uint256 committedWeight;
+        uint256 unusableWeight;
     }
 
     /// @notice The governed parameters a task runs under, read once at its creation (WAD unless said).
     /// @param gamma Floor of each side's share (R_nodes = R * (gamma + (1 - 2 gamma) * T / (T + V))).
     /// @param beta Exponent of stake in the task's emission weight.
     /// @param creatorShare Share of the task's emission paid to the creator.
-    /// @param validatorTolerance Relative distance from consensus beyond which a validator is slashed.
-    /// @param validatorSlash Fraction of a validator's stake slashed.
+    /// @param validatorTolerance The default absolute tolerance of Accuracy and F1 tasks (see
+    /// {TaskParams}); the task's own is in {TaskInfo-scoreTolerance}.
+    /// @param validatorSlash Most a validator loses in a task, as a fraction of its stake; each
+    /// counted score beyond the tolerance or not revealed costs its share of it.
     /// @param nodeSlash Fraction of a node's stake slashed for an invalid model.
     /// @param creatorSlash Fraction of the creator's stake slashed for not revealing.
     /// @param rankDecay Ratio of the geometric series over ranks.
-    /// @param sampleSize k: validators drawn per submission when more than k are registered.
+    /// @param sampleSize k: validators counted per submission (drawn by stake after the score
+    /// commits close) when more than k committed.
     struct TaskRules {
         uint64 gamma;
         uint64 beta;
@@ -238,7 +259,7 @@ interface IArenaTypes {
     /// @param consensus Oriented consensus score (higher is better; type(int128).min = invalid).
     /// @param rank 0-based rank among eligible submissions (ties share the better rank).
     /// @param rankFactor rankDecay^rank (WAD).
-    /// @param scorerCount Validators who committed a score for it.
+    /// @param scorerCount Counted validators who revealed a score of it.
     struct SubmissionInfo {
         address account;
         SubmissionStatus status;
@@ -256,34 +277,55 @@ interface IArenaTypes {
 
     /// @notice A validator.
     /// @param account The validator.
-    /// @param slashed Whether it was slashed.
+    /// @param slashed Whether it was slashed (for at least one counted score).
     /// @param claimed Whether it claimed.
+    /// @param unusable Whether it revealed "validation set unusable".
     /// @param ownStake gmFLOCK staked.
     /// @param poolStake Its delegation pool's stake at registration.
-    /// @param sampleLo Start of its interval on the sampling line.
-    /// @param sampleWeight Its sampling weight, sqrt(own + pool stake).
+    /// @param sampleLo Start of its interval on the sampling line (valid once it committed).
+    /// @param sampleWeight Its sampling weight, own + pool stake (0 until it committed).
     /// @param points Its stake * quality summed over the submissions it scored.
+    /// @param slashedFraction The part of its stake slashed so far (WAD, at most rules.validatorSlash).
+    /// @param slashedStake gmFLOCK of its own stake burned so far.
+    /// @param scoreRoot Its commitment: the root of its score tree, or its unusable commitment.
     struct ValidatorInfo {
         address account;
         bool slashed;
         bool claimed;
+        bool unusable;
         uint256 ownStake;
         uint256 poolStake;
         uint256 sampleLo;
         uint256 sampleWeight;
         uint256 points;
+        uint256 slashedFraction;
+        uint256 slashedStake;
+        bytes32 scoreRoot;
     }
 
-    /// @notice A validator's score of one submission.
-    /// @param commitment keccak256(abi.encode(taskId, submissionId, validator, score, invalid, salt)).
+    /// @notice A validator's revealed score of one submission.
     /// @param revealed Whether it was revealed.
     /// @param invalid The revealed invalid mark.
     /// @param score The revealed raw score.
     struct ScoreInfo {
-        bytes32 commitment;
         bool revealed;
         bool invalid;
         int256 score;
+    }
+
+    /// @notice One opened leaf of a validator's score tree (see {IArenaActions-revealScores}).
+    /// @param submissionId The submission (the leaf's index).
+    /// @param score The raw metric value scaled by 1e18 (ignored, and recorded as 0, when `invalid`).
+    /// @param invalid Whether the model breaks the task's model contract.
+    /// @param salt The leaf's salt.
+    /// @param proof The leaf's siblings, from the leaf up (depth of the task's tree, see
+    /// {IArenaViews-scoreTreeDepth}).
+    struct ScoreOpening {
+        uint256 submissionId;
+        int256 score;
+        bool invalid;
+        bytes32 salt;
+        bytes32[] proof;
     }
 
     // ---------------------------------------------------------------- errors
@@ -373,12 +415,17 @@ interface IArenaTypes {
     /// @param submissionId The submission.
     error ArenaSubmissionNotRevealed(uint256 taskId, uint256 submissionId);
 
-    /// @notice Thrown when a validator was not drawn for a submission (at `draw`).
+    /// @notice Thrown when a validator opens a score that does not count: the task samples and the
+    /// validator was not drawn for the submission.
     /// @param taskId The task.
     /// @param submissionId The submission.
     /// @param validator The validator.
-    /// @param draw The draw index offered as proof.
-    error ArenaNotSampled(uint256 taskId, uint256 submissionId, address validator, uint256 draw);
+    error ArenaNotSampled(uint256 taskId, uint256 submissionId, address validator);
+
+    /// @notice Thrown when an unbounded metric's task gives no score tolerance, or one above
+    /// {IArenaBase-MAX_SCORE}.
+    /// @param tolerance The tolerance given.
+    error ArenaBadTolerance(uint256 tolerance);
 
     /// @notice Thrown when the emission bookkeeping lags too far behind: call {sync} (repeatedly) first.
     error ArenaSyncBacklog();
@@ -482,7 +529,8 @@ interface IArenaTypes {
     /// @param validationCID The validation set.
     event ValidationSetRevealed(uint256 indexed taskId, string validationCID);
 
-    /// @notice Emitted when a task is cancelled (its creator did not reveal the validation set).
+    /// @notice Emitted when a task is cancelled (its creator did not reveal the validation set, or
+    /// validators holding more than half of the committed weight rejected it as unusable).
     /// @param taskId The task.
     /// @param emissionToTreasury The emission it had earned, sent to the treasury.
     event TaskCancelled(uint256 indexed taskId, uint256 emissionToTreasury);
@@ -492,14 +540,17 @@ interface IArenaTypes {
     /// @param seed The seed.
     event SeedDrawn(uint256 indexed taskId, bytes32 seed);
 
-    /// @notice Emitted when a validator commits (or re-commits) a score.
+    /// @notice Emitted when a validator commits (or re-commits) its scores.
     /// @param taskId The task.
-    /// @param submissionId The submission.
     /// @param validator The validator.
-    /// @param commitment The commitment.
-    event ScoreCommitted(
-        uint256 indexed taskId, uint256 indexed submissionId, address indexed validator, bytes32 commitment
-    );
+    /// @param root The root of its score tree (or its unusable commitment).
+    event ScoresCommitted(uint256 indexed taskId, address indexed validator, bytes32 root);
+
+    /// @notice Emitted when a validator reveals that it found the validation set unusable.
+    /// @param taskId The task.
+    /// @param validator The validator.
+    /// @param weight Its effective stake.
+    event ValidationSetRejected(uint256 indexed taskId, address indexed validator, uint256 weight);
 
     /// @notice Emitted when a validator reveals a score.
     /// @param taskId The task.

@@ -55,10 +55,10 @@ interface IArenaViews is IArenaTypes {
     /// @return The node and its submission (all zero for an unknown one).
     function submission(uint256 taskId, uint256 submissionId) external view returns (SubmissionInfo memory);
 
-    /// @notice Validator indices that committed a score for a submission (at most k, or all validators).
+    /// @notice Counted validators that revealed a score of a submission (at most k).
     /// @param taskId The task.
     /// @param submissionId The submission.
-    /// @return The validator indices, in order of their first commit.
+    /// @return The validator indices, in order of their reveals.
     function scorers(uint256 taskId, uint256 submissionId) external view returns (uint256[] memory);
 
     /// @notice A validator.
@@ -67,28 +67,35 @@ interface IArenaViews is IArenaTypes {
     /// @return The validator (all zero for an unknown one).
     function validator(uint256 taskId, uint256 index) external view returns (ValidatorInfo memory);
 
-    /// @notice A validator's score of a submission.
+    /// @notice A validator's revealed score of a submission.
     /// @param taskId The task.
     /// @param submissionId The submission.
     /// @param validatorIndex The validator index.
-    /// @return The commitment and, once revealed, the score (all zero when nothing was committed).
+    /// @return The score (all zero until revealed).
     function score(uint256 taskId, uint256 submissionId, uint256 validatorIndex)
         external
         view
         returns (ScoreInfo memory);
 
-    /// @notice Whether a validator may score a submission, and a draw index proving it.
-    /// @dev Always (true, 0) when the task does not sample; (false, 0) before the seed is drawn or
-    /// for an unknown validator. Reverts with {ArenaUnknownTask} for an unknown task.
+    /// @notice Whether a validator's score of a submission counts, and at which draws.
+    /// @dev When the task does not sample (at most k committers): (true, 0) for a committer. When
+    /// it samples: (false, 0) before the seed is drawn; else whether any of the k draws lands on
+    /// the validator, with their bit mask. (false, 0) for an unknown validator or one that did
+    /// not commit. Reverts with {ArenaUnknownTask} for an unknown task.
     /// @param taskId The task.
     /// @param submissionId The submission.
     /// @param validatorIndex The validator index.
-    /// @return assigned Whether the validator was drawn for the submission.
-    /// @return draw The first draw index at which it was drawn, to pass to {IArenaActions-commitScore}.
+    /// @return counted Whether the validator's score of the submission counts.
+    /// @return draws Bit j set when draw j landed on it.
     function assignment(uint256 taskId, uint256 submissionId, uint256 validatorIndex)
         external
         view
-        returns (bool assigned, uint256 draw);
+        returns (bool counted, uint256 draws);
+
+    /// @notice The depth of the task's score trees: the least d with 2^d >= its node count.
+    /// @param taskId The task.
+    /// @return The depth (proof length).
+    function scoreTreeDepth(uint256 taskId) external view returns (uint256);
 
     /// @notice What {IArenaActions-claim} would pay `account` now.
     /// @dev (0, 0, 0) while the task is neither finalized nor cancelled, or once claimed. Reverts
@@ -138,7 +145,7 @@ interface IArenaViews is IArenaTypes {
     /// @return keccak256(abi.encode(validationCID, salt)).
     function validationCommitment(string calldata validationCID, bytes32 salt) external pure returns (bytes32);
 
-    /// @notice The commitment a validator passes to {IArenaActions-commitScore}.
+    /// @notice A leaf of a validator's score tree (see {IArenaActions-commitScores}).
     /// @param taskId The task.
     /// @param submissionId The submission.
     /// @param validator The validator.
@@ -154,4 +161,12 @@ interface IArenaViews is IArenaTypes {
         bool invalid,
         bytes32 salt
     ) external pure returns (bytes32);
+
+    /// @notice The commitment of a validator that finds the validation set unusable (see
+    /// {IArenaActions-rejectValidationSet}).
+    /// @param taskId The task.
+    /// @param validator The validator.
+    /// @param salt A secret salt.
+    /// @return keccak256(abi.encode(taskId, validator, salt)).
+    function unusableCommitment(uint256 taskId, address validator, bytes32 salt) external pure returns (bytes32);
 }

@@ -7,11 +7,13 @@ import {IArena} from "../../../contracts/interfaces/IArena.sol";
 import {IArenaTypes} from "../../../contracts/interfaces/IArenaTypes.sol";
 import {Arena} from "../../../contracts/arena/Arena.sol";
 import {ArenaLens} from "../../../contracts/arena/ArenaLens.sol";
+import {ArenaRanking} from "../../../contracts/arena/ArenaRanking.sol";
 import {ArenaSettlement} from "../../../contracts/arena/ArenaSettlement.sol";
 import {ArenaStorage} from "../../../contracts/arena/ArenaStorage.sol";
 import {EconomyFixture} from "../utils/EconomyFixture.sol";
+import {ScoreTrees} from "../utils/ScoreTrees.sol";
 
-/// @notice The staking economy of {EconomyFixture} plus the Arena (its two modules, its roles, and
+/// @notice The staking economy of {EconomyFixture} plus the Arena (its three modules, its roles, and
 /// registered as a gauge of the emission), with helpers that walk a task through its lifecycle.
 /// @dev Extend it and call `super.setUp()` first. `arena` is the Arena at its address typed as
 /// {IArena} (actions implemented by the Arena, views served by its lens through the fallback).
@@ -23,7 +25,10 @@ abstract contract ArenaFixture is EconomyFixture {
 
     IArena internal arena;
     ArenaSettlement internal settlementModule;
+    ArenaRanking internal rankingModule;
     ArenaLens internal lensModule;
+    /// @dev Each validator's score leaves, as its node keeps them: task => validator index => id => leaf.
+    mapping(uint256 => mapping(uint256 => mapping(uint256 => bytes32))) internal _leaves;
     address internal creator = makeAddr("creator");
 
     bytes32 internal constant VALIDATION_SALT = keccak256("validation-salt");
@@ -34,15 +39,25 @@ abstract contract ArenaFixture is EconomyFixture {
         super.setUp();
         IERC20 token = IERC20(address(flock));
         settlementModule = new ArenaSettlement(token, gm, config, emission, pools);
+        rankingModule = new ArenaRanking(token, gm, config, emission, pools);
         lensModule = new ArenaLens(token, gm, config, emission, pools);
-        Arena impl =
-            new Arena(token, gm, config, emission, pools, ArenaStorage(settlementModule), ArenaStorage(lensModule));
+        Arena impl = new Arena(
+            token,
+            gm,
+            config,
+            emission,
+            pools,
+            ArenaStorage(settlementModule),
+            ArenaStorage(rankingModule),
+            ArenaStorage(lensModule)
+        );
         arena = IArena(address(impl));
         config.grantRole(config.GM_HOLDER_ROLE(), address(arena));
         config.grantRole(config.SLASHER_ROLE(), address(arena));
         emission.addGauge(address(arena));
         vm.label(address(arena), "Arena");
         vm.label(address(settlementModule), "ArenaSettlement");
+        vm.label(address(rankingModule), "ArenaRanking");
         vm.label(address(lensModule), "ArenaLens");
     }
 
@@ -174,21 +189,47 @@ abstract contract ArenaFixture is EconomyFixture {
         return keccak256(abi.encode("score", v, id));
     }
 
-    /// @dev As validator `v` (index `vi`): commits `score_` (or invalid) for submission `id`,
-    /// proving its draw when the task samples.
+    /// @dev As validator index `vi`: sets its leaf for submission `id` to `score_` (or invalid)
+    /// and commits the root of all its leaves so far (a later commit replaces an earlier one).
     function _commitScore(uint256 taskId, uint256 vi, uint256 id, int256 score_, bool invalid) internal {
         address v = arena.validator(taskId, vi).account;
-        (bool assigned, uint256 draw) = arena.assignment(taskId, id, vi);
-        require(assigned, "fixture: validator not assigned");
-        bytes32 c = keccak256(abi.encode(taskId, id, v, score_, invalid, _scoreSalt(v, id)));
+        _leaves[taskId][vi][id] = keccak256(abi.encode(taskId, id, v, score_, invalid, _scoreSalt(v, id)));
+        bytes32 root = _scoreRoot(taskId, vi);
         vm.prank(v);
-        arena.commitScore(taskId, id, draw, c);
+        arena.commitScores(taskId, root);
     }
 
+    /// @dev As validator index `vi`: opens its leaf for submission `id` (which must count it).
     function _revealScore(uint256 taskId, uint256 vi, uint256 id, int256 score_, bool invalid) internal {
         address v = arena.validator(taskId, vi).account;
-        vm.prank(v);
-        arena.revealScore(taskId, id, score_, invalid, _scoreSalt(v, id));
+        IArenaTypes.ScoreOpening[] memory o = new IArenaTypes.ScoreOpening[](1);
+        o[0] = IArenaTypes.ScoreOpening(id, score_, invalid, _scoreSalt(v, id), _scoreProof(taskId, vi, id));
+        vm.prank(v); // after every call that builds the opening: a prank is for the next call
+        arena.revealScores(taskId, o);
+    }
+
+    /// @dev Whether validator `vi`'s score of `id` counts (drawing the seed first if the phase allows).
+    function _counts(uint256 taskId, uint256 vi, uint256 id) internal returns (bool counted) {
+        if (arena.task(taskId).seed == 0 && arena.phase(taskId) == IArenaTypes.Phase.ScoreReveal) {
+            arena.drawSeed(taskId);
+        }
+        (counted,) = arena.assignment(taskId, id, vi);
+    }
+
+    function _scoreLeaves(uint256 taskId, uint256 vi) internal view returns (bytes32[] memory leaves) {
+        uint256 n = arena.task(taskId).nodeCount;
+        leaves = new bytes32[](n);
+        for (uint256 i; i < n; ++i) {
+            leaves[i] = _leaves[taskId][vi][i];
+        }
+    }
+
+    function _scoreRoot(uint256 taskId, uint256 vi) internal view returns (bytes32) {
+        return ScoreTrees.root(_scoreLeaves(taskId, vi));
+    }
+
+    function _scoreProof(uint256 taskId, uint256 vi, uint256 id) internal view returns (bytes32[] memory) {
+        return ScoreTrees.proof(_scoreLeaves(taskId, vi), id);
     }
 
     // ---------------------------------------------------------------- time
@@ -238,18 +279,22 @@ abstract contract ArenaFixture is EconomyFixture {
         _toScoreCommit(taskId);
     }
 
-    /// @dev Every validator `j` scores every submission `i` with `scores[j][i]` (commit, then
-    /// reveal); leaves the task at the start of Finalizing.
+    /// @dev Every validator `j` scores every submission `i` with `scores[j][i]` (one commit of
+    /// all its leaves), then opens those that count; leaves the task at the start of Finalizing.
     function _scoreAll(uint256 taskId, int256[][] memory scores) internal {
         for (uint256 j; j < scores.length; ++j) {
+            address v = arena.validator(taskId, j).account;
             for (uint256 i; i < scores[j].length; ++i) {
-                _commitScore(taskId, j, i, scores[j][i], false);
+                _leaves[taskId][j][i] = keccak256(abi.encode(taskId, i, v, scores[j][i], false, _scoreSalt(v, i)));
             }
+            bytes32 root = _scoreRoot(taskId, j);
+            vm.prank(v);
+            arena.commitScores(taskId, root);
         }
         _toScoreReveal(taskId);
         for (uint256 j; j < scores.length; ++j) {
             for (uint256 i; i < scores[j].length; ++i) {
-                _revealScore(taskId, j, i, scores[j][i], false);
+                if (_counts(taskId, j, i)) _revealScore(taskId, j, i, scores[j][i], false);
             }
         }
         _toFinalizing(taskId);

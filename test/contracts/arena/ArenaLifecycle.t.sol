@@ -20,8 +20,9 @@ contract ArenaLifecycleTest is ArenaFixture {
     // ================================================================ deployment
 
     function test_constructor_wiresModulesAndApprovesPools() public view {
-        (address s, address l) = Arena(address(arena)).modules();
+        (address s, address r, address l) = Arena(address(arena)).modules();
         assertEq(s, address(settlementModule));
+        assertEq(r, address(rankingModule));
         assertEq(l, address(lensModule));
         assertEq(flock.allowance(address(arena), address(pools)), type(uint256).max);
         (IERC20 f,,,, IDelegationPools p) = Arena(address(arena)).contracts();
@@ -33,7 +34,14 @@ contract ArenaLifecycleTest is ArenaFixture {
         ArenaLens other = new ArenaLens(IERC20(address(flock)), gm, config, emission, IDelegationPools(address(1)));
         vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaModuleMismatch.selector, address(other)));
         new Arena(
-            IERC20(address(flock)), gm, config, emission, pools, ArenaStorage(settlementModule), ArenaStorage(other)
+            IERC20(address(flock)),
+            gm,
+            config,
+            emission,
+            pools,
+            ArenaStorage(settlementModule),
+            ArenaStorage(rankingModule),
+            ArenaStorage(other)
         );
     }
 
@@ -132,10 +140,25 @@ contract ArenaLifecycleTest is ArenaFixture {
     function test_createTask_lowerIsBetterMetric() public {
         IArena.TaskParams memory p = _params();
         p.metric = IArenaTypes.Metric.MSE;
+        p.scoreTolerance = 0.002e18;
         uint256 taskId = _createTask(p);
         assertFalse(arena.task(taskId).higherIsBetter);
+        assertEq(arena.task(taskId).scoreTolerance, 0.002e18);
         p.metric = IArenaTypes.Metric.F1;
-        assertTrue(arena.task(_createTask(p)).higherIsBetter);
+        p.scoreTolerance = 0;
+        uint256 f1 = _createTask(p);
+        assertTrue(arena.task(f1).higherIsBetter);
+        // A bounded metric may take the governed default, in the metric's units.
+        assertEq(arena.task(f1).scoreTolerance, arena.taskRules(f1).validatorTolerance);
+    }
+
+    /// @notice An unbounded metric has no universal scale: its task must give its tolerance.
+    function test_RevertWhen_createTaskUnboundedMetricWithoutTolerance() public {
+        IArena.TaskParams memory p = _params();
+        p.metric = IArenaTypes.Metric.MSE;
+        _expectCreateRevert(p, abi.encodeWithSelector(IArenaTypes.ArenaBadTolerance.selector, 0));
+        p.scoreTolerance = 1e36 + 1;
+        _expectCreateRevert(p, abi.encodeWithSelector(IArenaTypes.ArenaBadTolerance.selector, 1e36 + 1));
     }
 
     function test_createTask_readsRulesAtCreation() public {
@@ -432,7 +455,7 @@ contract ArenaLifecycleTest is ArenaFixture {
 
     // ================================================================ registerValidator
 
-    function test_registerValidator_setsSamplingInterval() public {
+    function test_registerValidator_records() public {
         uint256 taskId = _createDefaultTask();
         _registerValidator(taskId, _validator(0), 16e18);
         _prepare(taskId, _validator(1), 25e18);
@@ -441,12 +464,8 @@ contract ArenaLifecycleTest is ArenaFixture {
         vm.prank(_validator(1));
         arena.registerValidator(taskId, 25e18);
         IArena.ValidatorInfo memory v0 = arena.validator(taskId, 0);
-        IArena.ValidatorInfo memory v1 = arena.validator(taskId, 1);
         assertEq(v0.account, _validator(0));
-        assertEq(v0.sampleLo, 0);
-        assertEq(v0.sampleWeight, 4e9); // sqrt(16e18)
-        assertEq(v1.sampleLo, 4e9);
-        assertEq(v1.sampleWeight, 5e9);
+        assertEq(v0.sampleWeight, 0); // it joins the sampling line at its first score commit
         IArena.TaskInfo memory t = arena.task(taskId);
         assertEq(t.validatorCount, 2);
         assertEq(t.validatorStake, 41e18);

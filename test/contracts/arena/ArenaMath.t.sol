@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ArenaMath} from "../../../contracts/arena/ArenaMath.sol";
+import {WeightedMedian} from "../../../contracts/libraries/WeightedMedian.sol";
 
 /// @dev Calls the library through an external function, so reverts can be expected.
 contract ArenaMathHarness {
@@ -13,7 +14,8 @@ contract ArenaMathHarness {
     }
 
     function weightedMedian(int256[] memory values, uint256[] memory weights) external pure returns (int256) {
-        return ArenaMath.weightedMedian(values, weights, values.length);
+        (int256 lower,) = WeightedMedian.bounds(values, weights, values.length);
+        return lower;
     }
 
     function weightedMedianBounds(int256[] memory values, uint256[] memory weights)
@@ -21,7 +23,7 @@ contract ArenaMathHarness {
         pure
         returns (int256, int256)
     {
-        return ArenaMath.weightedMedianBounds(values, weights, values.length);
+        return WeightedMedian.bounds(values, weights, values.length);
     }
 }
 
@@ -133,7 +135,7 @@ contract ArenaMathTest is Test {
     function test_RevertWhen_weightedMedianWithoutWeight() public {
         int256[] memory v = new int256[](2);
         uint256[] memory w = new uint256[](2);
-        vm.expectRevert(ArenaMath.ArenaMathNoWeight.selector);
+        vm.expectRevert(WeightedMedian.WeightedMedianNoWeight.selector);
         h.weightedMedian(v, w);
     }
 
@@ -228,25 +230,9 @@ contract ArenaMathTest is Test {
         uint256[] memory w = new uint256[](3);
         (v[0], v[1], v[2]) = (a, b, c);
         (w[0], w[1], w[2]) = (1, 2, 3);
-        ArenaMath.weightedMedian(v, w, 3);
+        WeightedMedian.bounds(v, w, 3);
         assertEq(v[0], a);
         assertEq(v[1], b);
         assertEq(v[2], c);
-    }
-
-    // ================================================================ relativeDistance
-
-    function test_relativeDistance_examples() public pure {
-        assertEq(ArenaMath.relativeDistance(0.9e18, 1e18), 0.1e18);
-        assertEq(ArenaMath.relativeDistance(-0.9e18, -1e18), 0.1e18);
-        assertEq(ArenaMath.relativeDistance(1e18, 1e18), 0);
-        // Near zero the floor (1e-6) applies.
-        assertEq(ArenaMath.relativeDistance(1e12, 0), 1e18);
-    }
-
-    function testFuzz_relativeDistance_symmetricInSign(int256 s, int256 c) public pure {
-        s = bound(s, -1e36, 1e36);
-        c = bound(c, -1e36, 1e36);
-        assertEq(ArenaMath.relativeDistance(s, c), ArenaMath.relativeDistance(-s, -c));
     }
 }

@@ -91,7 +91,7 @@ contract ArenaRankingTest is ArenaFixture {
 
     /// @notice Fuzz: random ranking calls by a stranger (random ids, lengths and order, before and
     /// between an honest finalizer's batches) never block finalization, and the final ranks are
-    /// the competition ranks of the consensus.
+    /// the dense ranks of the consensus.
     function testFuzz_rank_strangersNeverBlockFinalization(uint256 seed, uint8 nSeed, uint8 batchSeed) public {
         uint256 n = 2 + uint256(nSeed) % 7;
         int256[] memory scores = new int256[](n);
@@ -121,12 +121,17 @@ contract ArenaRankingTest is ArenaFixture {
                 assertEq(uint8(s.status), uint8(IArenaTypes.SubmissionStatus.BelowBaseline));
                 continue;
             }
+            // Dense rank: the number of distinct consensus values above it.
             uint256 better;
             for (uint256 j; j < n; ++j) {
-                if (scores[j] > scores[i]) ++better;
+                bool seen;
+                for (uint256 l; l < j; ++l) {
+                    if (scores[l] == scores[j]) seen = true;
+                }
+                if (!seen && scores[j] > scores[i]) ++better;
             }
             assertEq(uint8(s.status), uint8(IArenaTypes.SubmissionStatus.Ranked));
-            assertEq(s.rank, better, "competition rank");
+            assertEq(s.rank, better, "dense rank");
         }
     }
 
@@ -257,6 +262,22 @@ contract ArenaRankingTest is ArenaFixture {
         assertEq(uint8(arena.phase(taskId)), uint8(IArenaTypes.Phase.Finalized));
         assertEq(arena.submission(taskId, 1).rank, 1);
         assertEq(arena.submission(taskId, 2).rankFactor, 0.8e18);
-        assertEq(arena.submission(taskId, 3).rank, 3);
+        assertEq(arena.submission(taskId, 3).rank, 2); // dense: the next distinct score
+        assertEq(arena.submission(taskId, 3).rankFactor, 0.64e18);
+    }
+
+    /// @notice Sybil nodes: one model copied across 4 nodes of 10 stake each earns what it earns
+    /// once with 40 stake, and the next model keeps rank 1 (under competition ranking the copies
+    /// pushed it to rank 4, factor 0.8^4, and took most of its reward).
+    function test_rank_sybilCopiesEarnNoMoreAndPushNobodyDown() public {
+        int256[] memory split = new int256[](5);
+        (split[0], split[1], split[2], split[3], split[4]) = (int256(0.9e18), 0.9e18, 0.9e18, 0.9e18, 0.8e18);
+        uint256 a = _consensusDone(split);
+        arena.rank(a, _fullRanking(a));
+        assertEq(arena.submission(a, 4).rank, 1);
+        assertEq(arena.submission(a, 4).rankFactor, 0.8e18);
+        uint256 denominator = arena.settlement(a).nodeDenominator;
+        // 4 copies of 10 at factor 1, the other at 0.8: 40 + 8 (per 1e18).
+        assertEq(denominator, 48e18);
     }
 }

@@ -6,7 +6,8 @@ import {IArenaTypes} from "../../../contracts/interfaces/IArenaTypes.sol";
 import {Params} from "../../../contracts/libraries/Params.sol";
 import {ArenaFixture} from "./ArenaFixture.sol";
 
-/// @notice Unit tests of score commit-reveal, the sampling seed and the stake-weighted sample.
+/// @notice Unit tests of score commit-reveal (one root per validator, positional openings), the
+/// sampling seed (drawn after the commits close) and the stake-weighted sample.
 contract ArenaScoringTest is ArenaFixture {
     uint256 internal taskId;
 
@@ -15,240 +16,280 @@ contract ArenaScoringTest is ArenaFixture {
         taskId = _taskReadyToScore(3, 10e18, 3, 10e18);
     }
 
-    function _commitment(address v, uint256 id, int256 s, bool invalid) internal view returns (bytes32) {
-        return keccak256(abi.encode(taskId, id, v, s, invalid, _scoreSalt(v, id)));
+    function _opening(uint256 t, uint256 vi, uint256 id, int256 s, bool invalid)
+        internal
+        view
+        returns (IArenaTypes.ScoreOpening[] memory o)
+    {
+        address v = arena.validator(t, vi).account;
+        o = new IArenaTypes.ScoreOpening[](1);
+        o[0] = IArenaTypes.ScoreOpening(id, s, invalid, _scoreSalt(v, id), _scoreProof(t, vi, id));
     }
 
-    // ================================================================ commitScore
+    // ================================================================ commitScores
 
-    function test_commitScore_allValidatorsWhenAtMostK() public {
-        // 3 validators <= k = 7: everyone may score every submission, whatever the draw.
-        (bool assigned, uint256 draw) = arena.assignment(taskId, 2, 1);
-        assertTrue(assigned);
-        assertEq(draw, 0);
-        bytes32 c = _commitment(_validator(1), 2, 0.9e18, false);
-        vm.expectEmit(true, true, true, true, address(arena));
-        emit IArenaTypes.ScoreCommitted(taskId, 2, _validator(1), c);
-        vm.prank(_validator(1));
-        arena.commitScore(taskId, 2, 99, c);
-        IArena.ScoreInfo memory s = arena.score(taskId, 2, 1);
-        assertEq(s.commitment, c);
-        assertFalse(s.revealed);
-        uint256[] memory list = arena.scorers(taskId, 2);
-        assertEq(list.length, 1);
-        assertEq(list[0], 1);
-        assertEq(arena.submission(taskId, 2).scorerCount, 1);
-    }
-
-    function test_commitScore_recommitDoesNotAddScorer() public {
-        _commitScore(taskId, 0, 0, 0.5e18, false);
+    function test_commitScores_joinsTheLineOnce() public {
         _commitScore(taskId, 0, 0, 0.9e18, false);
-        assertEq(arena.scorers(taskId, 0).length, 1);
-        assertEq(arena.score(taskId, 0, 0).commitment, _commitment(_validator(0), 0, 0.9e18, false));
-        assertEq(
-            arena.scoreCommitment(taskId, 0, _validator(0), 0.9e18, false, _scoreSalt(_validator(0), 0)),
-            _commitment(_validator(0), 0, 0.9e18, false)
-        );
+        _commitScore(taskId, 0, 1, 0.8e18, false); // a re-commit replaces the root
+        _commitScore(taskId, 1, 0, 0.9e18, false);
+        IArena.ValidatorInfo memory a = arena.validator(taskId, 0);
+        IArena.ValidatorInfo memory b = arena.validator(taskId, 1);
+        assertEq(a.scoreRoot, _scoreRoot(taskId, 0));
+        assertEq(a.sampleLo, 0);
+        assertEq(a.sampleWeight, 10e18); // linear in effective stake
+        assertEq(b.sampleLo, 10e18);
+        IArena.TaskInfo memory t = arena.task(taskId);
+        assertEq(t.committerCount, 2);
+        assertEq(t.committedWeight, 20e18);
     }
 
-    function test_RevertWhen_commitScoreNotValidator() public {
+    function test_commitScores_emits() public {
+        vm.expectEmit(address(arena));
+        emit IArenaTypes.ScoresCommitted(taskId, _validator(0), bytes32(uint256(7)));
+        vm.prank(_validator(0));
+        arena.commitScores(taskId, bytes32(uint256(7)));
+    }
+
+    function test_RevertWhen_commitScoresNotValidator() public {
         vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaNotValidator.selector, taskId, _node(0)));
         vm.prank(_node(0));
-        arena.commitScore(taskId, 0, 0, bytes32(uint256(1)));
+        arena.commitScores(taskId, bytes32(uint256(1)));
     }
 
-    function test_RevertWhen_commitScoreZero() public {
+    function test_RevertWhen_commitScoresZero() public {
         vm.expectRevert(IArenaTypes.ArenaZeroCommitment.selector);
         vm.prank(_validator(0));
-        arena.commitScore(taskId, 0, 0, 0);
+        arena.commitScores(taskId, 0);
     }
 
-    function test_RevertWhen_commitScoreUnknownSubmission() public {
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaSubmissionNotRevealed.selector, taskId, 3));
-        vm.prank(_validator(0));
-        arena.commitScore(taskId, 3, 0, bytes32(uint256(1)));
-    }
-
-    function test_RevertWhen_commitScoreUnrevealedSubmission() public {
-        // A fresh task where node 1 commits but never reveals.
+    function test_RevertWhen_commitScoresWithoutValidationSet() public {
         uint256 t2 = _createDefaultTask();
-        _registerNode(t2, _node(0), 10e18);
-        _registerNode(t2, _node(1), 10e18);
-        _commitModel(t2, _node(0), "a");
-        _commitModel(t2, _node(1), "b");
-        _registerValidator(t2, _validator(0), 10e18);
-        _toReveal(t2);
-        _revealModel(t2, _node(0), "a");
-        _revealValidation(t2);
-        _toScoreCommit(t2);
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaSubmissionNotRevealed.selector, t2, 1));
-        vm.prank(_validator(0));
-        arena.commitScore(t2, 1, 0, bytes32(uint256(1)));
-    }
-
-    function test_RevertWhen_commitScoreWithoutValidationSet() public {
-        uint256 t2 = _createDefaultTask();
-        _registerValidator(t2, _validator(0), 10e18);
+        _registerValidator(t2, _validator(7), 10e18);
         _toScoreCommit(t2);
         vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaValidationSetNotRevealed.selector, t2));
-        vm.prank(_validator(0));
-        arena.commitScore(t2, 0, 0, bytes32(uint256(1)));
+        vm.prank(_validator(7));
+        arena.commitScores(t2, bytes32(uint256(1)));
     }
 
-    function test_RevertWhen_commitScoreAfterPhase() public {
+    function test_RevertWhen_commitScoresAfterPhase() public {
         _toScoreReveal(taskId);
         vm.expectRevert(
             abi.encodeWithSelector(IArenaTypes.ArenaNotInPhase.selector, taskId, IArenaTypes.Phase.ScoreReveal)
         );
         vm.prank(_validator(0));
-        arena.commitScore(taskId, 0, 0, bytes32(uint256(1)));
+        arena.commitScores(taskId, bytes32(uint256(1)));
     }
 
-    function test_commitScores_batch() public {
-        uint256[] memory ids = new uint256[](3);
-        uint256[] memory draws = new uint256[](3);
-        bytes32[] memory cs = new bytes32[](3);
-        for (uint256 i; i < 3; ++i) {
-            ids[i] = i;
-            cs[i] = _commitment(_validator(0), i, int256(0.6e18 + i * 1e17), false);
-        }
-        vm.prank(_validator(0));
-        arena.commitScores(taskId, ids, draws, cs);
-        for (uint256 i; i < 3; ++i) {
-            assertEq(arena.score(taskId, i, 0).commitment, cs[i]);
-        }
-    }
+    // ================================================================ revealScores
 
-    function test_RevertWhen_commitScoresLengthMismatch() public {
-        vm.expectRevert(IArenaTypes.ArenaBadBatch.selector);
-        vm.prank(_validator(0));
-        arena.commitScores(taskId, new uint256[](2), new uint256[](1), new bytes32[](2));
-        vm.expectRevert(IArenaTypes.ArenaBadBatch.selector);
-        vm.prank(_validator(0));
-        arena.commitScores(taskId, new uint256[](0), new uint256[](0), new bytes32[](0));
-    }
-
-    // ================================================================ revealScore
-
-    function test_revealScore_storesScore() public {
-        _commitScore(taskId, 1, 0, 0.75e18, false);
+    function test_revealScores_storesScore() public {
+        _commitScore(taskId, 0, 1, 0.9e18, false);
         _toScoreReveal(taskId);
-        vm.expectEmit(true, true, true, true, address(arena));
-        emit IArenaTypes.ScoreRevealed(taskId, 0, _validator(1), 0.75e18, false);
-        vm.prank(_validator(1));
-        arena.revealScore(taskId, 0, 0.75e18, false, _scoreSalt(_validator(1), 0));
-        IArena.ScoreInfo memory s = arena.score(taskId, 0, 1);
-        assertTrue(s.revealed);
-        assertFalse(s.invalid);
-        assertEq(s.score, 0.75e18);
-    }
-
-    function test_revealScore_invalidMarkStoresZero() public {
-        _commitScore(taskId, 0, 1, 123, true);
-        _toScoreReveal(taskId);
-        _revealScore(taskId, 0, 1, 123, true);
+        vm.expectEmit(address(arena));
+        emit IArenaTypes.ScoreRevealed(taskId, 1, _validator(0), 0.9e18, false);
+        _revealScore(taskId, 0, 1, 0.9e18, false);
         IArena.ScoreInfo memory s = arena.score(taskId, 1, 0);
+        assertTrue(s.revealed);
+        assertEq(s.score, 0.9e18);
+        assertEq(arena.scorers(taskId, 1).length, 1);
+        assertTrue(arena.task(taskId).seed != 0); // the first reveal drew it
+    }
+
+    function test_revealScores_invalidMarkStoresZero() public {
+        _commitScore(taskId, 0, 0, 0.7e18, true);
+        _toScoreReveal(taskId);
+        _revealScore(taskId, 0, 0, 0.7e18, true);
+        IArena.ScoreInfo memory s = arena.score(taskId, 0, 0);
         assertTrue(s.invalid);
         assertEq(s.score, 0);
     }
 
-    function test_RevertWhen_revealScoreMismatch() public {
-        _commitScore(taskId, 0, 0, 0.75e18, false);
+    function test_revealScores_batchOfSeveral() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
+        _commitScore(taskId, 0, 2, 0.7e18, false);
         _toScoreReveal(taskId);
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaCommitmentMismatch.selector, taskId, _validator(0)));
-        vm.prank(_validator(0));
-        arena.revealScore(taskId, 0, 0.76e18, false, _scoreSalt(_validator(0), 0));
-        // Flipping the invalid mark does not match either.
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaCommitmentMismatch.selector, taskId, _validator(0)));
-        vm.prank(_validator(0));
-        arena.revealScore(taskId, 0, 0.75e18, true, _scoreSalt(_validator(0), 0));
+        address v = _validator(0);
+        IArenaTypes.ScoreOpening[] memory o = new IArenaTypes.ScoreOpening[](2);
+        o[0] = IArenaTypes.ScoreOpening(0, 0.6e18, false, _scoreSalt(v, 0), _scoreProof(taskId, 0, 0));
+        o[1] = IArenaTypes.ScoreOpening(2, 0.7e18, false, _scoreSalt(v, 2), _scoreProof(taskId, 0, 2));
+        vm.prank(v);
+        arena.revealScores(taskId, o);
+        assertEq(arena.score(taskId, 2, 0).score, 0.7e18);
     }
 
-    function test_RevertWhen_revealScoreNothingCommitted() public {
+    /// @dev A root cannot hide two candidate scores of one submission: a leaf opens only at the
+    /// index of its own submission.
+    function test_RevertWhen_revealScoresLeafAtAnotherIndex() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
+        _commitScore(taskId, 0, 1, 0.9e18, false);
         _toScoreReveal(taskId);
+        address v = _validator(0);
+        IArenaTypes.ScoreOpening[] memory o = new IArenaTypes.ScoreOpening[](1);
+        // Leaf 1's content and proof, claimed for submission 0.
+        o[0] = IArenaTypes.ScoreOpening(0, 0.9e18, false, _scoreSalt(v, 1), _scoreProof(taskId, 0, 1));
+        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaCommitmentMismatch.selector, taskId, v));
+        vm.prank(v);
+        arena.revealScores(taskId, o);
+    }
+
+    function test_RevertWhen_revealScoresWrongScore() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
+        _toScoreReveal(taskId);
+        IArenaTypes.ScoreOpening[] memory o = _opening(taskId, 0, 0, 0.61e18, false);
+        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaCommitmentMismatch.selector, taskId, _validator(0)));
+        vm.prank(_validator(0));
+        arena.revealScores(taskId, o);
+    }
+
+    function test_RevertWhen_revealScoresShortProof() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
+        _toScoreReveal(taskId);
+        IArenaTypes.ScoreOpening[] memory o = _opening(taskId, 0, 0, 0.6e18, false);
+        o[0].proof = new bytes32[](1); // depth is 2 for 3 nodes
+        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaCommitmentMismatch.selector, taskId, _validator(0)));
+        vm.prank(_validator(0));
+        arena.revealScores(taskId, o);
+    }
+
+    function test_RevertWhen_revealScoresNothingCommitted() public {
+        _toScoreReveal(taskId);
+        IArenaTypes.ScoreOpening[] memory o = _opening(taskId, 0, 0, 0.6e18, false);
         vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaNothingCommitted.selector, taskId, _validator(0)));
         vm.prank(_validator(0));
-        arena.revealScore(taskId, 0, 0.75e18, false, _scoreSalt(_validator(0), 0));
+        arena.revealScores(taskId, o);
     }
 
-    function test_RevertWhen_revealScoreTwice() public {
-        _commitScore(taskId, 0, 0, 0.75e18, false);
+    function test_RevertWhen_revealScoresTwice() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
         _toScoreReveal(taskId);
-        _revealScore(taskId, 0, 0, 0.75e18, false);
+        _revealScore(taskId, 0, 0, 0.6e18, false);
+        IArenaTypes.ScoreOpening[] memory o = _opening(taskId, 0, 0, 0.6e18, false);
         vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaAlreadyRevealed.selector, taskId, _validator(0)));
         vm.prank(_validator(0));
-        arena.revealScore(taskId, 0, 0.75e18, false, _scoreSalt(_validator(0), 0));
+        arena.revealScores(taskId, o);
     }
 
-    function test_RevertWhen_revealScoreOutOfRange() public {
+    function test_RevertWhen_revealScoresOutOfRange() public {
         int256 big = 1e36 + 1;
         _commitScore(taskId, 0, 0, big, false);
         _toScoreReveal(taskId);
+        IArenaTypes.ScoreOpening[] memory o = _opening(taskId, 0, 0, big, false);
         vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaScoreOutOfRange.selector, big));
         vm.prank(_validator(0));
-        arena.revealScore(taskId, 0, big, false, _scoreSalt(_validator(0), 0));
+        arena.revealScores(taskId, o);
     }
 
-    function test_RevertWhen_revealScoreDuringCommit() public {
-        _commitScore(taskId, 0, 0, 0.75e18, false);
+    function test_RevertWhen_revealScoresDuringCommit() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
+        IArenaTypes.ScoreOpening[] memory o = _opening(taskId, 0, 0, 0.6e18, false);
         vm.expectRevert(
             abi.encodeWithSelector(IArenaTypes.ArenaNotInPhase.selector, taskId, IArenaTypes.Phase.ScoreCommit)
         );
         vm.prank(_validator(0));
-        arena.revealScore(taskId, 0, 0.75e18, false, _scoreSalt(_validator(0), 0));
+        arena.revealScores(taskId, o);
     }
 
-    function test_revealScores_batch() public {
-        uint256[] memory ids = new uint256[](2);
-        int256[] memory scores = new int256[](2);
-        bool[] memory invalids = new bool[](2);
-        bytes32[] memory salts = new bytes32[](2);
-        for (uint256 i; i < 2; ++i) {
-            ids[i] = i;
-            scores[i] = int256(0.6e18 + i * 1e17);
-            salts[i] = _scoreSalt(_validator(2), i);
-            _commitScore(taskId, 2, i, scores[i], false);
-        }
-        _toScoreReveal(taskId);
-        vm.prank(_validator(2));
-        arena.revealScores(taskId, ids, scores, invalids, salts);
-        assertEq(arena.score(taskId, 1, 2).score, 0.7e18);
-    }
-
-    function test_RevertWhen_revealScoresLengthMismatch() public {
+    function test_RevertWhen_revealScoresEmpty() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
         _toScoreReveal(taskId);
         vm.expectRevert(IArenaTypes.ArenaBadBatch.selector);
         vm.prank(_validator(0));
-        arena.revealScores(taskId, new uint256[](1), new int256[](1), new bool[](2), new bytes32[](1));
+        arena.revealScores(taskId, new IArenaTypes.ScoreOpening[](0));
     }
 
-    // ================================================================ seed and sampling
+    // ================================================================ the seed
 
     function test_drawSeed_isIdempotent() public {
+        _toScoreReveal(taskId);
+        bytes32 a = arena.drawSeed(taskId);
         vm.prevrandao(bytes32(uint256(42)));
-        bytes32 seed = arena.drawSeed(taskId);
-        assertTrue(seed != 0);
-        assertEq(arena.task(taskId).seed, seed);
-        vm.prevrandao(bytes32(uint256(43)));
-        assertEq(arena.drawSeed(taskId), seed);
+        assertEq(arena.drawSeed(taskId), a);
     }
 
-    function test_RevertWhen_drawSeedOutsideScoreCommit() public {
-        _toScoreReveal(taskId);
+    /// @dev The seed is drawn only after the commits close: nobody knows, committing, which of its
+    /// scores will count.
+    function test_RevertWhen_drawSeedDuringScoreCommit() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IArenaTypes.ArenaNotInPhase.selector, taskId, IArenaTypes.Phase.ScoreReveal)
+            abi.encodeWithSelector(IArenaTypes.ArenaNotInPhase.selector, taskId, IArenaTypes.Phase.ScoreCommit)
         );
         arena.drawSeed(taskId);
     }
 
-    function test_RevertWhen_drawSeedWithoutValidationSet() public {
-        uint256 t2 = _createDefaultTask();
-        _toScoreCommit(t2);
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaValidationSetNotRevealed.selector, t2));
-        arena.drawSeed(t2);
+    function test_finalize_drawsTheSeedIfNobodyDid() public {
+        _commitScore(taskId, 0, 0, 0.6e18, false);
+        _toFinalizing(taskId);
+        assertEq(arena.task(taskId).seed, 0);
+        arena.finalize(taskId, 1);
+        assertTrue(arena.task(taskId).seed != 0);
     }
 
-    /// @dev A task with 6 validators (stakes 10..60) and k = 2: each submission gets at most 2 scorers.
+    // ================================================================ validation set rejected
+
+    function _reject(uint256 t, uint256 vi) internal {
+        address v = arena.validator(t, vi).account;
+        vm.prank(v);
+        arena.commitScores(t, keccak256(abi.encode(t, v, bytes32("no"))));
+    }
+
+    function test_rejectValidationSet_majorityCancelsAndSlashesCreator() public {
+        _reject(taskId, 0);
+        _reject(taskId, 1);
+        _commitScore(taskId, 2, 0, 0.9e18, false);
+        _toScoreReveal(taskId);
+        for (uint256 vi; vi < 2; ++vi) {
+            vm.expectEmit(address(arena));
+            emit IArenaTypes.ValidationSetRejected(taskId, _validator(vi), 10e18);
+            vm.prank(_validator(vi));
+            arena.rejectValidationSet(taskId, bytes32("no"));
+        }
+        assertEq(arena.task(taskId).unusableWeight, 20e18);
+        _toFinalizing(taskId);
+        uint256 slash = CREATOR_STAKE / 2;
+        vm.expectEmit(address(arena));
+        emit IArenaTypes.Slashed(taskId, creator, IArenaTypes.SlashReason.CreatorUnusableData, slash, 0);
+        arena.finalize(taskId, 10);
+        assertEq(uint256(arena.phase(taskId)), uint256(IArenaTypes.Phase.Cancelled));
+        // Nodes get stake and fee back, unslashed; the creator its stake less the slash, no share.
+        (uint256 stake,, uint256 refund) = arena.claimable(taskId, _node(0));
+        assertEq(stake, 10e18);
+        assertEq(refund, FEE);
+        (uint256 cStake, uint256 cReward,) = arena.claimable(taskId, creator);
+        assertEq(cStake, CREATOR_STAKE - slash);
+        assertEq(cReward, 0);
+    }
+
+    function test_rejectValidationSet_minorityCostsTheRejecter() public {
+        _reject(taskId, 0);
+        for (uint256 id; id < 3; ++id) {
+            _commitScore(taskId, 1, id, 0.9e18, false);
+            _commitScore(taskId, 2, id, 0.9e18, false);
+        }
+        _toScoreReveal(taskId);
+        vm.prank(_validator(0));
+        arena.rejectValidationSet(taskId, bytes32("no"));
+        for (uint256 id; id < 3; ++id) {
+            _revealScore(taskId, 1, id, 0.9e18, false);
+            _revealScore(taskId, 2, id, 0.9e18, false);
+        }
+        _toFinalizing(taskId);
+        arena.finalize(taskId, 10);
+        assertEq(uint256(arena.submission(taskId, 0).status), uint256(IArenaTypes.SubmissionStatus.Eligible));
+        // The rejecter counted for all 3 revealed submissions and opened none: 3 x slash / 3.
+        assertEq(arena.validator(taskId, 0).slashedFraction, 3 * (0.2e18 / uint256(3)));
+        assertFalse(arena.validator(taskId, 1).slashed);
+    }
+
+    function test_RevertWhen_rejectValidationSetWrongSalt() public {
+        _reject(taskId, 0);
+        _toScoreReveal(taskId);
+        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaCommitmentMismatch.selector, taskId, _validator(0)));
+        vm.prank(_validator(0));
+        arena.rejectValidationSet(taskId, bytes32("yes"));
+    }
+
+    // ================================================================ sampling
+
+    /// @dev A task with 6 validators (stakes 10..60) and k = 2, every validator committed.
     function _sampledTask() internal returns (uint256 t2) {
         config.set(Params.ARENA_SAMPLE_SIZE, 2);
         t2 = _createDefaultTask();
@@ -265,31 +306,36 @@ contract ArenaScoringTest is ArenaFixture {
         }
         _revealValidation(t2);
         _toScoreCommit(t2);
+        for (uint256 j; j < 6; ++j) {
+            for (uint256 i; i < 4; ++i) {
+                _commitScore(t2, j, i, 0.8e18, false);
+            }
+        }
     }
 
-    function test_sampling_onlyDrawnValidatorsScore() public {
+    function test_sampling_onlyDrawnValidatorsOpen() public {
         uint256 t2 = _sampledTask();
-        // Before the seed nobody is assigned.
-        (bool assigned,) = arena.assignment(t2, 0, 0);
-        assertFalse(assigned);
+        // Before the seed nobody knows who counts.
+        (bool counted,) = arena.assignment(t2, 0, 0);
+        assertFalse(counted);
+        _toScoreReveal(t2);
         arena.drawSeed(t2);
         for (uint256 id; id < 4; ++id) {
             uint256 drawn;
             for (uint256 v; v < 6; ++v) {
-                (bool ok, uint256 draw) = arena.assignment(t2, id, v);
-                address va = _validator(10 + v);
-                bytes32 c = keccak256(abi.encode(t2, id, va, int256(0.8e18), false, bytes32(0)));
+                (bool ok, uint256 draws) = arena.assignment(t2, id, v);
                 if (ok) {
                     ++drawn;
-                    assertLt(draw, 2);
-                    vm.prank(va);
-                    arena.commitScore(t2, id, draw, c);
+                    assertGt(draws, 0);
+                    assertLt(draws, 4);
+                    _revealScore(t2, v, id, 0.8e18, false);
                 } else {
-                    for (uint256 j; j < 2; ++j) {
-                        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaNotSampled.selector, t2, id, va, j));
-                        vm.prank(va);
-                        arena.commitScore(t2, id, j, c);
-                    }
+                    IArenaTypes.ScoreOpening[] memory o = _opening(t2, v, id, 0.8e18, false);
+                    vm.expectRevert(
+                        abi.encodeWithSelector(IArenaTypes.ArenaNotSampled.selector, t2, id, _validator(10 + v))
+                    );
+                    vm.prank(_validator(10 + v));
+                    arena.revealScores(t2, o);
                 }
             }
             assertGe(drawn, 1);
@@ -298,39 +344,52 @@ contract ArenaScoringTest is ArenaFixture {
         }
     }
 
-    function test_RevertWhen_sampledDrawOutOfRange() public {
+    /// @dev A drawn validator that does not open its score pays its part: slash / E per score.
+    function test_sampling_unopenedDrawIsPenalized() public {
         uint256 t2 = _sampledTask();
+        _toScoreReveal(t2);
         arena.drawSeed(t2);
-        vm.expectRevert(abi.encodeWithSelector(IArenaTypes.ArenaNotSampled.selector, t2, 0, _validator(10), 2));
-        vm.prank(_validator(10));
-        arena.commitScore(t2, 0, 2, bytes32(uint256(1)));
-    }
-
-    function test_sampling_firstCommitDrawsTheSeed() public {
-        uint256 t2 = _sampledTask();
-        assertEq(arena.task(t2).seed, 0);
-        // Find someone assigned under the seed this block would draw: simulate it.
-        uint256 snap = vm.snapshotState();
-        arena.drawSeed(t2);
-        (bool ok, uint256 draw) = arena.assignment(t2, 0, 5);
-        uint256 v = 5;
-        if (!ok) {
-            for (v = 0; v < 6; ++v) {
-                (ok, draw) = arena.assignment(t2, 0, v);
-                if (ok) break;
+        // Everyone opens everything it counts for, except validator 5 on submission 0 (if drawn).
+        uint256 skipped = type(uint256).max;
+        for (uint256 id; id < 4; ++id) {
+            for (uint256 v; v < 6; ++v) {
+                (bool ok,) = arena.assignment(t2, id, v);
+                if (!ok) continue;
+                if (id == 0 && skipped == type(uint256).max) {
+                    skipped = v;
+                    continue;
+                }
+                _revealScore(t2, v, id, 0.8e18, false);
             }
         }
-        vm.revertToState(snap);
-        vm.prank(_validator(10 + v));
-        arena.commitScore(t2, 0, draw, bytes32(uint256(1)));
-        assertTrue(arena.task(t2).seed != 0);
+        _toFinalizing(t2);
+        arena.finalize(t2, 10);
+        IArena.ValidatorInfo memory s = arena.validator(t2, skipped);
+        assertTrue(s.slashed);
+        // E = 4 revealed submissions * min(1, 2 * w / W), W = 210e18.
+        uint256 w = (skipped + 1) * 10e18;
+        uint256 e = (4 * (2 * w > 210e18 ? 210e18 : 2 * w)) / 210e18;
+        if (e == 0) e = 1;
+        assertEq(s.slashedFraction, arena.taskRules(t2).validatorSlash / e);
+        for (uint256 v; v < 6; ++v) {
+            if (v != skipped) assertFalse(arena.validator(t2, v).slashed);
+        }
     }
 
-    /// @dev Stake-weighted with diminishing returns: over many submissions a validator with 4x the
-    /// stake is drawn about 2x as often (sqrt), not 4x.
-    function test_sampling_weightIsSqrtOfStake() public view {
-        // Pure check of the line: interval lengths are sqrt(stake).
-        IArena.ValidatorInfo memory a = arena.validator(taskId, 0);
-        assertEq(a.sampleWeight, 3162277660); // sqrt(10e18)
+    /// @dev Linear in stake: the line's intervals are the effective stakes.
+    function test_sampling_weightIsLinearInStake() public {
+        uint256 t2 = _sampledTask();
+        uint256 lo;
+        for (uint256 v; v < 6; ++v) {
+            IArena.ValidatorInfo memory info = arena.validator(t2, v);
+            assertEq(info.sampleLo, lo);
+            assertEq(info.sampleWeight, (v + 1) * 10e18);
+            lo += info.sampleWeight;
+        }
+        assertEq(arena.task(t2).committedWeight, lo);
+    }
+
+    function test_scoreTreeDepth() public view {
+        assertEq(arena.scoreTreeDepth(taskId), 2); // 3 nodes
     }
 }

@@ -111,9 +111,8 @@ contract ArenaSettlementTest is ArenaFixture {
         emit IArenaTypes.SubmissionSettled(taskId, 0, IArenaTypes.SubmissionStatus.Eligible, 0.81e18);
         arena.finalize(taskId, 1);
         assertEq(arena.submission(taskId, 0).consensus, 0.81e18);
-        // Quality falls linearly with the relative distance: 0.01 / 0.81 of a 5% tolerance.
-        uint256 d = uint256(0.01e18).mulDiv(1e18, 0.81e18);
-        uint256 q = 1e18 - d.mulDiv(1e18, 0.05e18);
+        // Quality falls linearly with the distance, in the metric's units: 0.01 of a 0.05 tolerance.
+        uint256 q = 1e18 - uint256(0.01e18).mulDiv(1e18, 0.05e18);
         assertEq(arena.validator(taskId, 0).points, uint256(10e18).mulDiv(q, 1e18));
         assertEq(arena.validator(taskId, 1).points, uint256(20e18).mulDiv(q, 1e18));
         assertEq(arena.validator(taskId, 2).points, 40e18);
@@ -122,34 +121,41 @@ contract ArenaSettlementTest is ArenaFixture {
     function test_finalize_slashesDeviantValidator() public {
         uint256 taskId = _taskReadyToScore(1, 10e18, 3, 10e18);
         int256[][] memory s = _matrix(3, 1, 0.8e18);
-        s[2][0] = 0.5e18; // 37.5% away
+        s[2][0] = 0.5e18; // 0.3 away, beyond the 0.05 tolerance
         _scoreAll(taskId, s);
         vm.expectEmit(true, true, false, true, address(arena));
-        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 1e18, 0);
+        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 2e18, 0); // 20% of 10: its one score
         arena.finalize(taskId, 1);
         assertTrue(arena.validator(taskId, 2).slashed);
         assertEq(arena.validator(taskId, 2).points, 0);
         _finalizeAll(taskId);
         (uint256 stake, uint256 reward,) = arena.claimable(taskId, _validator(2));
-        assertEq(stake, 9e18);
+        assertEq(stake, 8e18);
         assertEq(reward, 0);
         _claim(taskId, _validator(2));
-        assertEq(gm.balanceOf(_validator(2)), 9e18);
+        assertEq(gm.balanceOf(_validator(2)), 8e18);
         (,,,, uint256 burned) = arena.totals();
-        assertEq(burned, 1e18);
+        assertEq(burned, 2e18);
     }
 
-    function test_finalize_slashedValidatorForfeitsEarlierPoints() public {
+    /// @notice A deviation costs in proportion to the submissions it touched: one far-off score
+    /// of two costs half the slash, and the points of the good one stay.
+    function test_finalize_deviationCostsOnlyItsPart() public {
         uint256 taskId = _taskReadyToScore(2, 10e18, 3, 10e18);
         int256[][] memory s = _matrix(3, 2, 0.8e18);
         s[2][1] = 0.2e18; // good on submission 0, far off on submission 1
         _scoreAll(taskId, s);
         arena.finalize(taskId, 1);
         assertEq(arena.validator(taskId, 2).points, 10e18);
-        assertEq(arena.settlement(taskId).totalPoints, 30e18);
+        vm.expectEmit(true, true, false, true, address(arena));
+        emit IArenaTypes.Slashed(taskId, _validator(2), IArenaTypes.SlashReason.ValidatorDeviation, 1e18, 0);
         arena.finalize(taskId, 1);
-        assertEq(arena.validator(taskId, 2).points, 0);
-        assertEq(arena.settlement(taskId).totalPoints, 40e18);
+        assertEq(arena.validator(taskId, 2).points, 10e18);
+        assertEq(arena.validator(taskId, 2).slashedFraction, 0.1e18); // half of the 20% slash
+        assertEq(arena.settlement(taskId).totalPoints, 50e18);
+        _finalizeAll(taskId);
+        (uint256 stake,,) = arena.claimable(taskId, _validator(2));
+        assertEq(stake, 9e18);
     }
 
     function test_finalize_slashesValidatorThatDidNotReveal() public {
@@ -160,7 +166,7 @@ contract ArenaSettlementTest is ArenaFixture {
         _revealScore(taskId, 0, 0, 0.8e18, false);
         _toFinalizing(taskId);
         vm.expectEmit(true, true, false, true, address(arena));
-        emit IArenaTypes.Slashed(taskId, _validator(1), IArenaTypes.SlashReason.ValidatorNoReveal, 1e18, 0);
+        emit IArenaTypes.Slashed(taskId, _validator(1), IArenaTypes.SlashReason.ValidatorNoReveal, 2e18, 0);
         arena.finalize(taskId, 1);
         assertTrue(arena.validator(taskId, 1).slashed);
         assertEq(arena.submission(taskId, 0).consensus, 0.8e18);
@@ -226,6 +232,7 @@ contract ArenaSettlementTest is ArenaFixture {
         IArena.TaskParams memory p = _params();
         p.metric = IArenaTypes.Metric.MSE;
         p.baselineScore = 0.5e18;
+        p.scoreTolerance = 0.05e18;
         uint256 taskId = _createTask(p);
         for (uint256 i; i < 3; ++i) {
             _registerNode(taskId, _node(i), 10e18);
@@ -544,20 +551,19 @@ contract ArenaSettlementTest is ArenaFixture {
         }
         _revealValidation(taskId);
         _toScoreCommit(taskId);
+        for (uint256 i; i < 6; ++i) {
+            for (uint256 j; j < 8; ++j) {
+                _commitScore(taskId, j, i, int256(0.6e18 + i * 0.05e18), false);
+            }
+        }
+        _toScoreReveal(taskId);
         arena.drawSeed(taskId);
         for (uint256 i; i < 6; ++i) {
             for (uint256 j; j < 8; ++j) {
                 (bool ok,) = arena.assignment(taskId, i, j);
-                if (ok) _commitScore(taskId, j, i, int256(0.6e18 + i * 0.05e18), false);
+                if (ok) _revealScore(taskId, j, i, int256(0.6e18 + i * 0.05e18), false);
             }
-        }
-        _toScoreReveal(taskId);
-        for (uint256 i; i < 6; ++i) {
-            uint256[] memory sc = arena.scorers(taskId, i);
-            assertLe(sc.length, 3);
-            for (uint256 k; k < sc.length; ++k) {
-                _revealScore(taskId, sc[k], i, int256(0.6e18 + i * 0.05e18), false);
-            }
+            assertLe(arena.scorers(taskId, i).length, 3);
         }
         _toFinalizing(taskId);
         _finalizeAll(taskId);

@@ -103,7 +103,7 @@ contract ArenaWithholdingTest is ArenaFixture {
             _revealModel(taskId, _node(0), _modelCID(0));
             if (run == 0) _revealModel(taskId, _node(1), _modelCID(1));
             _revealValidation(taskId);
-            _toScoreCommit(taskId);
+            _toScoreReveal(taskId);
             vm.prevrandao(bytes32(uint256(42)));
             seeds[run] = arena.drawSeed(taskId);
             vm.revertToState(snap);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IArena} from "../../../contracts/interfaces/IArena.sol";
+import {IArenaTypes} from "../../../contracts/interfaces/IArenaTypes.sol";
 import {Params} from "../../../contracts/libraries/Params.sol";
 import {ArenaFixture} from "../arena/ArenaFixture.sol";
 
@@ -12,6 +13,7 @@ abstract contract ArenaGasBase is ArenaFixture {
     function _coolAll() internal {
         vm.cool(address(arena));
         vm.cool(address(settlementModule));
+        vm.cool(address(rankingModule));
         vm.cool(address(lensModule));
         vm.cool(address(pools));
         vm.cool(address(emission));
@@ -50,11 +52,13 @@ abstract contract ArenaGasBase is ArenaFixture {
 
     function _measureReveal(uint256 taskId, uint256 id, string memory name) internal returns (uint256) {
         address v = _validator(0);
-        int256 s = int256(0.6e18 + (id % 7) * 0.05e18);
-        bytes32 salt = _scoreSalt(v, id);
+        IArenaTypes.ScoreOpening[] memory o = new IArenaTypes.ScoreOpening[](1);
+        o[0] = IArenaTypes.ScoreOpening(
+            id, int256(0.6e18 + (id % 7) * 0.05e18), false, _scoreSalt(v, id), _scoreProof(taskId, 0, id)
+        );
         _coolAll();
         vm.prank(v);
-        arena.revealScore(taskId, id, s, false, salt);
+        arena.revealScores(taskId, o);
         return vm.snapshotGasLastCall("arena", name);
     }
 
@@ -80,7 +84,8 @@ abstract contract ArenaGasBase is ArenaFixture {
     }
 }
 
-/// @notice Reveal and claim cost the same in a task of 10 and of 1,000 submissions: both are O(1).
+/// @notice A claim costs the same in a task of 10 and of 1,000 submissions (O(1)); a reveal grows
+/// only by its Merkle proof (log2 n siblings: 4 for 10 submissions, 10 for 1,000).
 contract ArenaGasScaleTest is ArenaGasBase {
     function test_gas_revealAndClaim_independentOfSubmissionCount() public {
         uint256 snap = vm.snapshotState();
@@ -95,7 +100,7 @@ contract ArenaGasScaleTest is ArenaGasBase {
         _finishScoring(large, 1000);
         uint256 claimLarge = _measureClaim(large, _node(999), "claim_node_1000submissions");
 
-        assertApproxEqRel(revealLarge, revealSmall, 0.05e18);
+        assertLt(revealLarge - revealSmall, 6 * 1_000, "six more proof levels, about 1k gas each at most");
         assertApproxEqRel(claimLarge, claimSmall, 0.05e18);
     }
 }
@@ -217,55 +222,76 @@ contract ArenaGasTest is ArenaGasBase {
 
     function test_gas_drawSeed() public {
         uint256 id = _readyToScore(3);
+        _toScoreReveal(id);
         _coolAll();
         arena.drawSeed(id);
         _measure("drawSeed");
     }
 
-    function test_gas_commitScore_allValidators() public {
+    /// @dev A validator's one commit of all its scores (its first: it joins the sampling line).
+    function test_gas_commitScores_first() public {
         uint256 id = _readyToScore(3);
-        _commitScore(id, 0, 0, 0.8e18, false);
-        bytes32 c = keccak256(abi.encode(id, uint256(1), _validator(0), int256(0.8e18), false, bytes32(0)));
+        _commitScore(id, 1, 0, 0.8e18, false);
         _coolAll();
         vm.prank(_validator(0));
-        arena.commitScore(id, 1, 0, c);
-        _measure("commitScore_allValidators");
+        arena.commitScores(id, bytes32(uint256(1)));
+        _measure("commitScores_first");
     }
 
-    function test_gas_commitScore_sampled() public {
-        config.set(Params.ARENA_SAMPLE_SIZE, 3);
-        uint256 id = _readyToScore(10);
-        arena.drawSeed(id);
-        (uint256 v, uint256 sub, uint256 draw) = _someAssignment(id);
-        bytes32 c = keccak256(abi.encode(id, sub, _validator(v), int256(0.8e18), false, bytes32(0)));
+    function test_gas_commitScores_again() public {
+        uint256 id = _readyToScore(3);
+        _commitScore(id, 0, 0, 0.8e18, false);
         _coolAll();
-        vm.prank(_validator(v));
-        arena.commitScore(id, sub, draw, c);
-        _measure("commitScore_sampled");
+        vm.prank(_validator(0));
+        arena.commitScores(id, bytes32(uint256(1)));
+        _measure("commitScores_again");
     }
 
-    function _someAssignment(uint256 id) internal view returns (uint256 v, uint256 sub, uint256 draw) {
-        for (sub = 0; sub < 3; ++sub) {
-            for (v = 0; v < 10; ++v) {
-                bool ok;
-                (ok, draw) = arena.assignment(id, sub, v);
-                if (ok) return (v, sub, draw);
-            }
-        }
-        revert("no assignment");
+    function _opening(uint256 id, uint256 vi, uint256 sub) internal view returns (IArenaTypes.ScoreOpening[] memory o) {
+        address v = _validator(vi);
+        o = new IArenaTypes.ScoreOpening[](1);
+        o[0] = IArenaTypes.ScoreOpening(sub, 0.8e18, false, _scoreSalt(v, sub), _scoreProof(id, vi, sub));
     }
 
-    function test_gas_revealScore() public {
+    function test_gas_revealScores_one_allValidators() public {
         uint256 id = _readyToScore(3);
         _commitScore(id, 0, 0, 0.8e18, false);
         _commitScore(id, 0, 1, 0.8e18, false);
         _toScoreReveal(id);
         _revealScore(id, 0, 0, 0.8e18, false);
-        bytes32 salt = _scoreSalt(_validator(0), 1);
+        IArenaTypes.ScoreOpening[] memory o = _opening(id, 0, 1);
         _coolAll();
         vm.prank(_validator(0));
-        arena.revealScore(id, 1, 0.8e18, false, salt);
-        _measure("revealScore");
+        arena.revealScores(id, o);
+        _measure("revealScores_1_allValidators");
+    }
+
+    function test_gas_revealScores_one_sampled() public {
+        config.set(Params.ARENA_SAMPLE_SIZE, 3);
+        uint256 id = _readyToScore(10);
+        for (uint256 v; v < 10; ++v) {
+            for (uint256 sub; sub < 3; ++sub) {
+                _commitScore(id, v, sub, 0.8e18, false);
+            }
+        }
+        _toScoreReveal(id);
+        arena.drawSeed(id);
+        (uint256 v_, uint256 sub_) = _someAssignment(id);
+        IArenaTypes.ScoreOpening[] memory o = _opening(id, v_, sub_);
+        _coolAll();
+        vm.prank(_validator(v_));
+        arena.revealScores(id, o);
+        _measure("revealScores_1_sampled");
+    }
+
+    function _someAssignment(uint256 id) internal view returns (uint256 v, uint256 sub) {
+        for (sub = 0; sub < 3; ++sub) {
+            for (v = 0; v < 10; ++v) {
+                (bool ok,) = arena.assignment(id, sub, v);
+                if (ok) return (v, sub);
+            }
+        }
+        revert("no assignment");
     }
 
     // ---------------------------------------------------------------- finalization

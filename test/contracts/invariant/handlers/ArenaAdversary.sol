@@ -231,7 +231,7 @@ contract ArenaFinisher is CommonBase {
         }
         for (uint256 j; j < t.validatorCount; ++j) {
             IArena.ValidatorInfo memory v = _arena.validator(id, j);
-            gmOwed += v.slashed ? v.ownStake - Math.mulDiv(v.ownStake, r.validatorSlash, 1e18) : v.ownStake;
+            gmOwed += v.ownStake - v.slashedStake;
         }
         IArena.SettlementInfo memory st = _arena.settlement(id);
         if (st.started) {
@@ -255,7 +255,8 @@ contract ArenaFinisher is CommonBase {
             _arena.cancel(id);
             return 1;
         }
-        while (!_arena.settlement(id).consensusDone) {
+        // The first call may cancel the task instead (its validation set rejected as unusable).
+        while (_arena.phase(id) == IArenaTypes.Phase.Finalizing && !_arena.settlement(id).consensusDone) {
             _arena.finalize(id, BATCH);
             ++calls;
         }

@@ -13,6 +13,7 @@ import {FlockToken} from "../../../../contracts/token/FlockToken.sol";
 import {ProtocolConfig} from "../../../../contracts/config/ProtocolConfig.sol";
 import {GmFlock} from "../../../../contracts/staking/GmFlock.sol";
 import {DelegationPools} from "../../../../contracts/pools/DelegationPools.sol";
+import {ScoreTrees} from "../../utils/ScoreTrees.sol";
 
 /// @notice Drives the Arena for the invariant campaign: two creators, six training nodes (two of
 /// them with delegation pools) and four validators create tasks, register, commit and reveal
@@ -66,6 +67,8 @@ contract ArenaHandler is CommonBase, StdCheats, StdUtils {
     mapping(uint256 taskId => mapping(address account => uint256)) public claims;
     mapping(uint256 taskId => mapping(uint256 sub => mapping(uint256 v => Commit))) internal _commits;
     mapping(uint256 taskId => mapping(uint256 sub => int256)) internal _base;
+    /// @dev Validators that committed "validation set unusable".
+    mapping(uint256 taskId => mapping(uint256 v => bool)) internal _rejects;
     mapping(uint256 taskId => uint256) public rewardsOfTask;
     Revealed[] internal _revealed;
 
@@ -270,29 +273,68 @@ contract ArenaHandler is CommonBase, StdCheats, StdUtils {
         if (!ok) return;
         IArena.TaskInfo memory t = arena.task(id);
         if (!t.validationRevealed || t.validatorCount == 0) return;
-        if (t.seed == 0) arena.drawSeed(id);
-        // One validator scores every submission it is assigned (skipping a few, re-committing some).
+        // One validator commits its scores of every revealed submission (skipping a few) in one
+        // root; now and then it rejects the validation set instead.
         uint256 vi = vSeed % t.validatorCount;
         address v = arena.validator(id, vi).account;
-        for (uint256 sub; sub < t.nodeCount; ++sub) {
-            uint256 seed = uint256(keccak256(abi.encode(scoreSeed, sub)));
-            if (seed % 8 == 0) continue;
-            _commitOne(id, sub, vi, v, seed >> 8, t.higherIsBetter);
+        bytes32 root;
+        if (scoreSeed % 16 == 0) {
+            root = keccak256(abi.encode(id, v, _salt(v)));
+            _rejects[id][vi] = true;
+        } else {
+            bytes32[] memory leaves = new bytes32[](t.nodeCount);
+            for (uint256 sub; sub < t.nodeCount; ++sub) {
+                uint256 seed = uint256(keccak256(abi.encode(scoreSeed, sub)));
+                if (seed % 8 == 0) {
+                    delete _commits[id][sub][vi]; // a zero leaf in this root
+                    continue;
+                }
+                leaves[sub] = _commitOne(id, sub, vi, v, seed >> 8, t.higherIsBetter);
+            }
+            root = ScoreTrees.root(leaves);
+            if (root == 0) return;
+            _rejects[id][vi] = false;
         }
+        vm.prank(v);
+        arena.commitScores(id, root);
+        ++calls["commitScores"];
     }
 
-    function _commitOne(uint256 id, uint256 sub, uint256 vi, address v, uint256 seed, bool higherIsBetter) internal {
-        if (arena.submission(id, sub).status != IArenaTypes.SubmissionStatus.Revealed) return;
-        (bool assigned, uint256 draw) = arena.assignment(id, sub, vi);
-        if (!assigned) return;
+    function _commitOne(uint256 id, uint256 sub, uint256 vi, address v, uint256 seed, bool higherIsBetter)
+        internal
+        returns (bytes32 leaf)
+    {
+        if (arena.submission(id, sub).status != IArenaTypes.SubmissionStatus.Revealed) {
+            delete _commits[id][sub][vi];
+            return 0;
+        }
         Commit memory c;
         c.exists = true;
         (c.score, c.invalid) = _pickScore(id, sub, seed, higherIsBetter);
-        bytes32 commitment = keccak256(abi.encode(id, sub, v, c.score, c.invalid, _salt(v)));
-        vm.prank(v);
-        arena.commitScore(id, sub, draw, commitment);
         _commits[id][sub][vi] = c;
-        ++calls["commitScore"];
+        return keccak256(abi.encode(id, sub, v, c.score, c.invalid, _salt(v)));
+    }
+
+    function _leaves(uint256 id, uint256 vi, address v, uint256 n) internal view returns (bytes32[] memory leaves) {
+        leaves = new bytes32[](n);
+        for (uint256 sub; sub < n; ++sub) {
+            Commit memory c = _commits[id][sub][vi];
+            if (c.exists) leaves[sub] = keccak256(abi.encode(id, sub, v, c.score, c.invalid, _salt(v)));
+        }
+    }
+
+    function _open(uint256 id, uint256 sub, int256 score, bool invalid, address v, bytes32[] memory leaves)
+        internal
+        returns (bool)
+    {
+        IArenaTypes.ScoreOpening[] memory o = new IArenaTypes.ScoreOpening[](1);
+        o[0] = IArenaTypes.ScoreOpening(sub, score, invalid, _salt(v), ScoreTrees.proof(leaves, sub));
+        vm.prank(v);
+        try arena.revealScores(id, o) {
+            return true;
+        } catch {
+            return false;
+        }
     }
 
     function revealScore(uint256 tSeed, uint256 vSeed, uint256 attackSeed) external useTime {
@@ -300,31 +342,35 @@ contract ArenaHandler is CommonBase, StdCheats, StdUtils {
         if (!ok) return;
         IArena.TaskInfo memory t = arena.task(id);
         if (t.validatorCount == 0) return;
-        // One validator reveals its commitments (now and then it keeps one back: slashed later).
         uint256 vi = vSeed % t.validatorCount;
         address v = arena.validator(id, vi).account;
+        IArena.ValidatorInfo memory info = arena.validator(id, vi);
+        if (info.scoreRoot == 0) return;
+        if (_rejects[id][vi]) {
+            if (!info.unusable) {
+                vm.prank(v);
+                arena.rejectValidationSet(id, _salt(v));
+                ++calls["rejectValidationSet"];
+            }
+            return;
+        }
+        // The validator opens what counts of its commitments (now and then it keeps one back:
+        // penalized later).
+        if (t.seed == 0) arena.drawSeed(id);
+        bytes32[] memory leaves = _leaves(id, vi, v, t.nodeCount);
         for (uint256 sub; sub < t.nodeCount; ++sub) {
             Commit memory c = _commits[id][sub][vi];
             if (!c.exists || arena.score(id, sub, vi).revealed) continue;
+            (bool counted,) = arena.assignment(id, sub, vi);
+            if (!counted) continue;
             uint256 seed = uint256(keccak256(abi.encode(attackSeed, sub)));
             if (seed % 12 == 0) continue;
-            if (seed % 3 == 0) {
-                // Reveal a score other than the one committed: must fail.
-                vm.prank(v);
-                try arena.revealScore(id, sub, c.score + 1, c.invalid, _salt(v)) {
-                    ++ghostForgedReveals;
-                } catch {}
-            }
-            vm.prank(v);
-            arena.revealScore(id, sub, c.score, c.invalid, _salt(v));
+            // Open a score other than the one committed: must fail.
+            if (seed % 3 == 0 && _open(id, sub, c.score + 1, c.invalid, v, leaves)) ++ghostForgedReveals;
+            require(_open(id, sub, c.score, c.invalid, v, leaves), "handler: honest opening failed");
             _revealed.push(Revealed(id, sub, vi, c.invalid ? int256(0) : c.score, c.invalid));
-            if (seed % 4 == 0) {
-                // Change the score after revealing: must fail.
-                vm.prank(v);
-                try arena.revealScore(id, sub, c.score, c.invalid, _salt(v)) {
-                    ++ghostSecondReveals;
-                } catch {}
-            }
+            // Open again: must fail.
+            if (seed % 4 == 0 && _open(id, sub, c.score, c.invalid, v, leaves)) ++ghostSecondReveals;
             ++calls["revealScore"];
         }
     } // ================================================================ settlement
@@ -565,6 +611,7 @@ contract ArenaTaskMaker is CommonBase {
         p.metric = kSeed % 3 == 0 ? IArenaTypes.Metric.MSE : IArenaTypes.Metric.Accuracy;
         p.model = IArenaTypes.ModelSpec({inputShape: shape, outputShape: shape, maxParameters: 1, maxFileSize: 1});
         p.baselineScore = p.metric == IArenaTypes.Metric.MSE ? int256(0.6e18) : int256(0.5e18);
+        if (p.metric == IArenaTypes.Metric.MSE) p.scoreTolerance = 0.05e18; // unbounded: the creator's
         p.submitDuration = phase;
         p.revealDuration = phase;
         p.scoreCommitDuration = phase;
