@@ -22,9 +22,9 @@ export function describePhase(t: Pick<TaskView, 'phase' | 'submitEnd' | 'revealE
     case 'reveal':
       return `reveal: nodes reveal their models${t.validationRevealed ? '' : ' and the creator the validation set'}; ends in ${left(t.revealEnd)}`;
     case 'score-commit':
-      return `scoring: validators commit scores; ends in ${left(t.scoreCommitEnd)}`;
+      return `scoring: validators score every model and commit one root each; ends in ${left(t.scoreCommitEnd)}`;
     case 'score-reveal':
-      return `score reveal: validators reveal scores; ends in ${left(t.scoreRevealEnd)}`;
+      return `score reveal: validators open the scores drawn to count; ends in ${left(t.scoreRevealEnd)}`;
     case 'finalizing':
       return 'scored: waiting to be finalized (`flock task finalize`)';
     case 'finalized':
