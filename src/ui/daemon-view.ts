@@ -179,7 +179,7 @@ function taskUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefined {
     case 'model-scored':
       return { step: 'scoring models', ...bump(t, 'scored', { last: { metric: r.metric, score: r.score } }) };
     case 'model-invalid':
-      return { step: 'scoring models (one invalid)', ...bump(t, 'invalid') };
+      return { step: 'scoring models', ...bump(t, 'invalid') };
     case 'scores-committed': {
       const s = t.scoring ?? noScores;
       const step = r.unavailable ? `scores committed; ${r.unavailable} model(s) not available yet` : 'scores committed; waiting for the score-reveal phase';
