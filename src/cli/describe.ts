@@ -30,7 +30,8 @@ export function describePhase(t: Pick<TaskView, 'phase' | 'submitEnd' | 'revealE
     case 'finalized':
       return 'finalized: rewards can be claimed';
     case 'cancelled':
-      return 'cancelled: stakes can be claimed back';
+      // Cancelled with the validation set revealed: most of the committed stake rejected it as unusable.
+      return `cancelled (${t.validationRevealed ? 'validators rejected the validation set as unusable' : 'the creator did not reveal the validation set'}): stakes can be claimed back`;
     default:
       return 'unknown';
   }

@@ -27,10 +27,9 @@ const ZERO = `0x${'0'.repeat(64)}`;
 const transient = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8545'), { code: 'SERVER_ERROR' });
 const reverted = (name: string) => Object.assign(new Error(`execution reverted: ${name}`), { code: 'CALL_EXCEPTION' });
 
-/** One task with one submission and one validator slot, its phase set by the test. */
-class Chain implements Partial<ArenaActions> {
+/** A stand-in for the chain: the calls made, transient failures and lost answers on demand, the phase set by the test. */
+class StandIn {
   phase: number = Phase.Submit;
-  sub = { status: SubmissionStatus.Registered as number, commitment: ZERO, modelCID: '' };
   calls: string[] = [];
   /** Calls that fail with a transient error, this many times each. */
   down: Record<string, number> = {};
@@ -49,6 +48,12 @@ class Chain implements Partial<ArenaActions> {
   }
 
   getPhase = () => this.call('getPhase', () => this.phase);
+}
+
+/** One task with one submission, as its trainer sees it. */
+class Chain extends StandIn implements Partial<ArenaActions> {
+  sub = { status: SubmissionStatus.Registered as number, commitment: ZERO, modelCID: '' };
+
   getTaskInfo = () => this.call('getTaskInfo', (): ArenaTaskInfo => ({ dataCID: 'x', submitEnd: 2_000, revealEnd: 3_000, scoreCommitEnd: 4_000, validationRevealed: true, nodeCount: 1, validatorCount: 1, seed: 1n, sampleSize: 7, committerCount: 1 }));
   getParticipant = () => this.call('getParticipant', () => ({ role: Role.Node, index: 0n }));
   getSubmission = () => this.call('getSubmission', () => ({ ...this.sub }));
@@ -73,7 +78,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-function deps(chain: Chain) {
+function deps(chain: StandIn) {
   const rt = new DaemonRuntime({ log: pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() })), role: 'trainer', pollSeconds: 0.01, retryDelayMs: 1 });
   const events: EventRecord[] = [];
   rt.onEvent((e) => events.push(e));
@@ -166,7 +171,7 @@ describe('trainer under faults', () => {
  * validator's score root, and what the chain does with openings: each is checked against the root
  * exactly as ScoreTree.verify does, so the daemon's tree and proofs are checked too.
  */
-class ScoringChain extends Chain {
+class ScoringChain extends StandIn implements Partial<ArenaActions> {
   subs: { status: number; modelCID: string }[] = [];
   dataCID = 'x';
   validationCID = 'x';

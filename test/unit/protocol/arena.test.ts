@@ -43,5 +43,7 @@ describe('arena facade helpers', () => {
     const t = { submitEnd: 1000 + 7380, revealEnd: 0, scoreCommitEnd: 0, scoreRevealEnd: 0, validationRevealed: false };
     expect(describePhase({ ...t, phase: 'submit' }, 1000)).toBe('open for submissions: submissions close in 2 h 3 m');
     expect(describePhase({ ...t, phase: 'finalized' }, 1000)).toMatch(/claimed/);
+    expect(describePhase({ ...t, phase: 'cancelled' }, 1000)).toBe('cancelled (the creator did not reveal the validation set): stakes can be claimed back');
+    expect(describePhase({ ...t, phase: 'cancelled', validationRevealed: true }, 1000)).toMatch(/^cancelled \(validators rejected the validation set as unusable\)/);
   });
 });
