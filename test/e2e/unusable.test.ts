@@ -21,7 +21,7 @@ import { keepValidationSet } from '../../src/tasks/secrets.js';
 import { cloneHome, freePort, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
 import { ensureBuilt, stopCliDevnet } from './helpers.js';
 
-const CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'; // anvil #0, the devnet's default
+const CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'; // anvil #0
 const V1_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6'; // anvil #3
 const V1 = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
 const DIGITS = join(ROOT, 'examples/tasks/digits');
@@ -36,6 +36,7 @@ describe('an unusable validation set', () => {
     return r;
   };
   const pw = () => ['--password-file', join(t.dir, 'password')];
+  const as = (who: 'creator' | 'v1') => ['--account', who, ...pw()];
 
   beforeAll(async () => {
     ensureBuilt();
@@ -45,10 +46,11 @@ describe('an unusable validation set', () => {
     rpcUrl = up.json().rpcUrl;
     provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
     writeFileSync(join(t.dir, 'password'), 'pw');
-    writeFileSync(join(t.dir, 'v1.key'), V1_KEY);
-    await ok(['stake', '200', '--lock', '0']); // the creator: the devnet's account #0
-    await ok(['wallet', 'import', 'v1', '--private-key-file', join(t.dir, 'v1.key'), ...pw()]);
-    await ok(['stake', '200', '--lock', '0', '--account', 'v1', ...pw()]);
+    for (const [who, key] of [['creator', CREATOR_KEY], ['v1', V1_KEY]] as const) {
+      writeFileSync(join(t.dir, `${who}.key`), key);
+      await ok(['wallet', 'import', who, '--private-key-file', join(t.dir, `${who}.key`), ...pw()]);
+      await ok(['stake', '200', '--lock', '0', ...as(who)]);
+    }
   }, 180_000);
 
   afterAll(async () => {
@@ -90,7 +92,7 @@ describe('an unusable validation set', () => {
     const id = taskId.toString();
 
     const home = cloneHome(t.home, join(t.dir, 'home-v1'));
-    const validating = runCli(['validate', '--task', id, '--poll', '0.3', '--rpc-url', rpcUrl, '--account', 'v1', ...pw()], { home, timeoutMs: 150_000 });
+    const validating = runCli(['validate', '--task', id, '--poll', '0.3', '--rpc-url', rpcUrl, ...as('v1')], { home, timeoutMs: 150_000 });
     const state = join(home, 'daemons', `validator-31337-${id}.json`);
     const read = () => (existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : undefined);
     const until = async (what: string, check: () => boolean) => {
@@ -103,7 +105,7 @@ describe('an unusable validation set', () => {
     await until('the validator registered', () => Boolean(read()?.registered));
 
     await ok(['devnet', 'warp', '1h']);
-    await ok(['task', 'reveal', id]);
+    await ok(['task', 'reveal', id, ...as('creator')]);
     await ok(['devnet', 'warp', '1h']); // score commit
     await until('"unusable" committed', () => Boolean(read()?.unusable?.committed));
     const arena = requireArena(creator);
@@ -122,7 +124,7 @@ describe('an unusable validation set', () => {
     expect((await arena.task(taskId)).unusableWeight).toBe((await arena.task(taskId)).committedWeight);
 
     await ok(['devnet', 'warp', '2h']);
-    const fin = JSON.parse((await ok(['task', 'finalize', id, '--json'])).stdout);
+    const fin = JSON.parse((await ok(['task', 'finalize', id, '--json', ...as('creator')])).stdout);
     expect(fin.phase).toBe('cancelled');
     const shown = JSON.parse((await ok(['task', 'show', id, '--json'])).stdout);
     expect(shown.status).toMatch(/^cancelled \(validators rejected the validation set as unusable\)/);
