@@ -16,7 +16,7 @@ import { AbortError, BugError, isFlockError } from '../../errors/index.js';
 import { newSalt, Phase, scoreCommitment, scoreTree, SubmissionStatus, unusableCommitment, ZERO_LEAF } from '../../protocol/arena/index.js';
 import { fetchManifest, type TaskManifest } from '../../tasks/manifest.js';
 import { toWad } from '../../units/index.js';
-import { DONE, GO, runSteps, type Step } from '../kernel/index.js';
+import { DONE, GO, missedDeadline, runSteps, type Step } from '../kernel/index.js';
 import { checkTaskStep } from './check.js';
 import { openTask, phaseOf, read, registerStep, secondsUntil, write, type ArenaStateBase, type ArenaStepContext } from './common.js';
 import { loadValidation, scoreModel } from './scoring.js';
@@ -144,6 +144,7 @@ const reveal: Step<C> = {
   },
   async run(c) {
     let o = await owed(c);
+    if (o.kind === 'lost') throw missedDeadline(c.taskId, c.phaseName!, 'commit the scores again (the chain lost them)', MISSED_HINT(c.taskId));
     if (o.kind === 'seed') {
       const { txHash } = await write(c, 'draw the sampling seed', () => c.arena.drawSeed({ taskId: c.taskId }));
       const t = await read(c, 'task', () => c.arena.getTaskInfo({ taskId: c.taskId }));
@@ -351,6 +352,8 @@ function rebuild(c: C, rec: ScoreTreeRecord) {
 type Owed =
   /** Nothing committed, or everything revealed. */
   | { kind: 'none' }
+  /** The state file records a commit the chain does not have (rolled back) and the score-commit phase is over. */
+  | { kind: 'lost' }
   /** Its "validation set unusable", not revealed yet. */
   | { kind: 'reject' }
   /** The task samples and its seed is not drawn: which scores count is not known yet. */
@@ -360,8 +363,10 @@ type Owed =
 
 async function owed(c: C): Promise<Owed> {
   const v = await read(c, 'validator', () => c.arena.getValidator({ taskId: c.taskId, validatorIndex: validatorIndex(c) }));
-  if (BigInt(v.scoreRoot) === 0n) return { kind: 'none' };
   const s = c.st.get();
+  // A commit recorded in the state file and gone from the chain (a reorg, a devnet restarted from
+  // older state) can no longer be made again: the score-commit phase is over.
+  if (BigInt(v.scoreRoot) === 0n) return s.unusable?.committed || s.trees.some((x) => x.committed) ? { kind: 'lost' } : { kind: 'none' };
   if (s.unusable && sameHash(v.scoreRoot, s.unusable.commitment)) {
     if (!s.unusable.committed) commitUnusableRecorded(c);
     if (!v.unusable) return { kind: 'reject' };

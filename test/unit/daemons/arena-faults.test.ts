@@ -386,6 +386,18 @@ describe('validator under faults', () => {
     rt.dispose();
   });
 
+  it('a root the chain lost, found only after the score-commit phase, is a missed deadline (exit 8), not a revert', async () => {
+    const chain = new ScoringChain();
+    chain.subs = [{ status: SubmissionStatus.Revealed, modelCID: 'bafk0' }];
+    validatorState([0], 1, true); // recorded as committed; the chain has no root (rolled back)
+    chain.phase = Phase.ScoreReveal;
+    const { d, rt } = deps(chain);
+    await expect(runValidator({ ...d, taskId: 1n, stake: 0n })).rejects.toMatchObject({ code: 'DEADLINE_MISSED', exitCode: 8, message: expect.stringMatching(/too late to commit the scores again/) });
+    expect(chain.calls).not.toContain('revealScores');
+    expect(chain.calls).not.toContain('commitScores');
+    rt.dispose();
+  });
+
   it('an unavailable model is never invalid: the root is committed without it, and again with it once it can be fetched', async () => {
     const chain = new ScoringChain();
     const { d, rt, events } = deps(chain);
