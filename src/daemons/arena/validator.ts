@@ -326,7 +326,7 @@ function isRecorded(c: C, root: string): boolean {
   return Boolean(tree?.committed && tree.submissions.every((id) => s.scores[id]?.committed));
 }
 
-/** Records a tree (and each of its leaves) as committed, or as no longer the chain's (patch without committed). */
+/** Patches a tree record; when it is committed, each of its leaves is recorded as committed with it. */
 function setTree(c: C, root: string, patch: Partial<ScoreTreeRecord>): void {
   c.st.update((v) => {
     const trees = v.trees.map((x) => (sameHash(x.root, root) ? { ...x, ...patch } : x));
