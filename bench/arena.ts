@@ -65,7 +65,7 @@ const KEEP = argv.includes('--keep');
 const RESTART = !argv.includes('--no-restart');
 
 const SPEC = path.join(ROOT, 'examples', 'tasks', 'digits', 'task.yaml');
-/** arena.sampleSize's default: up to this many validators, each scores every submission. */
+/** arena.sampleSize's default: up to this many committed validators, every score counts; beyond, k drawn per submission. */
 const SAMPLE_SIZE = 7;
 const PASSWORD = 'bench';
 
@@ -147,8 +147,8 @@ let rpcUrl = '';
 const blockNumber = async () => Number(BigInt(await rpc<string>(rpcUrl, 'eth_blockNumber')));
 
 const assignmentAbi = new Interface(['function assignment(uint256 taskId, uint256 submissionId, uint256 validatorIndex) view returns (bool, uint256)']);
-/** (submission, validator) pairs the Arena assigns (0 until the sampling seed is drawn). */
-async function assignedScores(arena: string, taskId: string): Promise<number> {
+/** (submission, validator) pairs whose score counts (when the task samples: 0 until the seed is drawn, after the score commits). */
+async function countedScores(arena: string, taskId: string): Promise<number> {
   let n = 0;
   for (let id = 0; id < NODES; id++) {
     for (let v = 0; v < VALIDATORS; v++) {
@@ -352,7 +352,8 @@ async function main(): Promise<void> {
   // ---------------------------------------------------------------- the round (timed)
   const nodes = names.filter((n) => n.startsWith('node'));
   const validators = names.filter((n) => n.startsWith('validator'));
-  const expectedScores = NODES * Math.min(VALIDATORS, SAMPLE_SIZE);
+  /** Every validator scores every submission and commits one root over them. */
+  const expectedScores = NODES * VALIDATORS;
   const warp = (d: string) => ok(['devnet', 'warp', d, ...rpcFlag]);
   const startBlock = await blockNumber();
   const t0 = now();
@@ -410,34 +411,25 @@ async function main(): Promise<void> {
 
   await stage(
     'validators score + commit',
-    `on its next poll each validator fetches the validation set and every assigned model (verified), scores them with onnxruntime and commits one score per assignment (${VALIDATORS > SAMPLE_SIZE ? `k = ${SAMPLE_SIZE} stake-weighted draws per submission` : `${expectedScores} in all`})`,
+    `on its next poll each validator fetches the validation set and every revealed model (verified), scores them all with onnxruntime and commits one root over its ${NODES} scores (${expectedScores} scores in all)`,
     async () => {
-      // With more validators than k, each submission is scored by the (distinct) validators its
-      // k stake-weighted draws hit: read the assignments once the first validator drew the seed.
-      let expected = expectedScores;
-      if (VALIDATORS > SAMPLE_SIZE) {
-        const arena = readJson(path.join(mainHome, 'deployments', `${chainId}.json`)).contracts.Arena as string;
-        const t0 = now();
-        while ((expected = await assignedScores(arena, taskId)) === 0) {
-          if (now() - t0 > STAGE_TIMEOUT_MS) throw new Error('timed out waiting for a validator to draw the sampling seed');
-          await sleep(200);
-        }
-        log(`sampling: ${expected} assignments for ${NODES} submission(s) among ${VALIDATORS} validators (k = ${SAMPLE_SIZE})`);
-      }
-      await until(`${expected} score commitments`, () => {
+      await until(`${VALIDATORS} score roots over ${NODES} scores each`, () => {
         let committed = 0;
         for (const d of vds) for (const s of Object.values<any>(readState(d, chainId, taskId)?.scores ?? {})) if (s.committed) committed++;
-        return committed >= expected;
+        return committed >= expectedScores;
       });
     },
   );
 
   await stage('warp to the score-reveal phase', '`flock devnet warp 1h`', () => warp('1h').then(() => undefined));
 
-  await stage('validators reveal', 'on its next poll each validator reveals its scores, then exits', async () => {
-    await until('every validator done', () => vds.every((d) => d.code === 0));
-  });
-
+  await stage(
+    'validators reveal',
+    `on its next poll each validator ${VALIDATORS > SAMPLE_SIZE ? `draws the sampling seed if nobody has (k = ${SAMPLE_SIZE} stake-weighted draws per submission) and ` : ''}opens the scores that count (Merkle proofs, one transaction per 16), then exits`,
+    async () => {
+      await until('every validator done', () => vds.every((d) => d.code === 0));
+    },
+  );
   // 2h as in the README: the devnet's clock can run ahead of the wall clock (anvil gives each block
   // a timestamp past the previous one, and the setup mines dozens of blocks in a few seconds), so
   // three 1 h warps plus one can still land short of the end of the score-reveal phase.
@@ -466,6 +458,9 @@ async function main(): Promise<void> {
   });
   const totalMs = now() - t0;
   const endBlock = await blockNumber();
+  // Not timed: which committed scores counted (all of them unless more than k validators committed).
+  const counted = await countedScores(readJson(path.join(mainHome, 'deployments', `${chainId}.json`)).contracts.Arena as string, taskId);
+  log(`counted scores: ${counted} of ${expectedScores} committed (${NODES} submission(s), ${VALIDATORS} validators, k = ${SAMPLE_SIZE})`);
 
   // ---------------------------------------------------------------- afterwards (not timed)
   const shown = await okJson<{ submissions: { status: string }[]; validatorCount: number }>(['task', 'show', taskId, ...rpcFlag]).catch(() => undefined);
@@ -492,7 +487,7 @@ async function main(): Promise<void> {
   const gas = (g: bigint) => g.toLocaleString('en-US');
   const anvilVersion = readJson(path.join(ROOT, 'node_modules', '@foundry-rs', 'anvil', 'package.json'))?.version ?? '?';
   out(`Machine: ${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, anvil ${anvilVersion} (@foundry-rs/anvil, automine).`);
-  out(`Round: ${NODES} training nodes, ${VALIDATORS} validators, digits task, phases of 1 h moved through with \`flock devnet warp\`, daemons at \`--poll ${POLL}\` (a stage a daemon carries out includes the wait for its next poll).`);
+  out(`Round: ${NODES} training nodes, ${VALIDATORS} validators, digits task, phases of 1 h moved through with \`flock devnet warp\`, daemons at \`--poll ${POLL}\` (a stage a daemon carries out includes the wait for its next poll). Every validator scores every model and commits one root; ${counted} of the ${expectedScores} committed scores counted and were opened (k = ${SAMPLE_SIZE}).`);
   out(`Result: task ${taskId} finalized in ${batches} transaction${batches === 1 ? '' : 's'}; submissions ${statuses}; ${names.length} claims paid.`);
   if (restarts.length === 0) out('No daemon failed.');
   for (const r of restarts) out(`Restarted ${r.name} in stage "${r.stage}" after it exited 7 with \`${r.error}\`.`);

@@ -22,15 +22,16 @@ export function describePhase(t: Pick<TaskView, 'phase' | 'submitEnd' | 'revealE
     case 'reveal':
       return `reveal: nodes reveal their models${t.validationRevealed ? '' : ' and the creator the validation set'}; ends in ${left(t.revealEnd)}`;
     case 'score-commit':
-      return `scoring: validators commit scores; ends in ${left(t.scoreCommitEnd)}`;
+      return `scoring: validators score every model and commit one root each; ends in ${left(t.scoreCommitEnd)}`;
     case 'score-reveal':
-      return `score reveal: validators reveal scores; ends in ${left(t.scoreRevealEnd)}`;
+      return `score reveal: validators open the scores drawn to count; ends in ${left(t.scoreRevealEnd)}`;
     case 'finalizing':
       return 'scored: waiting to be finalized (`flock task finalize`)';
     case 'finalized':
       return 'finalized: rewards can be claimed';
     case 'cancelled':
-      return 'cancelled: stakes can be claimed back';
+      // Cancelled with the validation set revealed: most of the committed stake rejected it as unusable.
+      return `cancelled (${t.validationRevealed ? 'validators rejected the validation set as unusable' : 'the creator did not reveal the validation set'}): stakes can be claimed back`;
     default:
       return 'unknown';
   }

@@ -5,6 +5,7 @@ import { ZeroAddress, parseEther, type JsonRpcProvider, type Signer } from 'ethe
 import type { Logger } from 'pino';
 import {
   ArenaLens__factory,
+  ArenaRanking__factory,
   ArenaSettlement__factory,
   Arena__factory,
   DelegationPools__factory,
@@ -59,6 +60,7 @@ type ContractName =
   | 'Emission'
   | 'DelegationPools'
   | 'ArenaSettlement'
+  | 'ArenaRanking'
   | 'ArenaLens'
   | 'Arena'
   | 'ProposalBonds'
@@ -121,11 +123,12 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
     new DelegationPools__factory(signer).deploy(tokenAddr, gmAddr, configAddr, emissionAddr),
   );
 
-  // The Arena and its two modules (delegatecalled; deployed with the Arena's first five arguments).
+  // The Arena and its three modules (delegatecalled; deployed with the Arena's first five arguments).
   const arenaArgs = [tokenAddr, gmAddr, configAddr, emissionAddr, poolsAddr] as const;
   const settlementAddr = await step('ArenaSettlement', () => new ArenaSettlement__factory(signer).deploy(...arenaArgs));
+  const rankingAddr = await step('ArenaRanking', () => new ArenaRanking__factory(signer).deploy(...arenaArgs));
   const lensAddr = await step('ArenaLens', () => new ArenaLens__factory(signer).deploy(...arenaArgs));
-  const arenaAddr = await step('Arena', () => new Arena__factory(signer).deploy(...arenaArgs, settlementAddr, lensAddr));
+  const arenaAddr = await step('Arena', () => new Arena__factory(signer).deploy(...arenaArgs, settlementAddr, rankingAddr, lensAddr));
 
   const token = FlockToken__factory.connect(tokenAddr, signer);
   const config = ProtocolConfig__factory.connect(configAddr, signer);

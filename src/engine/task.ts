@@ -49,7 +49,18 @@ export const taskSpecSchema = z
       })
       .loose(),
     schema: dataSchemaSchema,
-    metric: z.object({ name: z.enum(metricNames), direction: z.enum(['higher', 'lower']).optional() }).strict(),
+    metric: z
+      .object({
+        name: z.enum(metricNames),
+        direction: z.enum(['higher', 'lower']).optional(),
+        /**
+         * How far (absolute, in the metric's units) a validator's score may lie from the consensus
+         * without being slashed. Required on chain for mse, mae and log-loss; accuracy and f1 may
+         * leave it to the governed default (arena.validatorTolerance).
+         */
+        tolerance: z.number().positive().optional(),
+      })
+      .strict(),
     contract: modelContractSchema,
     baseline: z.number().optional(),
     trainer: trainerConfigSchema.optional(),

@@ -124,6 +124,7 @@ const protocol = {
   UNKNOWN_TASK: { exit: USAGE, meaning: 'no Arena task with that id' },
   NOT_FINALIZING: { exit: REVERTED, meaning: 'the task is not in a phase that finalize can settle' },
   BAD_TASK_SPEC: { exit: USAGE, meaning: 'a task.yaml is invalid' },
+  SCORE_TOLERANCE: { exit: USAGE, meaning: 'a task’s score tolerance is missing (required for mse, mae and log-loss) or not a positive number' },
   BAD_TASK_DATA: { exit: USAGE, meaning: 'a task’s training data or validation set breaks its schema or contract (refused before anything is uploaded or sent)' },
   BAD_MANIFEST: { exit: INTEGRITY, meaning: 'a task’s published manifest is unreadable or inconsistent' },
   NO_TASK_SECRETS: { exit: USAGE, meaning: 'no saved secrets for the task in this home (revealing needs them)' },

@@ -2,6 +2,7 @@ import type { ContractRunner, Signer } from 'ethers';
 import type { DeploymentRecord } from '../chain/deployment.js';
 import { registerRevertInterface } from '../chain/ethers-errors.js';
 import {
+  ArenaRanking__factory,
   ArenaSettlement__factory,
   DelegationPools__factory,
   Emission__factory,
@@ -92,7 +93,10 @@ export function connectProtocol({ record, runner, signer, log }: ConnectProtocol
     arena: optional('Arena', (a) => IArena__factory.connect(a, bound)),
   };
   for (const c of Object.values(contracts)) if (c) registerRevertInterface(c.interface);
-  if (contracts.arena) registerRevertInterface(ArenaSettlement__factory.createInterface());
+  if (contracts.arena) {
+    registerRevertInterface(ArenaSettlement__factory.createInterface());
+    registerRevertInterface(ArenaRanking__factory.createInterface());
+  }
   return { record, contracts, signer, log };
 }
 

@@ -11,6 +11,7 @@ export type ProtocolErrorCode = Extract<
   | 'NO_ARENA'
   | 'NO_GOVERNANCE'
   | 'UNKNOWN_TASK'
+  | 'SCORE_TOLERANCE'
   | 'NOT_FINALIZING'
   | 'SECRETS_MISMATCH'
   | 'INSUFFICIENT_GM'
@@ -73,6 +74,18 @@ export const unknownTask = (taskId: bigint, count: bigint) => fail('UNKNOWN_TASK
 
 export const notFinalizing = (taskId: bigint, phase: string) =>
   fail('NOT_FINALIZING', `task ${taskId} is in its ${phase} phase; it can be finalized once scores are revealed`, `\`flock task show ${taskId}\` says when`);
+
+/** A task on an unbounded metric names no tolerance, or a tolerance is not a positive number within range. */
+export const badScoreTolerance = (metric: string, given: number | undefined) =>
+  fail(
+    'SCORE_TOLERANCE',
+    given === undefined
+      ? `a ${metric} task needs a score tolerance: how far (in ${metric} units) a validator's score may lie from the consensus without being slashed`
+      : `score tolerance ${given} is not a positive number of ${metric} units (at most 1e18)`,
+    given === undefined
+      ? 'set metric.tolerance in the task.yaml or pass --tolerance <value> (above the spread of the metric between honest evaluations); nothing was sent'
+      : 'pass a positive tolerance in the metric’s units, e.g. --tolerance 0.02; nothing was sent',
+  );
 
 export const secretsMismatch = (taskId: bigint, path: string) => fail('SECRETS_MISMATCH', `the saved secrets of task ${taskId} do not match its on-chain commitment`, `check ${path}`);
 

@@ -26,6 +26,7 @@ export interface TrainingProgress {
 export interface ScoringProgress {
   scored: number;
   invalid: number;
+  /** Scores under the root committed last (every score of the task is committed, only counted ones revealed). */
   committed: number;
   revealed: number;
   last?: { metric: string; score: number };
@@ -139,7 +140,9 @@ function taskUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefined {
       if (r.for === 'score-commit') return { step: `waiting for the score-commit phase${r.phase ? ` (task in its ${r.phase} phase)` : ''}` };
       return { step: t.scoring?.committed ? 'scores committed; waiting for the score-reveal phase' : 'waiting for the score-reveal phase' };
     case 'done':
-      return trainer ? { step: 'done: model revealed', done: true } : { step: `done: ${r.scored ?? t.scoring?.committed ?? 0} score(s) revealed`, done: true };
+      if (trainer) return { step: 'done: model revealed', done: true };
+      if (r.rejected !== undefined) return { step: r.rejected ? 'done: validation set rejected as unusable' : 'done', done: true };
+      return { step: `done: ${r.scored ?? t.scoring?.revealed ?? 0} counted score(s) revealed`, done: true };
     // trainer
     case 'data-ready':
       return { step: 'training' };
@@ -165,14 +168,25 @@ function taskUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefined {
       return { step: 'nothing to score: the creator did not reveal the validation set' };
     case 'validation-ready':
       return { step: 'scoring models', scoring: t.scoring ?? noScores };
+    case 'validation-unusable':
+      return { step: 'validation set unusable: committing its rejection' };
+    case 'unusable-committed':
+      return { step: 'rejection committed; waiting for the score-reveal phase', ...tx('commit', r) };
+    case 'validation-rejected':
+      return { step: 'validation set rejected', ...tx('reject', r) };
+    case 'seed-drawn':
+      return { step: 'sampling seed drawn; revealing the scores that count', ...tx('seed', r) };
     case 'model-scored':
-      return { step: 'committing the score', ...bump(t, 'scored', { last: { metric: r.metric, score: r.score } }) };
+      return { step: 'scoring models', ...bump(t, 'scored', { last: { metric: r.metric, score: r.score } }) };
     case 'model-invalid':
-      return { step: 'committing the score (model invalid)', ...bump(t, 'invalid') };
-    case 'score-committed':
-      return { step: 'scores committed; waiting for the score-reveal phase', ...bump(t, 'committed'), ...tx('score commit', r) };
+      return { step: 'scoring models', ...bump(t, 'invalid') };
+    case 'scores-committed': {
+      const s = t.scoring ?? noScores;
+      const step = r.unavailable ? `scores committed; ${r.unavailable} model(s) not available yet` : 'scores committed; waiting for the score-reveal phase';
+      return { step, scoring: { ...s, committed: r.scores }, ...tx('score commit', r) };
+    }
     case 'score-revealed':
-      return { step: 'revealing scores', ...bump(t, 'revealed'), ...tx('score reveal', r) };
+      return { step: 'revealing the scores that count', ...bump(t, 'revealed'), ...tx('score reveal', r) };
     // --watch
     case 'task-started':
       return { step: r.resumed ? 'resuming from its state file' : 'starting' };

@@ -4,7 +4,7 @@ import { JsonRpcProvider, NonceManager, Wallet, type Signer } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
 import type { IArena } from '../../src/chain/types/index.js';
-import { modelCommitment, newSalt, Phase, requireArena, scoreCommitment, SubmissionStatus } from '../../src/protocol/arena/index.js';
+import { modelCommitment, newSalt, Phase, requireArena, scoreCommitment, scoreTree, scoreTreeDepth, SubmissionStatus, ZERO_LEAF } from '../../src/protocol/arena/index.js';
 import type { TaskSecrets } from '../../src/tasks/secrets.js';
 import { WAD } from '../../src/units/index.js';
 import { createProtocolClient, type ProtocolClient } from '../../src/protocol/client.js';
@@ -257,28 +257,53 @@ describe('Arena round on the devnet', () => {
     await expect(sendTx(copycat.signer, 'copycat recommit', () => copycat.arena.commitModel(id, modelCommitment(models.good.cid, copycat.address, copycatSalt)))).rejects.toThrow(/reverted: ArenaNotInPhase\(/);
     expect(Number((await copycat.arena.submission(id, copycatReg.index)).status)).toBe(SubmissionStatus.Committed);
 
-    // 4. Score commit: the honest validators score; the lazy one commits random scores in [0, 1].
+    // 4. Score commit: the honest validators score every model and commit one root each; the lazy
+    //    one commits, without evaluating anything, a tree of random scores in [0, 0.5) (every
+    //    model here scores above 0.9, or is invalid). The tree and the leaves are what the
+    //    contract computes: the view's scoreCommitment, scoreTreeDepth over the node count.
     await warp('1h');
     expect(Number(await lazy.arena.phase(id))).toBe(Phase.ScoreCommit);
+    expect(await revertName(lazy.arena, lazy.arena.drawSeed.staticCall(id))).toBe('ArenaNotInPhase'); // no seed while committing
     const lazyScores: { submission: bigint; score: bigint; salt: string }[] = [];
     const nodeCount = (await lazy.arena.task(id)).nodeCount;
+    expect(Number(await lazy.arena.scoreTreeDepth(id))).toBe(scoreTreeDepth(Number(nodeCount)));
+    const leaves: string[] = [];
     for (let s = 0n; s < nodeCount; s++) {
-      if (Number((await lazy.arena.submission(id, s)).status) !== SubmissionStatus.Revealed) continue;
-      const [assigned, draw] = await lazy.arena.assignment(id, s, lazyReg.index);
-      if (!assigned) continue;
-      const score = BigInt(Math.floor(Math.random() * 1e6)) * 10n ** 12n; // WAD in [0, 1)
+      if (Number((await lazy.arena.submission(id, s)).status) !== SubmissionStatus.Revealed) {
+        leaves.push(ZERO_LEAF);
+        continue;
+      }
+      const score = BigInt(Math.floor(Math.random() * 5e5)) * 10n ** 12n; // WAD in [0, 0.5)
       const salt = newSalt();
-      await sendTx(lazy.signer, 'lazy commit', () => lazy.arena.commitScore(id, s, draw, scoreCommitment(id, s, lazy.address, score, false, salt)));
+      const leaf = scoreCommitment(id, s, lazy.address, score, false, salt);
+      expect(await lazy.arena.scoreCommitment(id, s, lazy.address, score, false, salt)).toBe(leaf);
+      leaves.push(leaf);
       lazyScores.push({ submission: s, score, salt });
     }
+    const lazyTree = scoreTree(leaves);
+    await sendTx(lazy.signer, 'lazy commit', () => lazy.arena.commitScores(id, lazyTree.root));
+    expect((await lazy.arena.validator(id, lazyReg.index)).scoreRoot).toBe(lazyTree.root);
     expect(lazyScores.map((x) => x.submission).sort()).toEqual([models.good.submissionId, models.weak.submissionId, models.broken.submissionId].sort());
-    await waitFor('both honest validators committed all three scores', () =>
+    await waitFor('both honest validators committed their roots over all three scores', () =>
       (['v1', 'v2'] as const).every((v) => Object.values(dstate(v, 'validator')?.scores ?? {}).filter((s: any) => s.committed).length === 3),
     );
+    for (const v of ['v1', 'v2'] as const) {
+      const st = dstate(v, 'validator');
+      const committed = st.trees.filter((x: any) => x.committed).at(-1);
+      expect((await lazy.arena.validator(id, BigInt(st.registered.index))).scoreRoot, v).toBe(committed.root);
+    }
 
-    // 5. Score reveal.
+    // 5. Score reveal: three committers, at most k: every score counts, and each validator opens
+    //    its leaves (Merkle proofs against its root); the first reveal draws the seed.
     await warp('1h');
-    for (const x of lazyScores) await sendTx(lazy.signer, 'lazy reveal', () => lazy.arena.revealScore(id, x.submission, x.score, false, x.salt));
+    const openings = [];
+    for (const x of lazyScores) {
+      const [counted] = await lazy.arena.assignment(id, x.submission, lazyReg.index);
+      expect(counted).toBe(true);
+      openings.push({ submissionId: x.submission, score: x.score, invalid: false, salt: x.salt, proof: lazyTree.proof(Number(x.submission)) });
+    }
+    await lazy.p.arena.revealScores({ taskId: id, openings });
+    for (const x of lazyScores) expect((await lazy.arena.score(id, x.submission, lazyReg.index)).revealed).toBe(true);
     const results: CliResult[] = await Promise.all(validators);
     for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
     const v1 = dstate('v1', 'validator');
@@ -387,7 +412,11 @@ describe('Arena round on the devnet', () => {
     expect(vinfo.lazy.slashed).toBe(true); // it called the broken model valid, at the least
     expect(vinfo.lazy.points).toBe(0n);
     expect(claims.lazy.reward).toBe(0n);
-    expect(claims.lazy.stake).toBe(minValidator - (minValidator * rules.validatorSlash) / WAD);
+    // Three counted scores beyond the tolerance, each costing validatorSlash / E (E = 3 revealed
+    // submissions, all counted: no sampling): the whole slash, less the division's remainder.
+    const perScore = rules.validatorSlash / 3n;
+    expect(vinfo.lazy.slashedFraction).toBe(3n * perScore);
+    expect(claims.lazy.stake).toBe(minValidator - 3n * ((minValidator * perScore) / WAD));
     const validatorRewards: bigint[] = [];
     for (const v of ['v1', 'v2'] as const) {
       expect(vinfo[v].slashed, v).toBe(false);

@@ -15,6 +15,9 @@ import { ensureBuilt, stopCliDevnet } from './helpers.js';
  * file, line and column, and sends nothing (the creator's nonce, FLOCK, gmFLOCK, the task count
  * and the store are as before); `flock train --model missing.onnx` exits 2 and `--model <not
  * ONNX>` exits 9, both before registering (the Arena still has no participant for the account).
+ * A task on an unbounded metric (mse) without a score tolerance exits 2 (SCORE_TOLERANCE) before
+ * anything is uploaded or sent; with one (the spec's metric.tolerance, or --tolerance) it is
+ * created with that tolerance.
  */
 
 const ALICE_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'; // anvil #1
@@ -22,6 +25,7 @@ const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'; // anvil #0
 const CREATOR = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 const DIGITS = join(ROOT, 'examples/tasks/digits');
+const DIABETES = join(ROOT, 'examples/tasks/diabetes');
 
 describe('bad inputs cost no stake', () => {
   let t: TempHome;
@@ -111,6 +115,35 @@ describe('bad inputs cost no stake', () => {
 
     expect(await snapshot()).toEqual(before);
   }, 60_000);
+
+  it('an mse task needs a score tolerance: refused with exit 2 before anything is sent; the spec’s or --tolerance is sent', async () => {
+    const yaml = readFileSync(join(DIABETES, 'task.yaml'), 'utf8')
+      .replace(/^  source: .*$/m, '')
+      .replace(/^  train: .*$/m, `  train: ${join(DIABETES, 'train.csv.gz')}`)
+      .replace(/^  validation: .*$/m, `  validation: ${join(DIABETES, 'validation.csv.gz')}`);
+    expect(yaml).toMatch(/tolerance: 100\b/);
+    const withSpec = join(t.dir, 'diabetes.yaml');
+    writeFileSync(withSpec, yaml);
+    const without = join(t.dir, 'diabetes-no-tolerance.yaml');
+    writeFileSync(without, yaml.replace(/, tolerance: 100/, ''));
+
+    await ok(['stake', '200', '--lock', '0', ...as('creator')]); // the two tasks created below stake it
+    const before = await snapshot();
+    const r = await cli(['task', 'create', '--spec', without, '--phase', '1h', '--json', ...as('creator')]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.json().error).toMatchObject({ code: 'SCORE_TOLERANCE', message: expect.stringMatching(/^a mse task needs a score tolerance/) });
+    expect(r.json().error.hint).toMatch(/--tolerance/);
+    const bad = await cli(['task', 'create', '--spec', withSpec, '--tolerance', '-3', '--phase', '1h', ...as('creator')]);
+    expect(bad.code, bad.stdout + bad.stderr).toBe(2);
+    expect(bad.stderr).toMatch(/^error: score tolerance -3 is not a positive number of mse units/m);
+    expect(await snapshot()).toEqual(before);
+
+    const fromSpec = (await ok(['task', 'create', '--spec', withSpec, '--phase', '1h', '--json', ...as('creator')])).json();
+    expect((await ok(['task', 'show', fromSpec.taskId, '--json'])).json()).toMatchObject({ metric: 'mse', scoreTolerance: 100 });
+    const fromFlag = (await ok(['task', 'create', '--spec', without, '--tolerance', '42.5', '--phase', '1h', '--json', ...as('creator')])).json();
+    const shown = await ok(['task', 'show', fromFlag.taskId]);
+    expect(shown.stdout).toContain('score tolerance ±42.5');
+  }, 90_000);
 
   it('flock train --model <missing> exits 2, --model <not ONNX> exits 9, both before registering', async () => {
     const created = (await ok(['task', 'create', '--spec', spec('good', {}), '--phase', '1h', '--json', ...as('creator')])).json();

@@ -18,6 +18,7 @@ interface CreateFlags {
   reveal?: string;
   scoreCommit?: string;
   scoreReveal?: string;
+  tolerance?: string;
 }
 
 /** `flock task create|list|show|reveal|finalize|claim`: the Arena task lifecycle, as its creator or anyone. */
@@ -38,11 +39,12 @@ export function register(program: Command): void {
     .option('--reveal <duration>', 'length of the reveal phase')
     .option('--score-commit <duration>', 'length of the score-commit phase')
     .option('--score-reveal <duration>', 'length of the score-reveal phase')
+    .option('--tolerance <value>', 'how far (in the metric’s units) a validator’s score may lie from the consensus unslashed; required for mse, mae and log-loss (default: the spec’s metric.tolerance, else arena.validatorTolerance for accuracy and f1)')
     .action(async (opts: CreateFlags, cmd: Command) => {
       const ctx = await createContext(cmd);
       const r = await create(ctx, opts);
       await ctx.output(r, (x) => [
-        `task ${x.taskId} created: ${x.name} (${x.metric}, baseline ${x.baseline})`,
+        `task ${x.taskId} created: ${x.name} (${x.metric}, baseline ${x.baseline}, score tolerance ${x.scoreTolerance ?? 'arena.validatorTolerance'})`,
         `training data ${x.trainCID}, manifest ${x.dataCID}`,
         `validation set committed; its CID and salt are saved in ${x.secretsPath} (reveal with \`flock task reveal ${x.taskId}\`)`,
         `tx ${x.txHash}`,
@@ -85,11 +87,11 @@ export function register(program: Command): void {
       const result = { ...t, status: describePhase(t, now), chainTime: now, rewards, submissions: submissions.map(submissionView) };
       await ctx.output(result, (x) => [
         `task ${x.id}: ${x.status}`,
-        `metric ${x.metric} (${x.higherIsBetter ? 'higher' : 'lower'} is better), baseline ${x.baseline}; model in [${x.inputShape}] -> out [${x.outputShape}], at most ${x.maxParameters} parameters, ${x.maxFileSize} bytes`,
+        `metric ${x.metric} (${x.higherIsBetter ? 'higher' : 'lower'} is better), baseline ${x.baseline}, score tolerance ±${x.scoreTolerance}; model in [${x.inputShape}] -> out [${x.outputShape}], at most ${x.maxParameters} parameters, ${x.maxFileSize} bytes`,
         `data ${x.dataCID}; validation set ${x.validationRevealed ? 'revealed' : 'hidden'}`,
         `submissions close ${iso(x.submitEnd)}, reveals ${iso(x.revealEnd)}, score commits ${iso(x.scoreCommitEnd)}, score reveals ${iso(x.scoreRevealEnd)}`,
         `creator ${x.creator} staked ${formatFlock(x.creatorStake, { symbol: 'gmFLOCK' })}; node min ${formatFlock(x.minNodeStake, { symbol: 'gmFLOCK' })} + fee ${formatFlock(x.registrationFee)}, validator min ${formatFlock(x.minValidatorStake, { symbol: 'gmFLOCK' })}`,
-        `${x.nodeCount} nodes (${x.revealedCount} revealed), ${x.validatorCount} validators; emission so far ${formatFlock(x.accruedEmission)}`,
+        `${x.nodeCount} nodes (${x.revealedCount} revealed), ${x.validatorCount} validators (${x.committerCount} committed scores${x.unusableWeight > 0n ? `, ${formatFlock(x.unusableWeight, { symbol: 'gmFLOCK' })} of ${formatFlock(x.committedWeight, { symbol: 'gmFLOCK' })} rejected the validation set` : ''}); emission so far ${formatFlock(x.accruedEmission)}`,
         x.rewards.fixed
           ? `rewards fixed: nodes ${formatFlock(x.rewards.nodeReward)}, validators ${formatFlock(x.rewards.validatorReward)}, creator ${formatFlock(x.rewards.creatorReward)} (gamma ${x.rewards.rules.gamma})`
           : `rewards split nodes ${pct(x.rewards.nodeShare)} / validators ${pct(1 - x.rewards.nodeShare)} at the stakes so far (gamma ${x.rewards.rules.gamma}, fixed at creation)`,
@@ -141,7 +143,7 @@ export function register(program: Command): void {
 }
 
 async function create(ctx: Context, opts: CreateFlags) {
-  const [{ loadTaskSpec, checkTaskData }, { EngineError }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }, { keepValidationSet }] = await Promise.all([
+  const [{ loadTaskSpec, checkTaskData }, { EngineError }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }, { keepValidationSet }, { scoreToleranceWad }] = await Promise.all([
     import('../../engine/task.js'),
     import('../../engine/errors.js'),
     import('../../tasks/manifest.js'),
@@ -149,6 +151,7 @@ async function create(ctx: Context, opts: CreateFlags) {
     import('../storage.js'),
     import('../../errors/index.js'),
     import('../../tasks/secrets.js'),
+    import('../../protocol/arena/index.js'),
   ]);
   let loaded;
   try {
@@ -157,6 +160,15 @@ async function create(ctx: Context, opts: CreateFlags) {
     throw new AbortError((cause as Error).message, { code: 'BAD_TASK_SPEC', hint: 'see examples/tasks/*/task.yaml', cause });
   }
   const { spec, files } = loaded;
+  // The score tolerance (the contract's ArenaBadTolerance) before anything is checked, uploaded or sent.
+  let tolerance = spec.metric.tolerance;
+  if (opts.tolerance !== undefined) {
+    tolerance = Number(opts.tolerance);
+    if (opts.tolerance.trim() === '' || !Number.isFinite(tolerance)) {
+      throw new AbortError(`--tolerance ${opts.tolerance} is not a number`, { code: 'SCORE_TOLERANCE', hint: `a positive number of ${spec.metric.name} units, e.g. --tolerance 0.02` });
+    }
+  }
+  scoreToleranceWad(spec.metric.name as ArenaMetricName, tolerance);
   if (!files.validation) {
     throw new AbortError(`${opts.spec} names no hidden validation file (data.validation)`, { code: 'BAD_TASK_SPEC', hint: 'split the data into train and validation files first' });
   }
@@ -209,6 +221,7 @@ async function create(ctx: Context, opts: CreateFlags) {
     maxParameters: BigInt(spec.contract.maxParams),
     maxFileSize: BigInt(spec.contract.maxBytes),
     baseline: spec.baseline ?? 0,
+    scoreTolerance: tolerance,
     durations,
     creatorStake,
     minNodeStake: amount(opts.nodeStake, 'node stake') ?? minStake,
@@ -222,6 +235,7 @@ async function create(ctx: Context, opts: CreateFlags) {
     name: spec.name,
     metric: spec.metric.name,
     baseline: spec.baseline ?? 0,
+    scoreTolerance: tolerance,
     dataCID,
     trainCID,
     commitment: r.commitment,

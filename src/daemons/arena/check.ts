@@ -3,8 +3,9 @@
  * so before a daemon registers (and locks stake) it fetches them (verified by CID) and checks
  * them against the task's schema and model contract; a trainer given --model checks that file
  * too. The validation set is revealed only after registration: the validator checks it before it
- * scores or commits anything. A bad task is TASK_DATA_INVALID (exit 9: the creator's fault), a
- * missing --model MODEL_FILE (exit 2), a --model that breaks the contract MODEL_INVALID (exit 9).
+ * scores anything, and commits a bad one as unusable (validator.ts) instead of exiting. A bad task
+ * is TASK_DATA_INVALID (exit 9: the creator's fault), a missing --model MODEL_FILE (exit 2), a
+ * --model that breaks the contract MODEL_INVALID (exit 9).
  */
 import { mkdirSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
@@ -65,7 +66,8 @@ async function fetchTrainingData(c: TaskAccess): Promise<{ manifest: TaskManifes
 
 /**
  * The revealed validation set, downloaded to `file`, against the task's schema and contract,
- * before the validator scores or commits anything (scoring.ts calls it).
+ * before the validator scores anything (scoring.ts calls it; a TASK_DATA_INVALID from here makes
+ * the validator commit "unusable").
  */
 export async function checkRevealedValidation(taskId: bigint, manifest: TaskManifest, cid: string, file: string): Promise<void> {
   const { checkDataFile, DEFAULT_MIN_ROWS } = await import('../../engine/index.js');
@@ -83,7 +85,7 @@ async function checkOrThrow(taskId: bigint, what: 'training data' | 'validation 
       hint:
         what === 'training data'
           ? 'the task’s creator published bad data; nothing was staked: join another task (`flock task list`)'
-          : 'the task’s creator revealed a bad validation set; no score was committed: report it to the creator (`flock task show` names them)',
+          : 'the task’s creator revealed a bad validation set: `flock validate` commits it as unusable instead of scores (the creator is slashed when most of the committed stake agrees)',
       cause: e,
     });
   }

@@ -19,7 +19,8 @@ export interface DaemonEvents {
   /** The chain (or store) answers again after `failures` failed checks. */
   recovered: { what: string; failures: number; downMs: number };
   stopping: { signal: string };
-  done: { scored?: number };
+  /** `scored`: scores revealed; `rejected`: the validation set was rejected as unusable. */
+  done: { scored?: number; rejected?: boolean };
   // --watch
   watching: {};
   'task-started': { resumed: boolean };
@@ -39,13 +40,19 @@ export interface DaemonEvents {
   // validator
   'validation-ready': { cid: string; file: string };
   'no-validation-set': {};
-  'seed-drawn': { tx: string; validators: number; k: number };
+  /** The validation set breaks the task's schema: the validator commits "unusable" instead of scores. */
+  'validation-unusable': { cid: string; reason: string };
+  'unusable-committed': { commitment: string; tx?: string; already: boolean };
+  'validation-rejected': { tx?: string; already: boolean };
+  /** The task samples (more committers than k) and nobody had drawn its seed. */
+  'seed-drawn': { tx: string; committers: number; k: number };
   'model-scored': { submission: string; modelCID: string; metric: string; score: number; samples: number };
   /** `cause`: the model fails the contract (invalid), or could not be fetched / evaluated. */
   'model-invalid': { submission: string; modelCID: string; reason: string; cause: 'invalid' | 'fetch-failed' | 'evaluation-failed'; code?: string };
   /** The model cannot be fetched now (not found, store down): asked again at the next poll. */
   'model-unavailable': { submission: string; modelCID: string; reason: string };
-  'score-committed': { submission: string; tx?: string; already: boolean; score?: number; invalid: boolean; reason?: string };
+  /** One root over every score so far (`scores` leaves; `unavailable` models not scored yet, committed again once they are). */
+  'scores-committed': { root: string; scores: number; unavailable?: number; tx?: string; already: boolean };
   'score-revealed': { submission: string; tx?: string; already: boolean };
 }
 
@@ -84,6 +91,9 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
   'model-revealed': { level: 'info', msg: (e) => (e.already ? 'model already revealed on chain' : 'model revealed') },
   'validation-ready': { level: 'info', msg: 'validation set downloaded and verified' },
   'no-validation-set': { level: 'info', msg: 'the creator did not reveal the validation set; nothing to score (the task will be cancelled)' },
+  'validation-unusable': { level: 'warn', msg: 'the revealed validation set breaks the task’s schema: committing "unusable" instead of scores (the creator is slashed if most validators agree)' },
+  'unusable-committed': { level: 'info', msg: (e) => (e.already ? '"validation set unusable" already committed on chain' : '"validation set unusable" committed') },
+  'validation-rejected': { level: 'info', msg: (e) => (e.already ? 'validation set already rejected on chain' : 'validation set rejected (revealed "unusable")') },
   'seed-drawn': { level: 'info', msg: 'sampling seed drawn' },
   'model-scored': { level: 'info', msg: 'model scored' },
   'model-invalid': {
@@ -92,7 +102,10 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
       e.cause === 'invalid' ? 'model is invalid' : e.cause === 'fetch-failed' ? 'model could not be fetched or verified: marking it invalid' : 'model could not be evaluated: marking it invalid',
   },
   'model-unavailable': { level: 'warn', msg: 'model not available yet; trying again at the next poll (never marked invalid for it)' },
-  'score-committed': { level: 'info', msg: (e) => (e.already ? 'score commitment already on chain; not sending it again' : 'score committed') },
+  'scores-committed': {
+    level: 'info',
+    msg: (e) => (e.already ? 'score root already on chain; not sending it again' : e.unavailable ? 'scores committed (committed again once the unavailable models are scored)' : 'scores committed'),
+  },
   'score-revealed': { level: 'info', msg: 'score revealed' },
 };
 

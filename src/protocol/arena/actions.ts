@@ -1,7 +1,7 @@
 /** The Arena's actions and views, each `(client, params)`: what client.ts binds as `client.arena`. */
 export { claimTask } from './claimTask.js';
 export { commitModel } from './commitModel.js';
-export { commitScore } from './commitScore.js';
+export { commitScores } from './commitScores.js';
 export { createTask } from './createTask.js';
 export { drawSeed } from './drawSeed.js';
 export { finalizeTask } from './finalizeTask.js';
@@ -19,7 +19,9 @@ export { getTaskInfo } from './getTaskInfo.js';
 export { getTaskRewards } from './getTaskRewards.js';
 export { getTaskRules } from './getTaskRules.js';
 export { getValidationCID } from './getValidationCID.js';
+export { getValidator } from './getValidator.js';
 export { register } from './register.js';
+export { rejectValidationSet } from './rejectValidationSet.js';
 export { revealModel } from './revealModel.js';
-export { revealScore } from './revealScore.js';
+export { revealScores } from './revealScores.js';
 export { revealValidationSet } from './revealValidationSet.js';

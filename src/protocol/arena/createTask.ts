@@ -2,10 +2,10 @@ import type { IArenaTypes } from '../../chain/types/IArena.js';
 import { recordTaskSecrets, savePendingSecrets, type TaskSecrets } from '../../tasks/secrets.js';
 import { toWad } from '../../units/index.js';
 import { requireArena, requireSigner, type ProtocolConnection } from '../connection.js';
-import { insufficientGm } from '../errors.js';
+import { badScoreTolerance, insufficientGm } from '../errors.js';
 import { ensureAllowance, requireEvent, transact } from '../tx.js';
 import { newSalt, validationCommitment } from './commitments.js';
-import { METRIC_CODES, type ArenaMetricName } from './types.js';
+import { METRIC_CODES, UNBOUNDED_METRICS, type ArenaMetricName } from './types.js';
 
 export interface CreateTaskParameters {
   /** CID of the published task manifest (spec + training data). */
@@ -20,6 +20,12 @@ export interface CreateTaskParameters {
   maxFileSize: bigint;
   /** Baseline in metric units (e.g. 0.9 accuracy): a submission must beat it to be paid. */
   baseline: number;
+  /**
+   * How far (absolute, in metric units) a validator's score may lie from the consensus without
+   * being slashed. Required (> 0) for mse, mae and log-loss; for accuracy and f1, 0 or absent
+   * takes the governed arena.validatorTolerance.
+   */
+  scoreTolerance?: number;
   /** Phase lengths in seconds. */
   durations: { submit: bigint; reveal: bigint; scoreCommit: bigint; scoreReveal: bigint };
   /** gmFLOCK. */
@@ -50,6 +56,7 @@ export interface CreateTaskReturnType {
  * r.taskId; // 1n
  */
 export async function createTask(client: ProtocolConnection, args: CreateTaskParameters): Promise<CreateTaskReturnType> {
+  const scoreTolerance = scoreToleranceWad(args.metric, args.scoreTolerance); // before any approval
   const arena = requireArena(client);
   const { gm, token } = client.contracts;
   const account = await requireSigner(client, 'create task').getAddress();
@@ -94,9 +101,32 @@ export async function createTask(client: ProtocolConnection, args: CreateTaskPar
     minValidatorStake: args.minValidatorStake,
     registrationFee: args.registrationFee,
     bounty: args.bounty,
+    scoreTolerance,
   };
   const receipt = await transact(client, 'create task', () => arena.createTask(params));
   const taskId = requireEvent(arena, receipt, 'TaskCreated', 'create task').args.taskId as bigint;
   const secretsPath = recordTaskSecrets(args.home, secrets, taskId);
   return { taskId, commitment, secretsPath, txHash: receipt.hash };
+}
+
+/**
+ * A task's score tolerance as createTask sends it (WAD; 0 = the governed default), or an
+ * AbortError (SCORE_TOLERANCE) when the metric is unbounded (mse, mae, log-loss) and none is
+ * given, or the value is not a positive number within ±1e18 metric units (the contract's
+ * ArenaBadTolerance, caught before anything is sent).
+ *
+ * @example
+ * scoreToleranceWad('accuracy', undefined); // 0n: arena.validatorTolerance
+ * scoreToleranceWad('mse', 150);            // 150n * 10n ** 18n
+ * scoreToleranceWad('mse', undefined);      // throws SCORE_TOLERANCE
+ */
+export function scoreToleranceWad(metric: ArenaMetricName, tolerance: number | undefined): bigint {
+  if (tolerance === undefined || tolerance === 0) {
+    if (UNBOUNDED_METRICS.includes(metric)) throw badScoreTolerance(metric, undefined);
+    return 0n;
+  }
+  if (!Number.isFinite(tolerance) || tolerance <= 0 || tolerance > 1e18) throw badScoreTolerance(metric, tolerance);
+  const wad = toWad(tolerance);
+  if (wad <= 0n) throw badScoreTolerance(metric, tolerance);
+  return wad;
 }

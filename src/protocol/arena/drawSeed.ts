@@ -7,8 +7,10 @@ export type DrawSeedParameters = TaskParameters;
 export type DrawSeedReturnType = TxReturnType;
 
 /**
- * Draws the task's validator sampling seed: anyone may once the score-commit phase opens, and a
- * task with more validators than arena.sampleSize assigns nothing until someone does.
+ * Draws the task's validator sampling seed: anyone may once the score-commit phase is over (so
+ * nobody knows, when committing, which of its scores will count); idempotent. The first
+ * revealScores and the first finalize draw it too. Until it is drawn, a task with more committed
+ * validators than arena.sampleSize counts nobody's scores (getAssignment).
  *
  * @example
  * await drawSeed(client, { taskId: 1n });

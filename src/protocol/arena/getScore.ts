@@ -6,10 +6,8 @@ export interface GetScoreParameters extends TaskParameters {
   validatorIndex: bigint;
 }
 
-/** A validator's score of one submission (IArenaTypes.ScoreInfo). */
+/** A validator's revealed score of one submission (IArenaTypes.ScoreInfo). */
 export interface GetScoreReturnType {
-  /** Zero hash until committed. */
-  commitment: string;
   revealed: boolean;
   /** The revealed invalid mark and raw score (WAD); false and 0 until revealed. */
   invalid: boolean;
@@ -17,13 +15,14 @@ export interface GetScoreReturnType {
 }
 
 /**
- * What a validator committed (and revealed) for one submission.
+ * What a validator revealed for one submission (its commitment is the root of its score tree:
+ * getValidator).
  *
  * @example
  * const s = await getScore(client, { taskId: 1n, submissionId: 0n, validatorIndex: 2n });
- * if (s.commitment === mine) { … } // committed already: do not send again
+ * if (s.revealed) { … } // opened already: do not send again
  */
 export async function getScore(client: ProtocolConnection, { taskId, submissionId, validatorIndex }: GetScoreParameters): Promise<GetScoreReturnType> {
   const s = await requireArena(client).score(taskId, submissionId, validatorIndex);
-  return { commitment: s.commitment, revealed: s.revealed, invalid: s.invalid, score: s.score };
+  return { revealed: s.revealed, invalid: s.invalid, score: s.score };
 }

@@ -15,6 +15,8 @@ export interface TaskView {
   phase: PhaseName;
   validationRevealed: boolean;
   baseline: number;
+  /** How far (absolute, metric units) a validator's score may lie from the consensus unslashed. */
+  scoreTolerance: number;
   dataCID: string;
   /** Unix seconds. */
   submitEnd: number;
@@ -29,6 +31,10 @@ export interface TaskView {
   nodeCount: number;
   revealedCount: number;
   validatorCount: number;
+  /** Validators that committed scores; of their effective stake, how much rejected the validation set (gmFLOCK). */
+  committerCount: number;
+  committedWeight: bigint;
+  unusableWeight: bigint;
   accruedEmission: bigint;
   inputShape: number[];
   outputShape: number[];
@@ -58,6 +64,7 @@ export async function getTask(client: ProtocolConnection, { taskId }: GetTaskPar
     phase: PHASES[Number(phase)]!,
     validationRevealed: t.validationRevealed,
     baseline: fromWad(t.baselineScore),
+    scoreTolerance: fromWad(t.scoreTolerance),
     dataCID: spec.dataCID,
     ...deadlines(t),
     creatorStake: t.creatorStake,
@@ -66,6 +73,9 @@ export async function getTask(client: ProtocolConnection, { taskId }: GetTaskPar
     registrationFee: t.registrationFee,
     bounty: t.bounty,
     ...counts(t),
+    committerCount: Number(t.committerCount),
+    committedWeight: t.committedWeight,
+    unusableWeight: t.unusableWeight,
     accruedEmission: t.accruedEmission,
     inputShape: spec.model.inputShape.slice(1).map(Number),
     outputShape: spec.model.outputShape.slice(1).map(Number),

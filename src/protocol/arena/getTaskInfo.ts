@@ -1,4 +1,5 @@
 import type { IArenaTypes } from '../../chain/types/IArena.js';
+import { fromWad } from '../../units/index.js';
 import { requireArena, type ProtocolConnection } from '../connection.js';
 import type { TaskParameters } from './types.js';
 
@@ -16,18 +17,22 @@ export interface GetTaskInfoReturnType {
   nodeCount: number;
   revealedCount: number;
   validatorCount: number;
-  /** 0n until drawn (drawSeed). */
+  /** 0n until drawn (drawSeed, after the score-commit phase). */
   seed: bigint;
-  /** k: validators counted per submission; the task samples when it has more validators. */
+  /** k: validators counted per submission; the task samples when more validators committed. */
   sampleSize: number;
+  /** Validators that committed scores (or an unusable commitment). */
+  committerCount: number;
+  /** The absolute tolerance scores are held to, in metric units (WAD on chain). */
+  scoreTolerance: number;
 }
 
 /**
  * The deadlines, counts and sampling state of a task, in three reads.
  *
  * @example
- * const { validatorCount, sampleSize, seed } = await getTaskInfo(client, { taskId: 1n });
- * if (validatorCount > sampleSize && seed === 0n) await drawSeed(client, { taskId: 1n });
+ * const { seed } = await getTaskInfo(client, { taskId: 1n });
+ * if (seed === 0n) await drawSeed(client, { taskId: 1n }); // score-reveal phase
  */
 export async function getTaskInfo(client: ProtocolConnection, { taskId }: GetTaskInfoParameters): Promise<GetTaskInfoReturnType> {
   const arena = requireArena(client);
@@ -39,6 +44,8 @@ export async function getTaskInfo(client: ProtocolConnection, { taskId }: GetTas
     ...counts(t),
     seed: BigInt(t.seed),
     sampleSize: Number(rules.sampleSize),
+    committerCount: Number(t.committerCount),
+    scoreTolerance: fromWad(t.scoreTolerance),
   };
 }
 

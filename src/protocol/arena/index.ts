@@ -8,8 +8,9 @@ export * from './commitments.js';
 export * from './types.js';
 export type { ClaimTaskParameters, ClaimTaskReturnType } from './claimTask.js';
 export type { CommitModelParameters, CommitModelReturnType } from './commitModel.js';
-export type { CommitScoreParameters, CommitScoreReturnType } from './commitScore.js';
+export type { CommitScoresParameters, CommitScoresReturnType } from './commitScores.js';
 export type { CreateTaskParameters, CreateTaskReturnType } from './createTask.js';
+export { scoreToleranceWad } from './createTask.js';
 export type { DrawSeedParameters, DrawSeedReturnType } from './drawSeed.js';
 export type { FinalizeTaskParameters, FinalizeTaskReturnType } from './finalizeTask.js';
 export type { GetAssignmentParameters, GetAssignmentReturnType } from './getAssignment.js';
@@ -26,9 +27,11 @@ export type { GetTaskInfoParameters, GetTaskInfoReturnType } from './getTaskInfo
 export type { GetTaskRewardsParameters, GetTaskRewardsReturnType, TaskRewardsView } from './getTaskRewards.js';
 export type { GetTaskRulesParameters, GetTaskRulesReturnType, TaskRulesView } from './getTaskRules.js';
 export type { GetValidationCIDParameters, GetValidationCIDReturnType } from './getValidationCID.js';
+export type { GetValidatorParameters, GetValidatorReturnType } from './getValidator.js';
 export type { RegisterParameters, RegisterReturnType } from './register.js';
 export type { RevealModelParameters, RevealModelReturnType } from './revealModel.js';
-export type { RevealScoreParameters, RevealScoreReturnType } from './revealScore.js';
+export type { RejectValidationSetParameters, RejectValidationSetReturnType } from './rejectValidationSet.js';
+export type { RevealScoresParameters, RevealScoresReturnType, ScoreOpening } from './revealScores.js';
 export type { RevealValidationSetParameters, RevealValidationSetReturnType } from './revealValidationSet.js';
 /** The Arena contract of the deployment, or an AbortError (NO_ARENA) for one from before it. */
 export { requireArena } from '../connection.js';

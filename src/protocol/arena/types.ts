@@ -7,6 +7,8 @@
 export const METRIC_CODES = { accuracy: 0, f1: 1, mse: 2, mae: 3, 'log-loss': 4 } as const;
 export type ArenaMetricName = keyof typeof METRIC_CODES;
 export const METRIC_NAMES: readonly ArenaMetricName[] = ['accuracy', 'f1', 'mse', 'mae', 'log-loss'];
+/** Metrics with no upper bound: a task on one must give its own score tolerance (ArenaBadTolerance otherwise). */
+export const UNBOUNDED_METRICS: readonly ArenaMetricName[] = ['mse', 'mae', 'log-loss'];
 
 /** IArenaTypes.Phase, in order. */
 export const PHASES = ['none', 'submit', 'reveal', 'score-commit', 'score-reveal', 'finalizing', 'finalized', 'cancelled'] as const;

@@ -14,7 +14,11 @@ import { runTrainer, type TrainerState } from '../../../src/daemons/arena/traine
 import { runValidator, type ValidatorState } from '../../../src/daemons/arena/validator.js';
 import { DaemonRuntime, statePath, type EventRecord } from '../../../src/daemons/kernel/index.js';
 import { writeJsonAtomic } from '../../../src/files/atomic.js';
-import { modelCommitment, Phase, Role, scoreCommitment, SubmissionStatus } from '../../../src/protocol/arena/index.js';
+import { parseTaskSpec } from '../../../src/engine/index.js';
+import { modelCommitment, newSalt, Phase, Role, scoreCommitment, scoreTree, SubmissionStatus, unusableCommitment, verifyScoreProof, type ScoreOpening } from '../../../src/protocol/arena/index.js';
+import { buildManifest, encodeManifest } from '../../../src/tasks/manifest.js';
+import { toWad } from '../../../src/units/index.js';
+import { gemmSoftmax } from '../../fixtures/engine/handmade.js';
 import { cidOf } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
 
@@ -23,18 +27,16 @@ const ZERO = `0x${'0'.repeat(64)}`;
 const transient = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8545'), { code: 'SERVER_ERROR' });
 const reverted = (name: string) => Object.assign(new Error(`execution reverted: ${name}`), { code: 'CALL_EXCEPTION' });
 
-/** One task with one submission and one validator slot, its phase set by the test. */
-class Chain implements Partial<ArenaActions> {
+/** A stand-in for the chain: the calls made, transient failures and lost answers on demand, the phase set by the test. */
+class StandIn {
   phase: number = Phase.Submit;
-  sub = { status: SubmissionStatus.Registered as number, commitment: ZERO, modelCID: '' };
-  score = { commitment: ZERO, revealed: false };
   calls: string[] = [];
   /** Calls that fail with a transient error, this many times each. */
   down: Record<string, number> = {};
   /** Calls whose effect lands but whose answer is lost (a transient error after the send). */
   lostAnswer = new Set<string>();
 
-  private async call<T>(name: string, effect: () => T): Promise<T> {
+  protected async call<T>(name: string, effect: () => T): Promise<T> {
     if ((this.down[name] ?? 0) > 0) {
       this.down[name]!--;
       throw transient();
@@ -46,10 +48,15 @@ class Chain implements Partial<ArenaActions> {
   }
 
   getPhase = () => this.call('getPhase', () => this.phase);
-  getTaskInfo = () => this.call('getTaskInfo', (): ArenaTaskInfo => ({ dataCID: 'x', submitEnd: 2_000, revealEnd: 3_000, scoreCommitEnd: 4_000, validationRevealed: true, nodeCount: 1, validatorCount: 1, seed: 1n, sampleSize: 7 }));
+}
+
+/** One task with one submission, as its trainer sees it. */
+class Chain extends StandIn implements Partial<ArenaActions> {
+  sub = { status: SubmissionStatus.Registered as number, commitment: ZERO, modelCID: '' };
+
+  getTaskInfo = () => this.call('getTaskInfo', (): ArenaTaskInfo => ({ dataCID: 'x', submitEnd: 2_000, revealEnd: 3_000, scoreCommitEnd: 4_000, validationRevealed: true, nodeCount: 1, validatorCount: 1, seed: 1n, sampleSize: 7, committerCount: 1 }));
   getParticipant = () => this.call('getParticipant', () => ({ role: Role.Node, index: 0n }));
   getSubmission = () => this.call('getSubmission', () => ({ ...this.sub }));
-  getScore = () => this.call('getScore', () => ({ ...this.score }));
   commitModel = ({ commitment }: { commitment: string }) =>
     this.call('commitModel', () => {
       if (this.phase !== Phase.Submit) throw reverted('ArenaNotInPhase');
@@ -63,13 +70,6 @@ class Chain implements Partial<ArenaActions> {
       this.sub = { ...this.sub, status: SubmissionStatus.Revealed, modelCID };
       return { txHash: '0xreveal' };
     });
-  revealScore = () =>
-    this.call('revealScore', () => {
-      if (this.score.commitment === ZERO) throw reverted('ArenaNothingCommitted');
-      if (this.score.revealed) throw reverted('ArenaAlreadyRevealed');
-      this.score = { ...this.score, revealed: true };
-      return { txHash: '0xscorereveal' };
-    });
 }
 
 let home: string;
@@ -78,7 +78,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-function deps(chain: Chain) {
+function deps(chain: StandIn) {
   const rt = new DaemonRuntime({ log: pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() })), role: 'trainer', pollSeconds: 0.01, retryDelayMs: 1 });
   const events: EventRecord[] = [];
   rt.onEvent((e) => events.push(e));
@@ -166,29 +166,266 @@ describe('trainer under faults', () => {
   }, 30_000);
 });
 
+/**
+ * One task as a validator sees it: submissions (revealed or not, with their model CIDs), this
+ * validator's score root, and what the chain does with openings: each is checked against the root
+ * exactly as ScoreTree.verify does, so the daemon's tree and proofs are checked too.
+ */
+class ScoringChain extends StandIn implements Partial<ArenaActions> {
+  subs: { status: number; modelCID: string }[] = [];
+  dataCID = 'x';
+  validationCID = 'x';
+  root = ZERO;
+  unusable = false;
+  seed = 0n;
+  committerCount = 1;
+  sampleSize = 7;
+  /** Whether this validator's score of a submission counts once the seed is drawn (all, by default). */
+  counts: (id: number) => boolean = () => true;
+  opened = new Map<number, { score: bigint; invalid: boolean; txHash: string }>();
+  batches: number[] = [];
+  roots: string[] = [];
+
+  private sampled = (id: number) => (this.committerCount <= this.sampleSize ? true : this.seed !== 0n && this.counts(id));
+  getTaskInfo = () =>
+    this.call('getTaskInfo', (): ArenaTaskInfo => ({
+      dataCID: this.dataCID,
+      submitEnd: 2_000,
+      revealEnd: 3_000,
+      scoreCommitEnd: 4_000,
+      validationRevealed: true,
+      nodeCount: this.subs.length,
+      validatorCount: this.committerCount,
+      seed: this.seed,
+      sampleSize: this.sampleSize,
+      committerCount: this.committerCount,
+    }));
+  getParticipant = () => this.call('getParticipant', () => ({ role: Role.Validator, index: 0n }));
+  register = () => this.call('register', () => ({ index: 0n, alreadyRegistered: true }));
+  getValidationCID = () => this.call('getValidationCID', () => this.validationCID);
+  getSubmission = ({ submissionId }: { submissionId: bigint }) => this.call('getSubmission', () => ({ commitment: ZERO, ...this.subs[Number(submissionId)]! }));
+  getValidator = () => this.call('getValidator', () => ({ scoreRoot: this.root, unusable: this.unusable }));
+  getScore = ({ submissionId }: { submissionId: bigint }) => this.call('getScore', () => ({ revealed: this.opened.has(Number(submissionId)) }));
+  getAssignment = ({ submissionId }: { submissionId: bigint }) => this.call('getAssignment', () => ({ counted: this.sampled(Number(submissionId)) }));
+  drawSeed = () =>
+    this.call('drawSeed', () => {
+      if (this.phase !== Phase.ScoreReveal) throw reverted('ArenaNotInPhase');
+      this.seed ||= 7n;
+      return { txHash: '0xseed' };
+    });
+  commitScores = ({ root }: { root: string }) =>
+    this.call('commitScores', () => {
+      if (this.phase !== Phase.ScoreCommit) throw reverted('ArenaNotInPhase');
+      if (BigInt(root) === 0n) throw reverted('ArenaZeroCommitment');
+      this.root = root;
+      this.roots.push(root);
+      return { txHash: `0xroot${this.roots.length}` };
+    });
+  revealScores = ({ openings }: { openings: ScoreOpening[] }) =>
+    this.call('revealScores', () => {
+      if (this.phase !== Phase.ScoreReveal) throw reverted('ArenaNotInPhase');
+      if (openings.length === 0) throw reverted('ArenaBadBatch');
+      if (BigInt(this.root) === 0n || this.unusable) throw reverted('ArenaNothingCommitted');
+      this.seed ||= 7n;
+      const txHash = `0xopen${this.batches.length + 1}`;
+      for (const o of openings) {
+        const id = Number(o.submissionId);
+        if (this.subs[id]?.status !== SubmissionStatus.Revealed) throw reverted('ArenaSubmissionNotRevealed');
+        if (this.opened.has(id)) throw reverted('ArenaAlreadyRevealed');
+        if (!this.sampled(id)) throw reverted('ArenaNotSampled');
+        const leaf = scoreCommitment(1n, o.submissionId, ACCOUNT, o.score, o.invalid, o.salt);
+        if (o.proof.length !== depthOf(this.subs.length) || !verifyScoreProof(this.root, leaf, id, o.proof)) throw reverted('ArenaCommitmentMismatch');
+        this.opened.set(id, { score: o.score, invalid: o.invalid, txHash });
+      }
+      this.batches.push(openings.length);
+      return { txHash };
+    });
+  rejectValidationSet = ({ salt }: { salt: string }) =>
+    this.call('rejectValidationSet', () => {
+      if (this.phase !== Phase.ScoreReveal) throw reverted('ArenaNotInPhase');
+      if (this.unusable) throw reverted('ArenaAlreadyRevealed');
+      if (unusableCommitment(1n, ACCOUNT, salt) !== this.root) throw reverted('ArenaCommitmentMismatch');
+      this.unusable = true;
+      return { txHash: '0xreject' };
+    });
+}
+
+const depthOf = (n: number) => Math.ceil(Math.log2(Math.max(n, 1)));
+
+/** A tiny classification task in the store: manifest, validation set; models by `put`. */
+async function publishTask(store: DirectoryStore, validation = tinyRows(24)) {
+  const trainCID = await store.put(new TextEncoder().encode(tinyRows(24)));
+  const dataCID = await store.put(encodeManifest(buildManifest(TINY, trainCID, 'train.csv')));
+  const validationCID = await store.put(new TextEncoder().encode(validation));
+  return { dataCID, validationCID };
+}
+const TINY = parseTaskSpec({
+  name: 'tiny',
+  data: { train: 'train.csv' },
+  schema: { features: ['a', 'b'], label: 'y', taskType: 'classification', numClasses: 3 },
+  metric: { name: 'accuracy' },
+  contract: { inputShape: [2], outputShape: [3], maxParams: 10_000, maxBytes: 1_000_000 },
+});
+const tinyRows = (k: number, header = 'a,b,y') => [header, ...Array.from({ length: k }, (_, i) => `${i % 4},${i % 5},${i % 3}`)].join('\n') + '\n';
+/** A model that always says class `c`: accuracy 1/3 on tinyRows (labels cycle 0, 1, 2). */
+const constantModel = (c: number) => gemmSoftmax(2, 3, [0, 1, 2].map((k) => (k === c ? 5 : 0)));
+
+/** A validator state file with scores of `ids` (accuracy 0.5 each) and their tree, as recorded before the commit was sent. */
+function validatorState(ids: number[], nodeCount: number, committed = false): { root: string; state: ValidatorState } {
+  const scores: ValidatorState['scores'] = {};
+  for (const id of ids) {
+    const salt = newSalt();
+    const wad = 5n * 10n ** 17n;
+    scores[String(id)] = { modelCID: `bafk${id}`, score: wad.toString(), invalid: false, value: 0.5, salt, leaf: scoreCommitment(1n, BigInt(id), ACCOUNT, wad, false, salt), ...(committed ? { committed: {} } : {}) };
+  }
+  const leaves = Array.from({ length: nodeCount }, (_, i) => scores[String(i)]?.leaf ?? ZERO);
+  const root = scoreTree(leaves).root;
+  const state: ValidatorState = {
+    kind: 'validator',
+    chainId: 31337,
+    taskId: '1',
+    account: ACCOUNT,
+    startedAt: new Date().toISOString(),
+    registered: { index: '0' },
+    scores,
+    trees: [{ root, leaves: nodeCount, submissions: ids.map(String), ...(committed ? { committed: {} } : {}) }],
+  };
+  writeJsonAtomic(statePath(home, 'validator', 31337, 1n), state);
+  return { root, state };
+}
+
 describe('validator under faults', () => {
+  it('scores every revealed model, commits one root whose lost answer is recognised on chain (sent once), then opens every counted leaf', async () => {
+    const chain = new ScoringChain();
+    const { d, rt, events } = deps(chain);
+    Object.assign(chain, await publishTask(d.store as DirectoryStore));
+    const good = await d.store.put(constantModel(0));
+    const garbage = await d.store.put(new TextEncoder().encode('not an onnx model'.repeat(8)));
+    chain.subs = [
+      { status: SubmissionStatus.Revealed, modelCID: good },
+      { status: SubmissionStatus.Committed, modelCID: '' }, // withheld: its leaf is zero
+      { status: SubmissionStatus.Revealed, modelCID: garbage },
+    ];
+    chain.phase = Phase.ScoreCommit;
+    chain.lostAnswer.add('commitScores');
+    const opens = setInterval(() => BigInt(chain.root) !== 0n && (chain.phase = Phase.ScoreReveal), 20);
+    const r = await runValidator({ ...d, taskId: 1n, stake: 0n });
+    clearInterval(opens);
+    expect(chain.calls.filter((c) => c === 'commitScores')).toHaveLength(1);
+    expect(r.stopped).toBe(false);
+    expect(r.root).toBe(chain.root);
+    expect([...chain.opened.keys()].sort()).toEqual([0, 2]);
+    expect(chain.opened.get(0)).toMatchObject({ invalid: false, score: toWad(1 / 3) });
+    expect(chain.opened.get(2)).toMatchObject({ invalid: true, score: 0n });
+    expect(chain.batches).toEqual([2]); // one transaction
+    expect(r.scores['0']).toMatchObject({ committed: true, counted: true, revealed: true, invalid: false });
+    expect(r.scores['2']).toMatchObject({ committed: true, counted: true, revealed: true, invalid: true });
+    expect(r.scores['1']).toBeUndefined();
+    expect(events.filter((e) => e.event === 'scores-committed').map((e) => (e as { already: boolean }).already)).toEqual([true]);
+    rt.dispose();
+  });
+
   it('killed right after its score commit and restarted in the reveal phase, it reveals', async () => {
-    const chain = new Chain();
-    const salt = `0x${'22'.repeat(32)}`;
-    const commitment = scoreCommitment(1n, 0n, ACCOUNT, 9n * 10n ** 17n, false, salt);
-    // The commit was mined; the process died before recording it.
-    chain.score = { commitment, revealed: false };
+    const chain = new ScoringChain();
+    chain.subs = [{ status: SubmissionStatus.Revealed, modelCID: 'bafk0' }];
+    const { root } = validatorState([0], 1); // the tree was persisted, the commit mined, the record lost
+    chain.root = root;
     chain.phase = Phase.ScoreReveal;
-    const s: ValidatorState = {
-      kind: 'validator',
-      chainId: 31337,
-      taskId: '1',
-      account: ACCOUNT,
-      startedAt: new Date().toISOString(),
-      registered: { index: '0' },
-      scores: { '0': { modelCID: 'bafk', draw: '0', score: (9n * 10n ** 17n).toString(), invalid: false, value: 0.9, salt, commitment } },
-    };
-    writeJsonAtomic(statePath(home, 'validator', 31337, 1n), s);
     const { d, rt } = deps(chain);
     const r = await runValidator({ ...d, taskId: 1n, stake: 0n });
-    expect(chain.calls).toContain('revealScore');
-    expect(chain.score.revealed).toBe(true);
+    expect(chain.calls).toContain('revealScores');
+    expect(chain.calls).not.toContain('commitScores');
+    expect(chain.opened.get(0)).toMatchObject({ score: 5n * 10n ** 17n, invalid: false });
     expect(r.scores['0']).toMatchObject({ committed: true, revealed: true });
+    rt.dispose();
+  });
+
+  it('a reveal whose answer was lost is recognised on chain, not sent again', async () => {
+    const chain = new ScoringChain();
+    chain.subs = [0, 1, 2].map((i) => ({ status: SubmissionStatus.Revealed, modelCID: `bafk${i}` }));
+    chain.root = validatorState([0, 1, 2], 3, true).root;
+    chain.phase = Phase.ScoreReveal;
+    chain.lostAnswer.add('revealScores');
+    const { d, rt, events } = deps(chain);
+    const r = await runValidator({ ...d, taskId: 1n, stake: 0n });
+    expect(chain.calls.filter((c) => c === 'revealScores')).toHaveLength(1);
+    expect(chain.opened.size).toBe(3);
+    expect(events.filter((e) => e.event === 'score-revealed').every((e) => (e as { already: boolean }).already)).toBe(true);
+    expect(Object.values(r.scores).every((x) => x.revealed)).toBe(true);
+    rt.dispose();
+  });
+
+  it('a sampling task: draws the seed nobody drew, opens only the counted leaves, 16 per transaction', async () => {
+    const chain = new ScoringChain();
+    const ids = Array.from({ length: 40 }, (_, i) => i);
+    chain.subs = ids.map((i) => ({ status: SubmissionStatus.Revealed, modelCID: `bafk${i}` }));
+    chain.committerCount = 9;
+    chain.counts = (id) => id % 2 === 0;
+    const { root } = validatorState(ids, 40, true);
+    chain.root = root;
+    chain.phase = Phase.ScoreReveal;
+    const { d, rt, events } = deps(chain);
+    const r = await runValidator({ ...d, taskId: 1n, stake: 0n });
+    expect(chain.calls.filter((c) => c === 'drawSeed')).toHaveLength(1);
+    expect(events.find((e) => e.event === 'seed-drawn')).toMatchObject({ committers: 9, k: 7 });
+    expect(chain.batches).toEqual([16, 4]);
+    expect([...chain.opened.keys()].sort((a, b) => a - b)).toEqual(ids.filter((i) => i % 2 === 0));
+    expect(r.scores['1']).toMatchObject({ committed: true, counted: false, revealed: false });
+    expect(r.scores['2']).toMatchObject({ committed: true, counted: true, revealed: true });
+    rt.dispose();
+  });
+
+  it('a counted score still unopened when the reveal phase is over is a missed deadline (exit 8)', async () => {
+    const chain = new ScoringChain();
+    chain.subs = [{ status: SubmissionStatus.Revealed, modelCID: 'bafk0' }];
+    chain.root = validatorState([0], 1, true).root;
+    chain.phase = Phase.Finalizing;
+    const { d, rt } = deps(chain);
+    await expect(runValidator({ ...d, taskId: 1n, stake: 0n })).rejects.toMatchObject({ code: 'DEADLINE_MISSED', exitCode: 8 });
+    expect(chain.calls).not.toContain('revealScores');
+    rt.dispose();
+  });
+
+  it('a root the chain lost, found only after the score-commit phase, is a missed deadline (exit 8), not a revert', async () => {
+    const chain = new ScoringChain();
+    chain.subs = [{ status: SubmissionStatus.Revealed, modelCID: 'bafk0' }];
+    validatorState([0], 1, true); // recorded as committed; the chain has no root (rolled back)
+    chain.phase = Phase.ScoreReveal;
+    const { d, rt } = deps(chain);
+    await expect(runValidator({ ...d, taskId: 1n, stake: 0n })).rejects.toMatchObject({ code: 'DEADLINE_MISSED', exitCode: 8, message: expect.stringMatching(/too late to commit the scores again/) });
+    expect(chain.calls).not.toContain('revealScores');
+    expect(chain.calls).not.toContain('commitScores');
+    rt.dispose();
+  });
+
+  it('an unavailable model is never invalid: the root is committed without it, and again with it once it can be fetched', async () => {
+    const chain = new ScoringChain();
+    const { d, rt, events } = deps(chain);
+    Object.assign(chain, await publishTask(d.store as DirectoryStore));
+    const later = constantModel(1);
+    chain.subs = [
+      { status: SubmissionStatus.Revealed, modelCID: await d.store.put(constantModel(0)) },
+      { status: SubmissionStatus.Revealed, modelCID: cidOf(later) }, // not in the store yet
+    ];
+    chain.phase = Phase.ScoreCommit;
+    let uploaded = false;
+    const script = setInterval(() => {
+      if (chain.roots.length === 1 && !uploaded) {
+        uploaded = true;
+        void d.store.put(later);
+      }
+      if (chain.roots.length === 2) chain.phase = Phase.ScoreReveal;
+    }, 20);
+    const r = await runValidator({ ...d, taskId: 1n, stake: 0n });
+    clearInterval(script);
+    expect(chain.roots).toHaveLength(2);
+    expect(chain.root).toBe(chain.roots[1]);
+    expect(events.filter((e) => e.event === 'model-unavailable')).toHaveLength(1);
+    expect(events.some((e) => e.event === 'model-invalid')).toBe(false);
+    expect(events.filter((e) => e.event === 'scores-committed').map((e) => (e as { scores: number; unavailable?: number }).scores)).toEqual([1, 2]);
+    expect(events.find((e) => e.event === 'scores-committed')).toMatchObject({ unavailable: 1 });
+    expect(chain.opened.get(1)).toMatchObject({ invalid: false, score: toWad(1 / 3) });
+    expect(r.scores['1']).toMatchObject({ invalid: false, committed: true, revealed: true });
     rt.dispose();
   });
 });

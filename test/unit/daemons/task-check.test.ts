@@ -6,13 +6,15 @@
  * validation set without labels made validators fail after they had staked.
  *
  * Now the daemons check the published task (manifest, training data, --model) before their
- * register step, and the validator checks the revealed validation set before it scores or commits
- * anything: a bad task is TASK_DATA_INVALID (exit 9, the creator's fault), a missing --model is
- * MODEL_FILE (exit 2), a --model that fails the contract MODEL_INVALID (exit 9).
+ * register step: a bad task is TASK_DATA_INVALID (exit 9, the creator's fault), a missing --model
+ * is MODEL_FILE (exit 2), a --model that fails the contract MODEL_INVALID (exit 9). The validator
+ * checks the revealed validation set before it scores anything; a bad one is committed as
+ * "unusable" (instead of scores) and revealed as such (rejectValidationSet): the creator is
+ * slashed when most of the committed weight agrees.
  * The chain is a stand-in (the protocol client's actions are tested on anvil in the e2e tests);
  * the store is a real DirectoryStore.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -23,7 +25,7 @@ import { runTrainer } from '../../../src/daemons/arena/trainer.js';
 import { runValidator } from '../../../src/daemons/arena/validator.js';
 import { DaemonRuntime, type EventRecord } from '../../../src/daemons/kernel/index.js';
 import { parseTaskSpec } from '../../../src/engine/index.js';
-import { Phase, Role } from '../../../src/protocol/arena/index.js';
+import { Phase, Role, unusableCommitment } from '../../../src/protocol/arena/index.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
 import { buildManifest, encodeManifest } from '../../../src/tasks/manifest.js';
 
@@ -52,16 +54,17 @@ async function publish(train: string, validation = GOOD) {
 }
 
 /** A stand-in chain in `phase`; `register` throws 'registered: stop here' after counting the call. */
-function setup(task: { dataCID: string; validationCID: string }, o: { phase?: number; role?: number } = {}) {
+function setup(task: { dataCID: string; validationCID: string }, o: { phase?: number | (() => number); role?: number } = {}) {
   const home = join(root, `home-${++n}`);
   const rt = new DaemonRuntime({ log: pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() })), role: 'trainer', pollSeconds: 0.01 });
   const events: EventRecord[] = [];
   rt.onEvent((e) => events.push(e));
   const calls: string[] = [];
-  const info: ArenaTaskInfo = { dataCID: task.dataCID, submitEnd: 2_000, revealEnd: 3_000, scoreCommitEnd: 4_000, validationRevealed: true, nodeCount: 1, validatorCount: 1, seed: 1n, sampleSize: 3 };
+  const info: ArenaTaskInfo = { dataCID: task.dataCID, submitEnd: 2_000, revealEnd: 3_000, scoreCommitEnd: 4_000, validationRevealed: true, nodeCount: 1, validatorCount: 1, seed: 1n, sampleSize: 3, committerCount: 1 };
+  const chain = { root: `0x${'0'.repeat(64)}`, unusable: false, rejectSalt: undefined as string | undefined };
   const arena: Partial<ArenaActions> = {
     getTaskInfo: async () => info,
-    getPhase: async () => o.phase ?? Phase.Submit,
+    getPhase: async () => (typeof o.phase === 'function' ? o.phase() : (o.phase ?? Phase.Submit)),
     getParticipant: async () => ({ role: o.role ?? Role.None, index: 0n }),
     getValidationCID: async () => task.validationCID,
     register: async () => {
@@ -70,11 +73,19 @@ function setup(task: { dataCID: string; validationCID: string }, o: { phase?: nu
       throw new Error('registered: stop here');
     },
     getSubmission: async () => ({ status: 2, commitment: '0x', modelCID: 'x' }),
-    getAssignment: async () => ({ assigned: true, draw: 0n }),
-    getScore: async () => ({ commitment: '0x', revealed: false }),
-    commitScore: async () => {
-      calls.push('commitScore');
+    getAssignment: async () => ({ counted: true }),
+    getScore: async () => ({ revealed: false }),
+    getValidator: async () => ({ scoreRoot: chain.root, unusable: chain.unusable }),
+    commitScores: async ({ root }) => {
+      calls.push('commitScores');
+      chain.root = root;
       return { txHash: '0x1' };
+    },
+    rejectValidationSet: async ({ salt }) => {
+      calls.push('rejectValidationSet');
+      chain.unusable = true;
+      chain.rejectSalt = salt;
+      return { txHash: '0x3' };
     },
     drawSeed: async () => {
       calls.push('drawSeed');
@@ -88,7 +99,7 @@ function setup(task: { dataCID: string; validationCID: string }, o: { phase?: nu
     home,
     chain: { address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', chainId: 31337, now: async () => 1_000, resetNonce: () => undefined },
   };
-  return { deps, rt, events, calls, home };
+  return { deps, rt, events, calls, home, chain };
 }
 
 async function trainerFails(task: { dataCID: string; validationCID: string }, extra: { modelFile?: string; check?: boolean } = {}) {
@@ -174,16 +185,26 @@ describe('the validator', () => {
     }
   });
 
-  it('a revealed validation set without labels: exit 9 (the creator’s fault) before drawing a seed or committing a score', async () => {
+  it('a revealed validation set without labels: committed as unusable (salt persisted first), never scored, then rejected in the reveal phase; no exit', async () => {
     const t = await publish(GOOD, rows(24, 'a,b,label'));
-    const s = setup(t, { phase: Phase.ScoreCommit, role: Role.Validator });
+    let phase: number = Phase.ScoreCommit;
+    const s = setup(t, { phase: () => phase, role: Role.Validator });
+    const opens = setInterval(() => s.calls.includes('commitScores') && (phase = Phase.ScoreReveal), 20);
     try {
-      const err = await runValidator({ ...s.deps, taskId: 1n, stake: 0n }).catch((e: unknown) => e as Error & { hint?: string });
-      expect(err).toMatchObject({ code: 'TASK_DATA_INVALID', exitCode: 9 });
-      expect((err as Error).message).toContain(`task 1's validation set ${t.validationCID}`);
-      expect((err as Error).message).toMatch(/:1: no label column 'y' \(columns: a, b, label\)$/);
-      expect(s.calls).toEqual(['register']); // adopted from the chain; nothing committed
+      const r = await runValidator({ ...s.deps, taskId: 1n, stake: 0n });
+      const state = JSON.parse(readFileSync(r.statePath, 'utf8'));
+      expect(state.unusable.reason).toContain(`task 1's validation set ${t.validationCID}`);
+      expect(state.unusable.reason).toMatch(/:1: no label column 'y' \(columns: a, b, label\)$/);
+      expect(state.unusable.commitment).toBe(unusableCommitment(1n, s.deps.chain.address, state.unusable.salt));
+      expect(s.chain.root).toBe(state.unusable.commitment);
+      expect(s.chain.rejectSalt).toBe(state.unusable.salt);
+      expect(s.calls).toEqual(['register', 'commitScores', 'rejectValidationSet']); // no seed drawn, no score committed
+      expect(r).toMatchObject({ stopped: false, root: state.unusable.commitment, scores: {}, unusable: { committed: true, rejected: true } });
+      expect(s.events.some((e) => e.event === 'model-scored' || e.event === 'model-invalid')).toBe(false);
+      expect(s.events.find((e) => e.event === 'validation-unusable')).toMatchObject({ cid: t.validationCID });
+      expect(s.events.find((e) => e.event === 'done')).toMatchObject({ rejected: true });
     } finally {
+      clearInterval(opens);
       s.rt.dispose();
     }
   });

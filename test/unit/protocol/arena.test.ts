@@ -1,7 +1,7 @@
 import { AbiCoder, keccak256 } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { describePhase } from '../../../src/cli/describe.js';
-import { modelCommitment, scoreCommitment, validationCommitment } from '../../../src/protocol/arena/index.js';
+import { modelCommitment, scoreCommitment, scoreToleranceWad, validationCommitment } from '../../../src/protocol/arena/index.js';
 import { formatDuration, fromWad, toWad } from '../../../src/units/index.js';
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -15,6 +15,17 @@ describe('arena facade helpers', () => {
     expect(scoreCommitment(1n, 2n, node, 9n, false, salt)).toBe(
       keccak256(abi.encode(['uint256', 'uint256', 'address', 'int256', 'bool', 'bytes32'], [1n, 2n, node, 9n, false, salt])),
     );
+  });
+
+  it('requires a score tolerance for unbounded metrics before anything is sent (the contract’s ArenaBadTolerance)', () => {
+    expect(scoreToleranceWad('accuracy', undefined)).toBe(0n); // arena.validatorTolerance
+    expect(scoreToleranceWad('f1', 0.02)).toBe(2n * 10n ** 16n);
+    expect(scoreToleranceWad('mse', 150)).toBe(150n * 10n ** 18n);
+    for (const metric of ['mse', 'mae', 'log-loss'] as const) {
+      expect(() => scoreToleranceWad(metric, undefined), metric).toThrow(expect.objectContaining({ code: 'SCORE_TOLERANCE', exitCode: 2 }));
+      expect(() => scoreToleranceWad(metric, 0), metric).toThrow(/needs a score tolerance/);
+    }
+    for (const bad of [-1, Number.NaN, Infinity, 1e19, 1e-20]) expect(() => scoreToleranceWad('accuracy', bad), String(bad)).toThrow(expect.objectContaining({ code: 'SCORE_TOLERANCE' }));
   });
 
   it('converts scores to and from WAD', () => {
@@ -32,5 +43,7 @@ describe('arena facade helpers', () => {
     const t = { submitEnd: 1000 + 7380, revealEnd: 0, scoreCommitEnd: 0, scoreRevealEnd: 0, validationRevealed: false };
     expect(describePhase({ ...t, phase: 'submit' }, 1000)).toBe('open for submissions: submissions close in 2 h 3 m');
     expect(describePhase({ ...t, phase: 'finalized' }, 1000)).toMatch(/claimed/);
+    expect(describePhase({ ...t, phase: 'cancelled' }, 1000)).toBe('cancelled (the creator did not reveal the validation set): stakes can be claimed back');
+    expect(describePhase({ ...t, phase: 'cancelled', validationRevealed: true }, 1000)).toMatch(/^cancelled \(validators rejected the validation set as unusable\)/);
   });
 });

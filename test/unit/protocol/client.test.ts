@@ -24,7 +24,7 @@ const runner = new JsonRpcProvider('http://127.0.0.1:9', 31337, { staticNetwork:
 describe('protocol client', () => {
   it('binds the Arena actions and views the daemons use', () => {
     const client = createProtocolClient({ record: record(), runner });
-    for (const name of ['register', 'commitModel', 'revealModel', 'drawSeed', 'commitScore', 'revealScore', 'getPhase', 'getTask', 'getTaskInfo', 'getSubmission', 'getScore', 'getAssignment', 'getParticipant', 'getValidationCID', 'getTaskCount']) {
+    for (const name of ['register', 'commitModel', 'revealModel', 'drawSeed', 'commitScores', 'revealScores', 'rejectValidationSet', 'getPhase', 'getTask', 'getTaskInfo', 'getSubmission', 'getScore', 'getAssignment', 'getValidator', 'getParticipant', 'getValidationCID', 'getTaskCount']) {
       expect(typeof (client.arena as Record<string, unknown>)[name], name).toBe('function');
     }
     expect(Object.keys(client.governance)).toContain('propose');

@@ -63,15 +63,15 @@ describe('DaemonView', () => {
     const state = fold([
       v(0, { event: 'validation-ready' }),
       v(1, { submission: '0', metric: 'accuracy', score: 0.981675392670157, event: 'model-scored' }),
-      v(2, { submission: '0', tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', event: 'score-committed' }),
-      v(3, { submission: '1', reason: 'fetch-failed: not found', event: 'model-invalid', cause: 'fetch-failed' }, 40),
+      v(2, { root: '0x5c1d', scores: 1, unavailable: 1, tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', already: false, event: 'scores-committed' }),
+      v(3, { submission: '1', reason: 'fetch-failed: CID mismatch', event: 'model-invalid', cause: 'fetch-failed' }, 40),
       { level: 30, time: T0 + 4, signal: 'SIGTERM', event: 'stopping' },
     ]);
     const frame = render(createElement(DaemonView, { header: { ...header, command: 'validate' }, state, now: () => T0 })).lastFrame()!;
-    expect(frame).toContain('task 2 · validator: committing the score (model invalid)');
+    expect(frame).toContain('task 2 · validator: scoring models');
     expect(frame).toContain('scored 1  invalid 1  committed 1  revealed 0   last accuracy 0.982');
     // One line each (cut to the width; the log file has it all).
-    expect(frame).toMatch(/\n\d\d:\d\d:\d\d warn task 2: model could not be fetched or verified: marking it invalid \(fetch-failed: not…\n/);
+    expect(frame).toMatch(/\n\d\d:\d\d:\d\d warn task 2: model could not be fetched or verified: marking it invalid \(fetch-failed: CID…\n/);
     expect(frame.trimEnd().split('\n').at(-1)).toBe('stopping after the current step…');
   });
 

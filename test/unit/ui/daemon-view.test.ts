@@ -124,10 +124,9 @@ describe('reduceDaemonView: validator', () => {
     validator(1600, { phase: 'submit', opensIn: 7192, event: 'waiting', for: 'score-commit' }, 20),
     validator(50872, { cid: 'bafkreiejxwzvg5l5yabva23ccwec42y4fxiggyqzsq33qhzou3brnsgify', file: '/tmp/fui/home/daemons/work/31337-2/validation.data', event: 'validation-ready' }),
     validator(51479, { submission: '0', modelCID: 'bafkreidz3xiualfnopvakaaitsh3qqktaoujdlgs3c3h2uvkg7kexotcui', metric: 'accuracy', score: 0.981675392670157, samples: 382, event: 'model-scored' }),
-    validator(51580, { submission: '0', tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', score: 0.981675392670157, invalid: false, event: 'score-committed' }),
     validator(51700, { submission: '1', modelCID: 'bafkreigarbage', code: 'bad-onnx', reason: 'not an ONNX model', event: 'model-invalid', cause: 'invalid' }),
-    validator(51800, { submission: '1', tx: '0x1111111111111111111111111111111111111111111111111111111111112222', score: undefined, invalid: true, reason: 'not an ONNX model', event: 'score-committed' }),
-    validator(51900, { submission: '2', modelCID: 'bafkreimissing', reason: 'fetch-failed: not found', event: 'model-invalid', cause: 'fetch-failed' }, 40),
+    validator(51900, { submission: '2', modelCID: 'bafkreitampered', reason: 'fetch-failed: CID mismatch', event: 'model-invalid', cause: 'fetch-failed' }, 40),
+    validator(51950, { root: '0x5c1d0000000000000000000000000000000000000000000000000000000000aa', scores: 3, tx: '0x1111111111111111111111111111111111111111111111111111111111112222', already: false, event: 'scores-committed' }),
     validator(52000, { opensIn: 3540, event: 'waiting', for: 'score-reveal' }, 20),
   ];
 
@@ -135,9 +134,27 @@ describe('reduceDaemonView: validator', () => {
     const s = fold(VALIDATOR_RUN);
     const t = s.tasks[0]!;
     expect(t).toMatchObject({ task: '2', role: 'validator', step: 'scores committed; waiting for the score-reveal phase' });
-    expect(t.scoring).toEqual({ scored: 1, invalid: 2, committed: 2, revealed: 0, last: { metric: 'accuracy', score: 0.981675392670157 } });
+    expect(t.scoring).toEqual({ scored: 1, invalid: 2, committed: 3, revealed: 0, last: { metric: 'accuracy', score: 0.981675392670157 } });
+    expect(t.tx).toEqual({ what: 'score commit', hash: '0x1111…2222' });
     expect(t.deadline).toEqual({ what: 'score-reveal opens', at: T0 + 52000 + 3540_000 });
-    expect(s.notices).toEqual([{ level: 'warn', time: T0 + 51900, task: '2', text: 'model could not be fetched or verified: marking it invalid (fetch-failed: not found)' }]);
+    expect(s.notices).toEqual([{ level: 'warn', time: T0 + 51900, task: '2', text: 'model could not be fetched or verified: marking it invalid (fetch-failed: CID mismatch)' }]);
+  });
+
+  it('a model not available yet: the root is committed without it, and says so', () => {
+    const s = fold([VALIDATOR_RUN[4]!, validator(51960, { root: '0xaa', scores: 2, unavailable: 1, tx: '0x22', already: false, event: 'scores-committed' })]);
+    expect(s.tasks[0]).toMatchObject({ step: 'scores committed; 1 model(s) not available yet', scoring: { committed: 2 } });
+  });
+
+  it('a validation set it cannot use: committed and revealed as unusable', () => {
+    const s = fold([
+      VALIDATOR_RUN[4]!,
+      validator(51000, { cid: 'bafkreibad', reason: "no label column 'y'", event: 'validation-unusable' }, 40),
+      validator(51100, { commitment: '0xcc', tx: '0x33', already: false, event: 'unusable-committed' }),
+      validator(61000, { tx: '0x44', already: false, event: 'validation-rejected' }),
+      validator(61001, { scored: 0, rejected: true, event: 'done' }),
+    ]);
+    expect(s.tasks[0]).toMatchObject({ step: 'done: validation set rejected as unusable', done: true, tx: { what: 'reject', hash: '0x44' } });
+    expect(s.notices[0]!.text).toMatch(/^the revealed validation set breaks the task’s schema/);
   });
 
   it('with nothing committed, it only waits for the score-reveal phase', () => {
@@ -158,8 +175,8 @@ describe('reduceDaemonView: validator', () => {
       validator(61399, { submission: '0', tx: '0x4dfebed1d686ce215eba66f39f7fc3eb5a5cedfa2f148cd642898a2aa5d3993b', event: 'score-revealed' }),
       validator(61406, { scored: 3, event: 'done' }),
     ]);
-    expect(s.tasks[0]).toMatchObject({ step: 'done: 3 score(s) revealed', done: true, deadline: undefined, scoring: { revealed: 1 } });
-    expect(summarizeDaemonView(s)).toEqual(['task 2 (validator): done: 3 score(s) revealed (score reveal tx 0x4dfe…993b)']);
+    expect(s.tasks[0]).toMatchObject({ step: 'done: 3 counted score(s) revealed', done: true, deadline: undefined, scoring: { revealed: 1 } });
+    expect(summarizeDaemonView(s)).toEqual(['task 2 (validator): done: 3 counted score(s) revealed (score reveal tx 0x4dfe…993b)']);
   });
 });
 
