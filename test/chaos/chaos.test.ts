@@ -331,7 +331,7 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
               outages.push({ what: 'store', from: Date.now(), to: 0, noticed: [] });
               storeKilled = store.kill();
             }
-            if (r.event === 'score-committed') firstCommit = true;
+            if (r.event === 'scores-committed') firstCommit = true;
           });
         }
       }
@@ -418,16 +418,22 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
         if (!honest.has(tx.from.toLowerCase())) continue;
         const receipt = await provider.getTransactionReceipt(tx.hash);
         expect(receipt!.status, `reverted: ${tx.hash} from ${tx.from}`).toBe(1);
-        // Sent once: an Arena step (whatever its arguments) once per task, or per submission for
-        // scores; anything else (approvals) not twice with the same calldata. finalize is batched.
-        let key = `${tx.from}:${tx.to}:${tx.data}`;
+        // Sent once: an Arena step (whatever its arguments) once per task; a score root once per
+        // root (a validator re-commits only a new root, when a model it could not fetch has been
+        // scored); each opening of a score once per submission, whatever the batch; anything else
+        // (approvals) not twice with the same calldata. finalize is batched.
+        let keys = [`${tx.from}:${tx.to}:${tx.data}`];
         if (tx.to?.toLowerCase() === arenaAddr) {
           const call = arena.interface.parseTransaction({ data: tx.data, value: tx.value })!;
           if (call.name === 'finalize') continue;
-          key = `${tx.from}:${call.name}:${call.args[0]}${call.name === 'commitScore' || call.name === 'revealScore' ? `:${call.args[1]}` : ''}`;
+          if (call.name === 'commitScores') keys = [`${tx.from}:commitScores:${call.args[0]}:${call.args[1]}`];
+          else if (call.name === 'revealScores') keys = (call.args[1] as { submissionId: bigint }[]).map((o) => `${tx.from}:revealScore:${call.args[0]}:${o.submissionId}`);
+          else keys = [`${tx.from}:${call.name}:${call.args[0]}`];
         }
-        expect(seenCalls.get(key), `sent twice: ${key} (${seenCalls.get(key)} and ${tx.hash})`).toBeUndefined();
-        seenCalls.set(key, tx.hash);
+        for (const key of keys) {
+          expect(seenCalls.get(key), `sent twice: ${key} (${seenCalls.get(key)} and ${tx.hash})`).toBeUndefined();
+          seenCalls.set(key, tx.hash);
+        }
       }
     }
     // ...and every step that had to be sent was sent: exactly once.
@@ -436,10 +442,13 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
       ...TRAINERS.flatMap((w) => ['registerNode', 'commitModel', 'revealModel'].map((f) => `${ADDRESSES[w]}:${f}:${id}`)),
       ...VALIDATORS.flatMap((v) => [
         `${ADDRESSES[v]}:registerValidator:${id}`,
-        ...TRAINERS.flatMap((w) => ['commitScore', 'revealScore'].map((f) => `${ADDRESSES[v]}:${f}:${id}:${subIds[w]}`)),
+        ...TRAINERS.map((w) => `${ADDRESSES[v]}:revealScore:${id}:${subIds[w]}`),
       ]),
     ];
     expect(steps.filter((k) => !seenCalls.has(k)), 'steps never mined').toEqual([]);
+    for (const v of VALIDATORS) {
+      expect([...seenCalls.keys()].some((k) => k.startsWith(`${ADDRESSES[v]}:commitScores:${id}:`)), `${v} committed its scores`).toBe(true);
+    }
     const exits = Object.fromEntries(DAEMONS.map((d) => [d, daemons[d].exits.map((e) => e.signal ?? e.code).join(', ')])) as Record<Daemon, string>;
     return { taskId: id, trainers, validators, stages, exits, outages };
   }
