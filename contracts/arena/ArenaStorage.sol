@@ -11,6 +11,7 @@ import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
 import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
+import {RewardStream} from "../libraries/RewardStream.sol";
 import {ArenaMath} from "./ArenaMath.sol";
 
 /// @title ArenaStorage
@@ -26,7 +27,7 @@ abstract contract ArenaStorage is IArenaBase {
     uint256 internal constant WAD = 1e18;
 
     /// @inheritdoc IArenaBase
-    uint256 public constant PRECISION = 1e36;
+    uint256 public constant PRECISION = RewardStream.PRECISION;
     /// @inheritdoc IArenaBase
     uint256 public constant REWARD_DURATION = 1 days;
     /// @inheritdoc IArenaBase
@@ -133,6 +134,9 @@ abstract contract ArenaStorage is IArenaBase {
         uint64 positionFactor;
         string modelCID;
         uint32[] scorers;
+        /// @dev Its pool's sigma and the time its pool stake was fixed (set only with pool stake).
+        uint64 poolSigma;
+        uint64 registeredAt;
     }
 
     struct Validator {
@@ -144,6 +148,9 @@ abstract contract ArenaStorage is IArenaBase {
         uint128 sampleLo;
         uint128 sampleWeight;
         uint256 points;
+        /// @dev Its pool's sigma and the time its pool stake was fixed (set only with pool stake).
+        uint64 poolSigma;
+        uint64 registeredAt;
     }
 
     struct Score {
@@ -186,6 +193,9 @@ abstract contract ArenaStorage is IArenaBase {
         uint256 reward;
         uint256 poolReward;
         uint256 refund;
+        /// @dev For the pool part: the pool's sigma and the time its stake was fixed.
+        uint256 poolSigma;
+        uint256 poolSince;
     }
 
     IERC20 internal immutable _flock;
@@ -204,14 +214,10 @@ abstract contract ArenaStorage is IArenaBase {
     mapping(uint256 taskId => mapping(address account => Participant)) internal _participants;
 
     // Emission stream and the earning set.
-    /// @dev FLOCK wei per second, scaled by PRECISION.
-    uint256 internal _rate;
-    uint256 internal _periodFinish;
-    uint256 internal _lastUpdate;
+    /// @dev The emission stream ({RewardStream}); its accumulator is emission per weight.
+    RewardStream.Stream internal _stream;
     /// @dev First epoch whose drop has not been processed.
     uint256 internal _nextEpoch;
-    /// @dev Emission per weight, scaled by PRECISION.
-    uint256 internal _acc;
     uint256 internal _totalWeight;
     /// @dev gmFLOCK staked in earning tasks (the gauge weight).
     uint256 internal _totalStake;
@@ -267,7 +273,7 @@ abstract contract ArenaStorage is IArenaBase {
     /// state dump), phases do not go back and no time difference underflows: the Arena waits
     /// until the chain's clock catches up.
     function _now() internal view returns (uint256) {
-        uint256 last = _lastUpdate;
+        uint256 last = _stream.lastUpdate;
         return block.timestamp > last ? block.timestamp : last;
     }
 
@@ -351,6 +357,8 @@ abstract contract ArenaStorage is IArenaBase {
                 uint256 reward = Math.mulDiv(s.nodeReward, x, s.nodeDenominator);
                 o.reward += reward;
                 o.poolReward += Math.mulDiv(reward, n.poolStake, effective);
+                o.poolSigma = n.poolSigma;
+                o.poolSince = n.registeredAt;
             }
         } else if (p.role == Role.Validator) {
             Validator storage v = _validators[taskId][p.index];
@@ -367,6 +375,8 @@ abstract contract ArenaStorage is IArenaBase {
                 uint256 reward = Math.mulDiv(s.validatorReward, v.points, totalPoints);
                 o.reward += reward;
                 o.poolReward += Math.mulDiv(reward, v.poolStake, own + v.poolStake);
+                o.poolSigma = v.poolSigma;
+                o.poolSince = v.registeredAt;
             }
         }
     }
@@ -374,7 +384,7 @@ abstract contract ArenaStorage is IArenaBase {
     /// @dev Settles the task's emission so far and sets its weight from its stake (own stake grew
     /// by `ownDelta`). Needs an up-to-date `_acc` (a caught-up sync).
     function _addStake(uint256 taskId, Task storage t, uint256 ownDelta) internal {
-        uint256 acc = _acc;
+        uint256 acc = _stream.acc;
         uint256 oldWeight = t.weight;
         if (oldWeight > 0) t.accrued += Math.mulDiv(oldWeight, acc - t.accSnapshot, PRECISION).toUint128();
         t.accSnapshot = acc;
@@ -405,15 +415,11 @@ abstract contract ArenaStorage is IArenaBase {
         if (!caughtUp) return false;
         uint256 pulled = _emission.pull();
         if (pulled == 0) return true;
-        uint256 now_ = _lastUpdate; // the update reached the Arena's clock
-        uint256 finish = _periodFinish;
-        uint256 leftover = finish > now_ ? Math.mulDiv(finish - now_, _rate, PRECISION) : 0;
-        uint256 total = pulled + leftover;
-        uint256 newFinish = now_ + REWARD_DURATION;
-        _rate = Math.mulDiv(total, PRECISION, REWARD_DURATION);
-        _periodFinish = newFinish;
+        RewardStream.Stream storage st = _stream;
+        // The update reached the Arena's clock.
+        (uint256 rate, uint256 finish) = RewardStream.notify(st, pulled, st.lastUpdate, REWARD_DURATION);
         _totalPulled += pulled;
-        emit EmissionStreamed(pulled, total / REWARD_DURATION, newFinish);
+        emit EmissionStreamed(pulled, rate, finish);
     }
 
     /// @dev Walks the epochs since the last update, processing each scheduled drop at its exact
@@ -440,7 +446,7 @@ abstract contract ArenaStorage is IArenaBase {
             e += _lowestBit(bits);
             if (e > endEpoch) break;
             _accrue(e * EPOCH);
-            _accAt[e] = _acc;
+            _accAt[e] = _stream.acc;
             Drop memory d = _drops[e];
             _totalWeight -= d.weight;
             _totalStake -= d.stake;
@@ -454,19 +460,7 @@ abstract contract ArenaStorage is IArenaBase {
     /// @dev Streams from the last update to `to` at the current total weight; with no weight the
     /// stream pauses (its end moves later) rather than being lost.
     function _accrue(uint256 to) internal {
-        uint256 last = _lastUpdate;
-        if (to <= last) return;
-        uint256 finish = _periodFinish;
-        if (last < finish) {
-            uint256 w = _totalWeight;
-            if (w == 0) {
-                _periodFinish = finish + (to - last);
-            } else {
-                uint256 end = to < finish ? to : finish;
-                _acc += Math.mulDiv(_rate, end - last, w);
-            }
-        }
-        _lastUpdate = to;
+        RewardStream.accrue(_stream, to, _totalWeight);
     }
 
     /// @dev Index of the lowest set bit of a non-zero word.

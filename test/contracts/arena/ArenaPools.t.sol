@@ -135,6 +135,12 @@ contract ArenaPoolsTest is ArenaFixture {
 
         assertEq(pools.pendingRewards(n, bob), 0, "no stream reward from the task");
         assertEq(pools.pendingRewards(n, alice), 0, "the task's reward is not in the stream");
-
+        assertEq(pools.pendingTaskRewards(n, bob, 10), 0, "bob's stake was not at risk");
+        assertEq(pools.pendingTaskRewards(n, alice, 10), poolPart - cut, "alice's stake earned it");
+        vm.prank(bob);
+        assertEq(pools.claimTaskRewards(n, 10), 0);
+        vm.prank(alice);
+        assertEq(pools.claimTaskRewards(n, 10), poolPart - cut);
+        assertEq(flock.balanceOf(alice), poolPart - cut);
     }
 }
