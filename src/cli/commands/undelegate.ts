@@ -30,6 +30,7 @@ export function register(program: Command): void {
       const readyAt = new Date(Number(r.readyAt) * 1000).toISOString();
       await ctx.output({ ...r, readyAt }, (x) => [
         `undelegating ${formatFlock(x.amount, { symbol: 'gmFLOCK' })} from ${x.operator}; it stops earning now`,
+        ...(x.lockedByTask ? ['the pool backs a running task of the operator: the stake stays (and stays slashable) until the task’s freeze ends'] : []),
         `withdraw from ${x.readyAt} with: flock undelegate --withdraw --from ${x.operator}`,
         `tx ${x.txHash}`,
       ]);
