@@ -151,7 +151,8 @@ interface IDelegationPools is IEmissionGauge {
     /// @param amount FLOCK paid in.
     /// @param operatorCut Part of `amount` credited to the operator's commission (all of it when
     /// the pool had no shares at `since`).
-    /// @param since When the task fixed the pool's stake (unix seconds): the shares then share the rest.
+    /// @param since When the task fixed the pool's stake (unix seconds): the shares then share the
+    /// rest (a time not yet over is taken as the second before the current one).
     /// @param totalShares The pool's shares at `since`.
     event TaskRewardNotified(
         address indexed operator,
@@ -268,7 +269,8 @@ interface IDelegationPools is IEmissionGauge {
     /// @notice Pays `amount` FLOCK (pulled from the caller) into `operator`'s pool as a task's
     /// reward: the operator keeps `sigma` of it (capped at 1e18), the rest goes to the shares the
     /// pool had at `since` (when the task fixed its stake), claimed with {claimTaskRewards}. When
-    /// the pool had no shares then, all of it goes to the operator.
+    /// the pool had no shares then, all of it goes to the operator. Shares are read once their
+    /// second is over: a `since` not before the current second reads the second before it.
     /// @dev Emits {TaskRewardNotified}. Requirements: caller has SLASHER_ROLE (a protocol
     /// contract, trusted for `since` and `sigma`); amount > 0; the pool exists; the caller
     /// approved this contract for `amount` FLOCK.

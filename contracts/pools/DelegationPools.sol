@@ -348,8 +348,12 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
 
     /// @inheritdoc IDelegationPools
     /// @dev Touches neither the stream nor any stake, so it does not {sync}. `since` and `sigma`
-    /// are trusted (the caller is a protocol contract); a `since` later than the last share change
-    /// reads the current shares. Emits {TaskRewardNotified}. Requirements: caller has
+    /// are trusted (the caller is a protocol contract). Shares at a time are final only once that
+    /// second is over (a change later in the same second rewrites its checkpoint), so a `since` not
+    /// before the pool's clock (now, or its latest checkpoint should the chain's clock have gone
+    /// back) is taken as the second before it: the entry and every delegator's part then read the
+    /// same, final shares, and the parts never add up to more than the entry. Emits
+    /// {TaskRewardNotified} with the `since` used. Requirements: caller has
     /// SLASHER_ROLE; amount > 0; the pool exists; the caller approved this contract for `amount`
     /// FLOCK.
     function notifyTaskReward(address operator, uint256 amount, uint256 since, uint256 sigma)
@@ -359,8 +363,12 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         _checkSlasher();
         if (amount == 0) revert PoolsZeroAmount();
         _existingPool(operator);
+        Checkpoints.Trace208 storage history = _totalSharesHistory[operator];
+        (, uint48 latest,) = history.latestCheckpoint();
+        uint256 clock = Math.max(block.timestamp, latest);
+        if (since >= clock) since = clock - 1;
         uint48 key = SafeCast.toUint48(since);
-        uint256 shares = _totalSharesHistory[operator].upperLookupRecent(key);
+        uint256 shares = history.upperLookupRecent(key);
         uint256 cut = amount;
         if (shares > 0) {
             cut = Math.mulDiv(amount, sigma < WAD ? sigma : WAD, WAD);

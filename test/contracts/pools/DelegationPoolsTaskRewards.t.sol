@@ -77,7 +77,8 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
 
     function test_notifyTaskReward_capsSigmaAtOne() public {
         _delegate(alice, op, 100e18);
-        _notifyTask(op, 1000e18, block.timestamp, 2e18);
+        vm.warp(start + 1);
+        _notifyTask(op, 1000e18, start, 2e18);
         assertEq(pools.pendingCommission(op), 1000e18);
         assertEq(pools.taskRewardCount(op), 0, "nothing left for delegators");
     }
@@ -90,6 +91,22 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
         assertEq(pools.pendingCommission(op), 1000e18);
         assertEq(pools.taskRewardCount(op), 0);
         assertEq(pools.pendingTaskRewards(op, alice, 10), 0);
+    }
+
+    /// @dev Found by the invariant campaign: shares of the current second may still change (a
+    /// delegation later in the same second), so they are read for the second before.
+    function test_notifyTaskReward_sinceNotOverReadsTheSecondBefore() public {
+        vm.warp(start + 10);
+        _delegate(alice, op, 100e18);
+        vm.warp(start + 20);
+        _delegate(bob, op, 100e18);
+        vm.expectEmit(address(pools));
+        emit IDelegationPools.TaskRewardNotified(op, slasher, 1000e18, 0, start + 19, 100e18);
+        _notifyTask(op, 1000e18, start + 25, 0); // a time to come: the second before now
+        _delegate(carol, op, 100e18); // later in the same second
+        assertEq(_claimTask(carol, op, 10), 0);
+        assertEq(_claimTask(bob, op, 10), 0);
+        assertEq(_claimTask(alice, op, 10), 1000e18);
     }
 
     function test_RevertWhen_notifyTaskRewardNotSlasher() public {
@@ -154,8 +171,9 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
 
     function test_claimTaskRewards_newDelegatorStartsAtTheEnd() public {
         _delegate(alice, op, 100e18);
-        _notifyTask(op, 100e18, block.timestamp, SIGMA);
-        _notifyTask(op, 100e18, block.timestamp, SIGMA);
+        vm.warp(start + 1);
+        _notifyTask(op, 100e18, start, SIGMA);
+        _notifyTask(op, 100e18, start, SIGMA);
         vm.warp(start + 1 hours);
         _delegate(bob, op, 100e18);
         assertEq(pools.taskRewardCursor(op, bob), 2);
@@ -169,7 +187,8 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
     function test_claimTaskRewards_roundsDownDustStays() public {
         _delegate(alice, op, 1e18);
         _delegate(bob, op, 2e18);
-        _notifyTask(op, 100, block.timestamp, 0);
+        vm.warp(start + 1);
+        _notifyTask(op, 100, start, 0);
         assertEq(_claimTask(alice, op, 1), 33);
         assertEq(_claimTask(bob, op, 1), 66);
         assertEq(flock.balanceOf(address(pools)), 1, "the dust stays");
