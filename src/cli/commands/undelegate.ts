@@ -6,7 +6,7 @@ import { openProtocol } from '../protocol.js';
 export function register(program: Command): void {
   program
     .command('undelegate')
-    .description('start undelegating gmFLOCK from a pool (default: all of it); after the cooldown, --withdraw returns it')
+    .description('start undelegating gmFLOCK from a pool (default: all of it); after the cooldown (and, while the pool backs a running task, after that task), --withdraw returns it')
     .argument('[amount]', 'gmFLOCK to undelegate (default: everything delegated to the operator)')
     .requiredOption('--from <operator>', 'the operator’s address')
     .option('--withdraw', 'withdraw what finished its cooldown instead of starting a new undelegation')
