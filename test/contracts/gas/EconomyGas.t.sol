@@ -164,6 +164,43 @@ contract EconomyGasTest is EconomyFixture {
         vm.snapshotGasLastCall("economy", "pools_notifyReward");
     }
 
+    function test_gas_notifyTaskReward() public {
+        _fund(slasher, 10e18);
+        vm.prank(slasher);
+        flock.approve(address(pools), 10e18);
+        _coolAll();
+        vm.prank(slasher);
+        pools.notifyTaskReward(op, 10e18, start + 1 hours, SIGMA);
+        vm.snapshotGasLastCall("economy", "pools_notifyTaskReward");
+    }
+
+    /// @dev `n` task rewards paid into op's pool, for the shares it had an hour in (alice's and bob's).
+    function _taskRewards(uint256 n) internal {
+        _fund(slasher, n * 10e18);
+        vm.startPrank(slasher);
+        flock.approve(address(pools), n * 10e18);
+        for (uint256 i; i < n; ++i) {
+            pools.notifyTaskReward(op, 10e18, start + 1 hours, SIGMA);
+        }
+        vm.stopPrank();
+    }
+
+    function test_gas_claimTaskRewards_1entry() public {
+        _taskRewards(1);
+        _coolAll();
+        vm.prank(alice);
+        pools.claimTaskRewards(op, 1);
+        vm.snapshotGasLastCall("economy", "pools_claimTaskRewards_1entry");
+    }
+
+    function test_gas_claimTaskRewards_10entries() public {
+        _taskRewards(10);
+        _coolAll();
+        vm.prank(alice);
+        pools.claimTaskRewards(op, 10);
+        vm.snapshotGasLastCall("economy", "pools_claimTaskRewards_10entries");
+    }
+
     function test_gas_slash() public {
         vm.prank(bob);
         pools.undelegate(op, 100e18); // some stake unbonding too
