@@ -152,7 +152,7 @@ interface IDelegationPools is IEmissionGauge {
     /// @param operatorCut Part of `amount` credited to the operator's commission (all of it when
     /// the pool had no shares at `since`).
     /// @param since When the task fixed the pool's stake (unix seconds): the shares then share the
-    /// rest (a time not yet over is taken as the second before the current one).
+    /// rest (as used: a time whose shares may still change is taken as the last final one).
     /// @param totalShares The pool's shares at `since`.
     event TaskRewardNotified(
         address indexed operator,
@@ -269,8 +269,9 @@ interface IDelegationPools is IEmissionGauge {
     /// @notice Pays `amount` FLOCK (pulled from the caller) into `operator`'s pool as a task's
     /// reward: the operator keeps `sigma` of it (capped at 1e18), the rest goes to the shares the
     /// pool had at `since` (when the task fixed its stake), claimed with {claimTaskRewards}. When
-    /// the pool had no shares then, all of it goes to the operator. Shares are read once their
-    /// second is over: a `since` not before the current second reads the second before it.
+    /// the pool had no shares then, all of it goes to the operator. Shares are read where they
+    /// are final: a `since` within the current stretch of share changes (after the last freeze,
+    /// see {sharesAt}) or not yet over reads the time just before it.
     /// @dev Emits {TaskRewardNotified}. Requirements: caller has SLASHER_ROLE (a protocol
     /// contract, trusted for `since` and `sigma`); amount > 0; the pool exists; the caller
     /// approved this contract for `amount` FLOCK.
@@ -294,7 +295,9 @@ interface IDelegationPools is IEmissionGauge {
     /// @param recipient Who receives it; zero burns it.
     function slash(address operator, uint256 amount, address recipient) external;
 
-    /// @notice Freezes `operator`'s sigma until `until` (never shortens a freeze).
+    /// @notice Freezes `operator`'s sigma, and the withdrawal of stake undelegated meanwhile, until
+    /// `until` (never shortens a freeze); the caller calls it whenever it counts the pool's stake
+    /// (a registration), which also fixes the shares that task rewards with that `since` pay.
     /// @dev Emits {PoolFrozen} when the freeze is extended. Requirements: caller has SLASHER_ROLE;
     /// the pool exists.
     /// @param operator The pool's operator.
@@ -369,16 +372,20 @@ interface IDelegationPools is IEmissionGauge {
     /// @return The cursor (the list's length when all are claimed).
     function taskRewardCursor(address operator, address delegator) external view returns (uint256);
 
-    /// @notice `delegator`'s active shares in `operator`'s pool at `timepoint`.
+    /// @notice `delegator`'s active shares in `operator`'s pool at `timepoint`: exact at the times
+    /// the pool was frozen (when a protocol contract counted its stake) and wherever nothing
+    /// changed since the previous freeze; between two freezes, the shares at the end of that
+    /// stretch of changes (or now, for the current one).
     /// @param operator The pool's operator.
     /// @param delegator The delegator.
-    /// @param timepoint A time (unix seconds); the shares after the last change at or before it.
+    /// @param timepoint A time (unix seconds).
     /// @return The shares.
     function sharesAt(address operator, address delegator, uint256 timepoint) external view returns (uint256);
 
-    /// @notice `operator`'s pool's active shares at `timepoint`.
+    /// @notice `operator`'s pool's active shares at `timepoint`, read as {sharesAt} reads a
+    /// delegator's (so the delegators' shares at any time add up to these).
     /// @param operator The pool's operator.
-    /// @param timepoint A time (unix seconds); the shares after the last change at or before it.
+    /// @param timepoint A time (unix seconds).
     /// @return The shares.
     function totalSharesAt(address operator, uint256 timepoint) external view returns (uint256);
 

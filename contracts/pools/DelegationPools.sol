@@ -34,7 +34,11 @@ import {RewardStream} from "../libraries/RewardStream.sol";
 /// Task rewards ({notifyTaskReward}) are not: a task fixed the pool's stake when the operator
 /// registered (`since`), so its reward belongs to the shares that existed then, whoever holds
 /// what now. Every change of a delegator's shares and of the pool's total shares is checkpointed
-/// (OpenZeppelin's Checkpoints.Trace208, keyed by timestamp); a task reward, less the operator's
+/// (OpenZeppelin's Checkpoints.Trace208, keyed by timestamp). Shares only need to be exact at the
+/// times a protocol contract counts the pool's stake, and each such time it calls {freeze}; so
+/// the changes between two freezes share one checkpoint (the key of the first, rewritten in
+/// place), which spares a new storage slot per change, and shares read at a time within such a
+/// stretch read as at its end (consistently for the pool and every delegator). A task reward, less the operator's
 /// cut at the sigma the task recorded, is appended to the pool's list with the total shares at
 /// `since`, and each delegator pulls its part, net * its shares at since / total shares at since
 /// (rounded down; the dust stays here), walking the list from its own cursor in bounded batches
@@ -91,6 +95,9 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         uint64 sigma;
         uint64 sigmaChangedAt;
         uint64 frozenUntil;
+        /// @dev The last time a protocol contract froze the pool (counted its stake): share
+        /// checkpoints after it open a new stretch (see {_shareKey}).
+        uint48 lastFrozenAt;
         uint256 totalStake;
         uint256 totalShares;
         uint256 unbondingStake;
@@ -362,11 +369,11 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
     {
         _checkSlasher();
         if (amount == 0) revert PoolsZeroAmount();
-        _existingPool(operator);
+        Pool storage p = _existingPool(operator);
         Checkpoints.Trace208 storage history = _totalSharesHistory[operator];
-        (, uint48 latest,) = history.latestCheckpoint();
-        uint256 clock = Math.max(block.timestamp, latest);
-        if (since >= clock) since = clock - 1;
+        // Shares at and after the next change's key may still change: read the last final ones.
+        uint256 next = _shareKey(p, history);
+        if (since >= next) since = next - 1;
         uint48 key = SafeCast.toUint48(since);
         uint256 shares = history.upperLookupRecent(key);
         uint256 cut = amount;
@@ -421,12 +428,15 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDelegationPools
-    /// @dev Touches no stake or reward, so unlike the other mutators it does not {sync}.
-    /// Emits {PoolFrozen} when the freeze is extended. Requirements: caller has SLASHER_ROLE;
-    /// the pool exists.
+    /// @dev Touches no stake or reward, so unlike the other mutators it does not {sync}. Every
+    /// call also marks now as a time the pool's shares are read at (a registration): the share
+    /// checkpoints keep the shares of this moment (internal bookkeeping, no event). Emits
+    /// {PoolFrozen} when the freeze is extended. Requirements: caller has SLASHER_ROLE; the pool
+    /// exists.
     function freeze(address operator, uint256 until) external nonReentrant {
         _checkSlasher();
         Pool storage p = _existingPool(operator);
+        p.lastFrozenAt = SafeCast.toUint48(block.timestamp);
         if (until > p.frozenUntil) {
             p.frozenUntil = SafeCast.toUint64(until);
             emit PoolFrozen(operator, until);
@@ -644,16 +654,26 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         d.rewardPerSharePaid = acc;
     }
 
+    /// @dev The key of a share change now: the pool trace's latest key while the stretch it opened
+    /// is still open (no freeze since), else now (or that latest key, should the chain's clock
+    /// have gone back). Keys never decrease, and every key is at or after every earlier one.
+    function _shareKey(Pool storage p, Checkpoints.Trace208 storage total) private view returns (uint48) {
+        (, uint48 latest,) = total.latestCheckpoint();
+        if (latest > p.lastFrozenAt) return latest;
+        uint48 now_ = SafeCast.toUint48(block.timestamp);
+        return latest > now_ ? latest : now_;
+    }
+
     /// @dev Checkpoints the caller's shares and the pool's total shares after a change, both at
-    /// one key: now, or the pool trace's latest key should the chain's clock have gone back (so
-    /// the delegators' shares at any time add up to the pool's). A first delegation starts the
-    /// caller's task-reward cursor at the end of the pool's list.
+    /// one key ({_shareKey}), so the delegators' shares at any time add up to the pool's. Changes
+    /// between two freezes share the key of the first one (rewritten in place, which saves a new
+    /// storage slot per change): the shares read at a freeze time are exact, within a stretch of
+    /// changes they read as at its end. A first delegation starts the caller's task-reward cursor
+    /// at the end of the pool's list.
     function _recordShares(address operator, Pool storage p, Delegation storage d) private {
         Checkpoints.Trace208 storage total = _totalSharesHistory[operator];
         Checkpoints.Trace208 storage mine = _sharesHistory[operator][msg.sender];
-        (, uint48 key,) = total.latestCheckpoint();
-        uint48 now_ = SafeCast.toUint48(block.timestamp);
-        if (key < now_) key = now_;
+        uint48 key = _shareKey(p, total);
         if (mine.length() == 0) {
             uint256 len = _taskRewards[operator].length;
             if (len > 0) d.taskRewardCursor = len;

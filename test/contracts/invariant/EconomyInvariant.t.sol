@@ -197,5 +197,6 @@ contract EconomyInvariantTest is EconomyFixture {
         for (uint256 i; i < 16; ++i) {
             console.log(names[i], handler.calls(bytes32(bytes(names[i]))));
         }
+        console.log("task-reward claims that paid", handler.taskClaimsPaid());
     }
 }

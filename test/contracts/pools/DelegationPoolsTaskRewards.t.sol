@@ -36,11 +36,28 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
 
     // ---------------------------------------------------------------- checkpoints
 
-    function test_sharesAt_checkpointsEveryChange() public {
+    function _freezeNow() internal {
+        vm.prank(slasher);
+        pools.freeze(op, block.timestamp + 1 days);
+    }
+
+    /// @dev What a protocol contract does when it counts the pool's stake: freezes it. Returns the
+    /// time, the `since` of that task's reward.
+    function _registerNow() internal returns (uint256) {
+        _freezeNow();
+        return block.timestamp;
+    }
+
+    /// @dev With a freeze (a registration) between each change, every change is its own checkpoint.
+    function test_sharesAt_exactAtEveryFreeze() public {
         vm.warp(start + 10);
         _delegate(alice, op, 100e18);
+        vm.warp(start + 15);
+        _freezeNow();
         vm.warp(start + 20);
         _delegate(bob, op, 50e18);
+        vm.warp(start + 25);
+        _freezeNow();
         vm.warp(start + 30);
         vm.prank(alice);
         pools.undelegate(op, 40e18);
@@ -55,11 +72,57 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
         assertEq(pools.totalSharesAt(op, start + 30), 110e18);
     }
 
+    /// @dev Without a freeze between them, changes share the first one's checkpoint (rewritten in
+    /// place): a time within the stretch reads its end, the same way for the pool and each
+    /// delegator; a freeze closes the stretch, and the time of the freeze reads exact shares.
+    function test_sharesAt_stretchBetweenFreezesReadsItsEnd() public {
+        vm.warp(start + 10);
+        _delegate(alice, op, 100e18);
+        vm.warp(start + 20);
+        _delegate(bob, op, 50e18);
+        vm.warp(start + 30);
+        vm.prank(alice);
+        pools.undelegate(op, 40e18);
+        assertEq(pools.sharesAt(op, alice, start + 10), 60e18);
+        assertEq(pools.sharesAt(op, bob, start + 10), 50e18);
+        assertEq(pools.totalSharesAt(op, start + 10), 110e18);
+        assertEq(pools.totalSharesAt(op, start + 9), 0);
+
+        vm.warp(start + 40);
+        _freezeNow(); // a registration counts 110
+        vm.warp(start + 50);
+        _delegate(carol, op, 1_000e18);
+        assertEq(pools.totalSharesAt(op, start + 40), 110e18, "exact at the freeze");
+        assertEq(pools.sharesAt(op, carol, start + 40), 0);
+        assertEq(pools.totalSharesAt(op, start + 50), 1_110e18);
+    }
+
+    /// @dev A task reward whose since falls in the open stretch reads the shares before it, which
+    /// cannot change any more.
+    function test_notifyTaskReward_sinceInOpenStretchReadsBeforeIt() public {
+        vm.warp(start + 10);
+        _delegate(alice, op, 100e18);
+        vm.warp(start + 20);
+        _freezeNow();
+        vm.warp(start + 30);
+        _delegate(bob, op, 100e18); // opens a stretch at 30
+        vm.warp(start + 40);
+        _notifyTask(op, 1000e18, start + 35, 0);
+        (uint256 since, uint256 shares,) = pools.taskReward(op, 0);
+        assertEq(since, start + 29);
+        assertEq(shares, 100e18);
+        vm.warp(start + 50);
+        _delegate(carol, op, 100e18); // same stretch: rewrites the checkpoint at 30
+        assertEq(_claimTask(carol, op, 10), 0);
+        assertEq(_claimTask(bob, op, 10), 0);
+        assertEq(_claimTask(alice, op, 10), 1000e18);
+    }
+
     // ---------------------------------------------------------------- notifyTaskReward
 
     function test_notifyTaskReward_splitsRecordedSigmaAndAppendsEntry() public {
         _delegate(alice, op, 100e18);
-        uint256 since = block.timestamp;
+        uint256 since = _registerNow();
         vm.warp(start + 3 days);
         vm.expectEmit(address(pools));
         emit IDelegationPools.TaskRewardNotified(op, slasher, 1000e18, 20e18, since, 100e18);
@@ -77,6 +140,7 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
 
     function test_notifyTaskReward_capsSigmaAtOne() public {
         _delegate(alice, op, 100e18);
+        _registerNow();
         vm.warp(start + 1);
         _notifyTask(op, 1000e18, start, 2e18);
         assertEq(pools.pendingCommission(op), 1000e18);
@@ -98,6 +162,8 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
     function test_notifyTaskReward_sinceNotOverReadsTheSecondBefore() public {
         vm.warp(start + 10);
         _delegate(alice, op, 100e18);
+        vm.warp(start + 15);
+        _freezeNow();
         vm.warp(start + 20);
         _delegate(bob, op, 100e18);
         vm.expectEmit(address(pools));
@@ -131,7 +197,7 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
         vm.warp(start + 10);
         _delegate(alice, op, 300e18);
         _delegate(bob, op, 100e18);
-        uint256 since = block.timestamp;
+        uint256 since = _registerNow();
         vm.warp(start + 1 days);
         vm.prank(alice);
         pools.undelegate(op, 300e18); // left after the task counted it: still paid for it
@@ -154,7 +220,7 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
     function test_claimTaskRewards_walksBoundedBatches() public {
         _delegate(alice, op, 100e18);
         _delegate(bob, op, 100e18);
-        uint256 since = block.timestamp;
+        uint256 since = _registerNow();
         vm.warp(start + 1 days);
         for (uint256 i; i < 5; ++i) {
             _notifyTask(op, 100e18, since, 0);
@@ -171,6 +237,7 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
 
     function test_claimTaskRewards_newDelegatorStartsAtTheEnd() public {
         _delegate(alice, op, 100e18);
+        _registerNow();
         vm.warp(start + 1);
         _notifyTask(op, 100e18, start, SIGMA);
         _notifyTask(op, 100e18, start, SIGMA);
@@ -187,6 +254,7 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
     function test_claimTaskRewards_roundsDownDustStays() public {
         _delegate(alice, op, 1e18);
         _delegate(bob, op, 2e18);
+        _registerNow();
         vm.warp(start + 1);
         _notifyTask(op, 100, start, 0);
         assertEq(_claimTask(alice, op, 1), 33);
@@ -215,7 +283,7 @@ contract DelegationPoolsTaskRewardsTest is EconomyFixture {
         reward = bound(reward, 1, 1_000_000e18);
         _delegate(alice, op, a);
         _delegate(bob, op, b);
-        uint256 since = block.timestamp;
+        uint256 since = _registerNow();
         vm.warp(start + 1 hours);
         if (x > 0) {
             vm.prank(alice);

@@ -44,6 +44,10 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
     uint256 public ghostTaskClaimed;
     /// @dev When the campaign started: task rewards are fixed at a time since then.
     uint256 public startTime;
+    /// @dev The last time each pool was frozen (a registration: what a task's `since` is).
+    mapping(address operator => uint256) public lastFreezeAt;
+    /// @dev Task-reward claims that paid something (coverage).
+    uint256 public taskClaimsPaid;
 
     /// @dev Calls that did something (not the early returns), by handler function.
     mapping(bytes32 => uint256) public calls;
@@ -191,7 +195,10 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
     function notifyTaskReward(uint256 opSeed, uint256 amount, uint256 back, uint256 sigma) external useTime {
         address op = _operatorWithPool(opSeed);
         amount = _bound(amount, 1, 1e22);
-        uint256 since = ghostTime - _bound(back, 0, ghostTime - startTime);
+        // As the Arena: the time of a registration (a freeze); now and then any time at all.
+        uint256 since = back % 4 != 0 && lastFreezeAt[op] != 0
+            ? lastFreezeAt[op]
+            : ghostTime - _bound(back, 0, ghostTime - startTime);
         sigma = _bound(sigma, 0, 1.2e18);
         flock.transfer(slasher, amount);
         vm.startPrank(slasher);
@@ -211,6 +218,7 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
         uint256 paid = pools.claimTaskRewards(op, maxEntries);
         require(paid == pending, "claimTaskRewards != pendingTaskRewards");
         ghostTaskClaimed += paid;
+        if (paid > 0) ++taskClaimsPaid;
         ++calls["claimTaskRewards"];
     }
 
@@ -231,6 +239,7 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
         address op = _operatorWithPool(opSeed);
         vm.prank(slasher);
         pools.freeze(op, ghostTime + _bound(duration, 0, 3 days));
+        lastFreezeAt[op] = ghostTime;
         ++calls["freeze"];
     }
 
