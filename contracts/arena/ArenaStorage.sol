@@ -356,9 +356,11 @@ abstract contract ArenaStorage is IArenaBase {
                 uint256 x = Math.mulDiv(effective, n.rankFactor, WAD);
                 uint256 reward = Math.mulDiv(s.nodeReward, x, s.nodeDenominator);
                 o.reward += reward;
-                o.poolReward += Math.mulDiv(reward, n.poolStake, effective);
-                o.poolSigma = n.poolSigma;
-                o.poolSince = n.registeredAt;
+                if (n.poolStake > 0) {
+                    o.poolReward += Math.mulDiv(reward, n.poolStake, effective);
+                    o.poolSigma = n.poolSigma;
+                    o.poolSince = n.registeredAt;
+                }
             }
         } else if (p.role == Role.Validator) {
             Validator storage v = _validators[taskId][p.index];
@@ -374,9 +376,11 @@ abstract contract ArenaStorage is IArenaBase {
             if (v.points > 0 && totalPoints > 0) {
                 uint256 reward = Math.mulDiv(s.validatorReward, v.points, totalPoints);
                 o.reward += reward;
-                o.poolReward += Math.mulDiv(reward, v.poolStake, own + v.poolStake);
-                o.poolSigma = v.poolSigma;
-                o.poolSince = v.registeredAt;
+                if (v.poolStake > 0) {
+                    o.poolReward += Math.mulDiv(reward, v.poolStake, own + v.poolStake);
+                    o.poolSigma = v.poolSigma;
+                    o.poolSince = v.registeredAt;
+                }
             }
         }
     }
@@ -460,6 +464,8 @@ abstract contract ArenaStorage is IArenaBase {
     /// @dev Streams from the last update to `to` at the current total weight; with no weight the
     /// stream pauses (its end moves later) rather than being lost.
     function _accrue(uint256 to) internal {
+        // The weight is read even when the stream does not move (one cold read at most, <1% of a
+        // sync): the bytes matter more here, ArenaSettlement runs this too and is near 24 KB.
         RewardStream.accrue(_stream, to, _totalWeight);
     }
 
