@@ -212,7 +212,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         n.poolStake = poolStake.toUint128();
         if (poolStake > 0) {
             n.poolSigma = uint64(sigma); // a pool's sigma is at most 1e18
-            n.registeredAt = uint64(_now()); // the Arena's clock (uint64: until year 5e11)
+            n.registeredAt = uint64(block.timestamp); // the time the pool's freeze marked
         }
         _participants[taskId][msg.sender] = Participant(Role.Node, uint32(submissionId));
         t.nodeStake += (stake + poolStake).toUint128();
@@ -279,7 +279,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         v.poolStake = poolStake.toUint128();
         if (poolStake > 0) {
             v.poolSigma = uint64(sigma); // a pool's sigma is at most 1e18
-            v.registeredAt = uint64(_now());
+            v.registeredAt = uint64(block.timestamp);
         }
         uint256 sampleWeight = Math.sqrt(stake + poolStake);
         v.sampleLo = t.sampleWeightTotal;

@@ -355,14 +355,13 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
 
     /// @inheritdoc IDelegationPools
     /// @dev Touches neither the stream nor any stake, so it does not {sync}. `since` and `sigma`
-    /// are trusted (the caller is a protocol contract). Shares at a time are final only once that
-    /// second is over (a change later in the same second rewrites its checkpoint), so a `since` not
-    /// before the pool's clock (now, or its latest checkpoint should the chain's clock have gone
-    /// back) is taken as the second before it: the entry and every delegator's part then read the
-    /// same, final shares, and the parts never add up to more than the entry. Emits
-    /// {TaskRewardNotified} with the `since` used. Requirements: caller has
-    /// SLASHER_ROLE; amount > 0; the pool exists; the caller approved this contract for `amount`
-    /// FLOCK.
+    /// are trusted (the caller is a protocol contract; the Arena passes the time it froze the pool
+    /// at registration). Shares are final only before the key the next change would use
+    /// ({_shareKey}: the open stretch's, or now): a later `since` is taken as the time just before
+    /// that key, so the entry and every delegator's part read the same, final shares, and the
+    /// parts never add up to more than the entry. Emits {TaskRewardNotified} with the `since`
+    /// used. Requirements: caller has SLASHER_ROLE; amount > 0; the pool exists; the caller
+    /// approved this contract for `amount` FLOCK.
     function notifyTaskReward(address operator, uint256 amount, uint256 since, uint256 sigma)
         external
         nonReentrant
