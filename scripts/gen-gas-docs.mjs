@@ -10,6 +10,16 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) =>
 const fmt = (v) => Number(v).toLocaleString('en-US');
 /** Prose after a table, computed from its figures so it cannot go stale. */
 const notes = {
+  economy: (d) => [
+    'Share checkpoints (the task-reward ledger pays each task\'s reward to the shares its operator\'s',
+    'pool had at registration): a delegation or undelegation writes the delegator\'s shares and the',
+    'pool\'s total shares at one key. The first change after a registration (a freeze) opens a new',
+    `checkpoint in both (\`pools_delegate_afterRegistration\`: ${fmt(d.pools_delegate_afterRegistration)}, \`pools_undelegate_afterRegistration\`: ${fmt(d.pools_undelegate_afterRegistration)});`,
+    `later changes before the next registration rewrite them in place (\`pools_delegate_later\`: ${fmt(d.pools_delegate_later)}), and a`,
+    `first delegation into a fresh pool starts both traces (\`pools_delegate_first\`: ${fmt(d.pools_delegate_first)}).`,
+    `Delegators pull task rewards in batches: ${fmt(d.pools_claimTaskRewards_1entry)} for one entry, ${fmt(d.pools_claimTaskRewards_10entries)} for ten`,
+    `(about ${fmt(Math.round((d.pools_claimTaskRewards_10entries - d.pools_claimTaskRewards_1entry) / 9))} per further entry).`,
+  ],
   arena: (d) => [
     'What does not grow with the task: `claim_node` costs the same in a task of 10 and of 1,000',
     `submissions (${fmt(d.claim_node_10submissions)} vs ${fmt(d.claim_node_1000submissions)}); opening a score grows only by its Merkle proof,`,

@@ -14,6 +14,7 @@ import {IEmissionGauge} from "../interfaces/IEmissionGauge.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {ScoreTree} from "../libraries/ScoreTree.sol";
+import {StakeEscrow} from "../libraries/StakeEscrow.sol";
 import {StakeSampling} from "../libraries/StakeSampling.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
 
@@ -154,9 +155,9 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         _settlement = address(settlement_);
         _ranking = address(ranking_);
         _lens = address(lens_);
-        _lastUpdate = block.timestamp;
+        _stream.lastUpdate = block.timestamp;
         _nextEpoch = block.timestamp / EPOCH + 1;
-        // Rewards of delegation pools are paid with notifyReward, which pulls FLOCK from here.
+        // Rewards of delegation pools are paid with notifyTaskReward, which pulls FLOCK from here.
         flock_.forceApprove(address(pools_), type(uint256).max);
     }
 
@@ -217,7 +218,8 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
 
     /// @inheritdoc IArenaActions
     /// @dev The node's effective stake is `stake` plus its delegation pool's active stake now; its
-    /// pool's operator share is frozen until {CLAIM_FREEZE} after the task. Emits
+    /// pool is frozen until {CLAIM_FREEZE} after the task (its sigma, recorded here with the time,
+    /// and the withdrawal of stake undelegated meanwhile). Emits
     /// {NodeRegistered}, {TaskWeightChanged}. Requirements: Submit phase; the caller has no role in
     /// the task and is not its creator; stake >= the task's minimum and > 0; approvals of gmFLOCK
     /// (stake) and FLOCK (fee).
@@ -227,13 +229,17 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         _requireNewParticipant(taskId, t);
         if (stake == 0 || stake < t.minNodeStake) revert ArenaStakeTooLow(stake, t.minNodeStake);
         _syncCaughtUp();
-        uint256 poolStake = _poolStakeAndFreeze(t);
+        (uint256 poolStake, uint256 sigma) = _poolStakeAndFreeze(t);
 
         submissionId = t.nodeCount++;
         Node storage n = _nodes[taskId][submissionId];
         n.account = msg.sender;
         n.ownStake = stake.toUint128();
         n.poolStake = poolStake.toUint128();
+        if (poolStake > 0) {
+            n.poolSigma = uint64(sigma); // a pool's sigma is at most 1e18
+            n.registeredAt = uint64(block.timestamp); // the time the pool's freeze marked
+        }
         _participants[taskId][msg.sender] = Participant(Role.Node, uint32(submissionId));
         t.nodeStake += (stake + poolStake).toUint128();
         _addStake(taskId, t, stake);
@@ -290,13 +296,17 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         _requireNewParticipant(taskId, t);
         if (stake == 0 || stake < t.minValidatorStake) revert ArenaStakeTooLow(stake, t.minValidatorStake);
         _syncCaughtUp();
-        uint256 poolStake = _poolStakeAndFreeze(t);
+        (uint256 poolStake, uint256 sigma) = _poolStakeAndFreeze(t);
 
         index = t.validatorCount++;
         Validator storage v = _validators[taskId][index];
         v.account = msg.sender;
         v.ownStake = stake.toUint128();
         v.poolStake = poolStake.toUint128();
+        if (poolStake > 0) {
+            v.poolSigma = uint64(sigma); // a pool's sigma is at most 1e18
+            v.registeredAt = uint64(block.timestamp);
+        }
         _participants[taskId][msg.sender] = Participant(Role.Validator, uint32(index));
         t.validatorStake += (stake + poolStake).toUint128();
         _addStake(taskId, t, stake);
@@ -402,7 +412,8 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
     /// @inheritdoc IArenaActions
     /// @dev O(1): pays every role the caller holds in the task at once. A node's or validator's
     /// reward is split by its stake: the delegation pool's part pool / (own + pool) is paid into
-    /// its pool ({IDelegationPools-notifyReward}). Emits {Claimed}. Requirements: the task is
+    /// its pool ({IDelegationPools-notifyTaskReward}) for the shares the pool had at registration,
+    /// at the sigma recorded then. Emits {Claimed}. Requirements: the task is
     /// finalized or cancelled; the caller has an unclaimed role in it.
     function claim(uint256 taskId) external nonReentrant {
         Task storage t = _task(taskId);
@@ -418,7 +429,7 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         if (o.stake > 0) IERC20(address(_gm)).safeTransfer(msg.sender, o.stake);
         uint256 direct = o.reward - o.poolReward + o.refund;
         if (direct > 0) _flock.safeTransfer(msg.sender, direct);
-        if (o.poolReward > 0) _pools.notifyReward(msg.sender, o.poolReward);
+        if (o.poolReward > 0) _pools.notifyTaskReward(msg.sender, o.poolReward, o.poolSince, o.poolSigma);
     }
 
     /// @inheritdoc IArenaActions
@@ -489,12 +500,11 @@ contract Arena is IArenaActions, ArenaStorage, ReentrancyGuardTransient {
         return p.index;
     }
 
-    /// @dev The caller's delegation pool's active stake (0 without a pool), freezing its sigma.
-    function _poolStakeAndFreeze(Task storage t) private returns (uint256) {
-        IDelegationPools.PoolInfo memory info = _pools.pool(msg.sender);
-        if (!info.exists) return 0;
-        _pools.freeze(msg.sender, uint256(t.scoreRevealEnd) + CLAIM_FREEZE);
-        return info.totalStake;
+    /// @dev The caller's delegation pool's active stake and sigma ((0, 0) without a pool),
+    /// freezing the pool (its sigma, and the withdrawal of stake undelegated from now on) until
+    /// {CLAIM_FREEZE} after the task.
+    function _poolStakeAndFreeze(Task storage t) private returns (uint256, uint256) {
+        return StakeEscrow.lockPool(_pools, msg.sender, uint256(t.scoreRevealEnd) + CLAIM_FREEZE);
     }
 
     // ================================================================ internals: scoring

@@ -9,6 +9,7 @@ import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
 import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
+import {RewardStream} from "../libraries/RewardStream.sol";
 import {ScoreTree} from "../libraries/ScoreTree.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
 
@@ -210,7 +211,8 @@ contract ArenaLens is IArenaViews, ArenaStorage {
         view
         returns (uint256 rate, uint256 periodFinish, uint256 lastUpdate, uint256 totalWeight, uint256 rewardPerWeight)
     {
-        return (_rate, _periodFinish, _lastUpdate, _totalWeight, _acc);
+        RewardStream.Stream storage st = _stream;
+        return (st.rate, st.periodFinish, st.lastUpdate, _totalWeight, st.acc);
     }
 
     /// @inheritdoc IArenaViews
@@ -257,7 +259,7 @@ contract ArenaLens is IArenaViews, ArenaStorage {
         uint256 weight = t.weight;
         if (weight == 0 || s.started) return t.accrued;
         uint256 e = uint256(t.scoreRevealEnd) / EPOCH;
-        uint256 acc = _nextEpoch > e ? _accAt[e] : _acc;
+        uint256 acc = _nextEpoch > e ? _accAt[e] : _stream.acc;
         return t.accrued + Math.mulDiv(weight, acc - t.accSnapshot, PRECISION);
     }
 }

@@ -465,7 +465,7 @@ contract ArenaSettlement is ArenaStorage {
         // The Arena's clock, as the caught-up sync before this call left it: the drop at `end`
         // was processed exactly when this clock has reached `end`.
         if (_now() < end) {
-            acc = _acc;
+            acc = _stream.acc;
             uint256 own = t.ownStake;
             _totalWeight -= weight;
             _totalStake -= own;

@@ -11,6 +11,7 @@ import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
 import {IEmission} from "../interfaces/IEmission.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
+import {RewardStream} from "../libraries/RewardStream.sol";
 import {StakeSampling} from "../libraries/StakeSampling.sol";
 import {ArenaMath} from "./ArenaMath.sol";
 
@@ -27,7 +28,7 @@ abstract contract ArenaStorage is IArenaBase {
     uint256 internal constant WAD = 1e18;
 
     /// @inheritdoc IArenaBase
-    uint256 public constant PRECISION = 1e36;
+    uint256 public constant PRECISION = RewardStream.PRECISION;
     /// @inheritdoc IArenaBase
     uint256 public constant REWARD_DURATION = 1 days;
     /// @inheritdoc IArenaBase
@@ -136,6 +137,9 @@ abstract contract ArenaStorage is IArenaBase {
         uint32 openedDraws;
         string modelCID;
         uint32[] scorers;
+        /// @dev Its pool's sigma and the time its pool stake was fixed (set only with pool stake).
+        uint64 poolSigma;
+        uint64 registeredAt;
     }
 
     struct Validator {
@@ -154,6 +158,9 @@ abstract contract ArenaStorage is IArenaBase {
         bytes32 root;
         /// @dev Own stake burned by its penalties (the exact sum, so claims leave no dust).
         uint128 slashedOwn;
+        /// @dev Its pool's sigma and the time its pool stake was fixed (set only with pool stake).
+        uint64 poolSigma;
+        uint64 registeredAt;
     }
 
     struct Score {
@@ -196,6 +203,9 @@ abstract contract ArenaStorage is IArenaBase {
         uint256 reward;
         uint256 poolReward;
         uint256 refund;
+        /// @dev For the pool part: the pool's sigma and the time its stake was fixed.
+        uint256 poolSigma;
+        uint256 poolSince;
     }
 
     IERC20 internal immutable _flock;
@@ -216,14 +226,10 @@ abstract contract ArenaStorage is IArenaBase {
     mapping(uint256 taskId => StakeSampling.Line) internal _lines;
 
     // Emission stream and the earning set.
-    /// @dev FLOCK wei per second, scaled by PRECISION.
-    uint256 internal _rate;
-    uint256 internal _periodFinish;
-    uint256 internal _lastUpdate;
+    /// @dev The emission stream ({RewardStream}); its accumulator is emission per weight.
+    RewardStream.Stream internal _stream;
     /// @dev First epoch whose drop has not been processed.
     uint256 internal _nextEpoch;
-    /// @dev Emission per weight, scaled by PRECISION.
-    uint256 internal _acc;
     uint256 internal _totalWeight;
     /// @dev gmFLOCK staked in earning tasks (the gauge weight).
     uint256 internal _totalStake;
@@ -279,7 +285,7 @@ abstract contract ArenaStorage is IArenaBase {
     /// state dump), phases do not go back and no time difference underflows: the Arena waits
     /// until the chain's clock catches up.
     function _now() internal view returns (uint256) {
-        uint256 last = _lastUpdate;
+        uint256 last = _stream.lastUpdate;
         return block.timestamp > last ? block.timestamp : last;
     }
 
@@ -367,7 +373,11 @@ abstract contract ArenaStorage is IArenaBase {
                 uint256 x = Math.mulDiv(effective, n.rankFactor, WAD);
                 uint256 reward = Math.mulDiv(s.nodeReward, x, s.nodeDenominator);
                 o.reward += reward;
-                o.poolReward += Math.mulDiv(reward, n.poolStake, effective);
+                if (n.poolStake > 0) {
+                    o.poolReward += Math.mulDiv(reward, n.poolStake, effective);
+                    o.poolSigma = n.poolSigma;
+                    o.poolSince = n.registeredAt;
+                }
             }
         } else if (p.role == Role.Validator) {
             Validator storage v = _validators[taskId][p.index];
@@ -383,7 +393,11 @@ abstract contract ArenaStorage is IArenaBase {
             if (v.points > 0 && totalPoints > 0) {
                 uint256 reward = Math.mulDiv(s.validatorReward, v.points, totalPoints);
                 o.reward += reward;
-                o.poolReward += Math.mulDiv(reward, v.poolStake, own + v.poolStake);
+                if (v.poolStake > 0) {
+                    o.poolReward += Math.mulDiv(reward, v.poolStake, own + v.poolStake);
+                    o.poolSigma = v.poolSigma;
+                    o.poolSince = v.registeredAt;
+                }
             }
         }
     }
@@ -407,7 +421,7 @@ abstract contract ArenaStorage is IArenaBase {
     /// @dev Settles the task's emission so far and sets its weight from its stake (own stake grew
     /// by `ownDelta`). Needs an up-to-date `_acc` (a caught-up sync).
     function _addStake(uint256 taskId, Task storage t, uint256 ownDelta) internal {
-        uint256 acc = _acc;
+        uint256 acc = _stream.acc;
         uint256 oldWeight = t.weight;
         if (oldWeight > 0) t.accrued += Math.mulDiv(oldWeight, acc - t.accSnapshot, PRECISION).toUint128();
         t.accSnapshot = acc;
@@ -438,15 +452,11 @@ abstract contract ArenaStorage is IArenaBase {
         if (!caughtUp) return false;
         uint256 pulled = _emission.pull();
         if (pulled == 0) return true;
-        uint256 now_ = _lastUpdate; // the update reached the Arena's clock
-        uint256 finish = _periodFinish;
-        uint256 leftover = finish > now_ ? Math.mulDiv(finish - now_, _rate, PRECISION) : 0;
-        uint256 total = pulled + leftover;
-        uint256 newFinish = now_ + REWARD_DURATION;
-        _rate = Math.mulDiv(total, PRECISION, REWARD_DURATION);
-        _periodFinish = newFinish;
+        RewardStream.Stream storage st = _stream;
+        // The update reached the Arena's clock.
+        (uint256 rate, uint256 finish) = RewardStream.notify(st, pulled, st.lastUpdate, REWARD_DURATION);
         _totalPulled += pulled;
-        emit EmissionStreamed(pulled, total / REWARD_DURATION, newFinish);
+        emit EmissionStreamed(pulled, rate, finish);
     }
 
     /// @dev Walks the epochs since the last update, processing each scheduled drop at its exact
@@ -473,7 +483,7 @@ abstract contract ArenaStorage is IArenaBase {
             e += _lowestBit(bits);
             if (e > endEpoch) break;
             _accrue(e * EPOCH);
-            _accAt[e] = _acc;
+            _accAt[e] = _stream.acc;
             Drop memory d = _drops[e];
             _totalWeight -= d.weight;
             _totalStake -= d.stake;
@@ -487,19 +497,9 @@ abstract contract ArenaStorage is IArenaBase {
     /// @dev Streams from the last update to `to` at the current total weight; with no weight the
     /// stream pauses (its end moves later) rather than being lost.
     function _accrue(uint256 to) internal {
-        uint256 last = _lastUpdate;
-        if (to <= last) return;
-        uint256 finish = _periodFinish;
-        if (last < finish) {
-            uint256 w = _totalWeight;
-            if (w == 0) {
-                _periodFinish = finish + (to - last);
-            } else {
-                uint256 end = to < finish ? to : finish;
-                _acc += Math.mulDiv(_rate, end - last, w);
-            }
-        }
-        _lastUpdate = to;
+        // The weight is read even when the stream does not move (one cold read at most, <1% of a
+        // sync): the bytes matter more here, ArenaSettlement runs this too and is near 24 KB.
+        RewardStream.accrue(_stream, to, _totalWeight);
     }
 
     /// @dev Index of the lowest set bit of a non-zero word.

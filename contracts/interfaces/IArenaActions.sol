@@ -45,7 +45,9 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
 
     /// @notice Registers the caller as a training node, staking `stake` gmFLOCK and paying the
     /// task's registration fee. Its delegation pool's active stake counts with its own, and the
-    /// pool's operator share stays frozen until {IArenaBase-CLAIM_FREEZE} after the task. A node
+    /// pool stays frozen until {IArenaBase-CLAIM_FREEZE} after the task: its operator share, and
+    /// stake undelegated from it meanwhile (which stays slashable). The pool's share now is the one
+    /// its commission on this task's reward is taken at. A node
     /// that never commits a model forfeits the fee (it stays in the task's reward pot) and gets
     /// its stake back: it has nothing to withhold, since it gave up before the Reveal phase showed
     /// anything, and feeds nothing into the sampling seed.
@@ -167,7 +169,9 @@ interface IArenaActions is IArenaTypes, IEmissionGauge {
     function rank(uint256 taskId, uint256[] calldata submissionIds) external;
 
     /// @notice Pays the caller everything it is owed by a finalized or cancelled task: its stake
-    /// back (less slashing), its reward (the delegation pool's part paid into its pool) and refunds.
+    /// back (less slashing), its reward and refunds. The delegation pool's part of the reward is
+    /// paid into its pool for the shares the pool had at registration, at the share recorded then
+    /// ({IDelegationPools-notifyTaskReward}).
     /// @dev Emits {Claimed}. Requirements: the task is finalized or cancelled; the caller has an
     /// unclaimed role in it.
     /// @param taskId The task.

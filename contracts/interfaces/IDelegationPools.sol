@@ -12,20 +12,27 @@ import {IProtocolConfig} from "./IProtocolConfig.sol";
 /// gmFLOCK into an operator's pool; the pool's stake adds to the operator's effective stake in
 /// tasks, earns rewards, and bears slashing pro rata.
 /// @dev Accounting is by shares: a delegator's stake is shares * pool stake / pool shares, so a
-/// slash lowers every delegator's stake at once with no loop. Rewards (in FLOCK) use the
-/// reward-per-share accumulator of Synthetix StakingRewards: every balance change settles first,
-/// and a claim is O(1) whatever the number of delegators. Two reward sources:
+/// slash lowers every delegator's stake at once with no loop. Three reward sources (in FLOCK):
 /// - the emission (this contract is an {IEmissionGauge} weighted by all pooled stake): pulled
-///   emission streams over the next day to all pools by stake, like StakingRewards' rewardRate;
-/// - {notifyReward}: rewards earned by an operator in a task, paid into that operator's pool.
-/// The operator keeps sigma of its pool's rewards; delegators share the rest by shares.
-/// Undelegated stake waits out a cooldown, earning nothing but still slashable.
+///   emission streams over the next day to all pools by stake, like StakingRewards' rewardRate,
+///   and within a pool by shares through a reward-per-share accumulator (every balance change
+///   settles first; {claim} is O(1) whatever the number of delegators);
+/// - {notifyTaskReward}: what an operator earned in a task, paid by the protocol contract that
+///   ran it to the shares the pool had when the task fixed its stake (`since`), whoever joined or
+///   left since; delegators pull it with {claimTaskRewards}, in bounded batches of entries;
+/// - {notifyReward}: rewards anyone pays into a pool, shared at once by its current shares.
+/// The operator keeps sigma of its pool's rewards (for a task reward: the sigma the task
+/// recorded); delegators share the rest. Undelegated stake waits out a cooldown, earning nothing
+/// but still slashable; when the pool is frozen (its stake backs a running task), not before the
+/// freeze ends. Stake backing several concurrent tasks of its operator is exposed in each.
 interface IDelegationPools is IEmissionGauge {
     /// @notice An operator's pool.
     /// @param exists Whether the operator has opened it.
     /// @param sigma Operator share of the pool's rewards (WAD).
     /// @param sigmaChangedAt When sigma last changed (unix seconds).
-    /// @param frozenUntil Sigma may not change before this time (set by protocol contracts near a task's end).
+    /// @param frozenUntil Sigma may not change, and stake undelegated until then may not be
+    /// withdrawn, before this time (set by protocol contracts to after the end of each task that
+    /// counts the pool's stake).
     /// @param totalStake Active gmFLOCK in the pool.
     /// @param totalShares Shares of the active stake.
     /// @param unbondingStake gmFLOCK waiting out the undelegation cooldown.
@@ -138,6 +145,34 @@ interface IDelegationPools is IEmissionGauge {
     /// @param operatorCut Part of `amount` credited to the operator's commission.
     event RewardNotified(address indexed operator, address indexed from, uint256 amount, uint256 operatorCut);
 
+    /// @notice Emitted when a protocol contract pays a task's reward into a pool.
+    /// @param operator The pool's operator.
+    /// @param from The protocol contract that paid it.
+    /// @param amount FLOCK paid in.
+    /// @param operatorCut Part of `amount` credited to the operator's commission (all of it when
+    /// the pool had no shares at `since`).
+    /// @param since When the task fixed the pool's stake (unix seconds): the shares then share the
+    /// rest (as used: a time whose shares may still change is taken as the last final one).
+    /// @param totalShares The pool's shares at `since`.
+    event TaskRewardNotified(
+        address indexed operator,
+        address indexed from,
+        uint256 amount,
+        uint256 operatorCut,
+        uint256 since,
+        uint256 totalShares
+    );
+
+    /// @notice Emitted when a delegator claims task rewards (its cursor moved over some entries).
+    /// @param account The delegator.
+    /// @param operator The pool's operator.
+    /// @param amount FLOCK paid.
+    /// @param fromEntry The first entry walked.
+    /// @param toEntry One past the last entry walked (the new cursor).
+    event TaskRewardsClaimed(
+        address indexed account, address indexed operator, uint256 amount, uint256 fromEntry, uint256 toEntry
+    );
+
     /// @notice Emitted when emission is pulled and starts streaming.
     /// @param amount FLOCK pulled.
     /// @param rate FLOCK per second (rounded down) of the new stream, unstreamed leftover included.
@@ -182,7 +217,9 @@ interface IDelegationPools is IEmissionGauge {
     function delegate(address operator, uint256 amount) external returns (uint256 shares);
 
     /// @notice Starts undelegating `shares` from `operator`'s pool; they stop earning and become
-    /// withdrawable after the cooldown (adding to a pending request restarts its cooldown).
+    /// withdrawable after the cooldown (adding to a pending request restarts its cooldown), and
+    /// not before the pool's freeze ends: stake that backs a running task stays slashable until
+    /// the task is over. Task rewards of tasks the shares backed stay claimable.
     /// @dev Emits {UndelegationRequested}. Requirements: shares > 0 and at most the caller's; the
     /// pool exists.
     /// @param operator The pool's operator.
@@ -197,11 +234,23 @@ interface IDelegationPools is IEmissionGauge {
     /// @return amount gmFLOCK returned.
     function withdraw(address operator) external returns (uint256 amount);
 
-    /// @notice Claims the caller's FLOCK rewards from `operator`'s pool.
+    /// @notice Claims the caller's FLOCK rewards from `operator`'s pool: the emission and
+    /// {notifyReward} rewards (task rewards are claimed with {claimTaskRewards}).
     /// @dev Emits {RewardsClaimed} when something is paid. Requirements: the pool exists.
     /// @param operator The pool's operator.
     /// @return amount FLOCK paid.
     function claim(address operator) external returns (uint256 amount);
+
+    /// @notice Claims the caller's part of the task rewards paid into `operator`'s pool, walking at
+    /// most `maxEntries` entries of the pool's task-reward list from the caller's cursor (call
+    /// again while {pendingTaskRewards} or the cursor shows more). Each entry pays
+    /// net * the caller's shares at its `since` / the pool's shares then, rounded down.
+    /// @dev Emits {TaskRewardsClaimed} when the cursor moves. Requirements: maxEntries > 0; the
+    /// pool exists.
+    /// @param operator The pool's operator.
+    /// @param maxEntries The most entries to walk (bounds the gas).
+    /// @return amount FLOCK paid.
+    function claimTaskRewards(address operator, uint256 maxEntries) external returns (uint256 amount);
 
     /// @notice Claims the caller's operator commission.
     /// @dev Emits {CommissionClaimed} when something is paid. Requirements: the caller has a pool.
@@ -209,12 +258,28 @@ interface IDelegationPools is IEmissionGauge {
     function claimCommission() external returns (uint256 amount);
 
     /// @notice Pays `amount` FLOCK (pulled from the caller) into `operator`'s pool as rewards: the
-    /// operator keeps sigma of it, the active shares share the rest at once.
+    /// operator keeps its current sigma of it, the active shares share the rest at once (a task's
+    /// reward goes through {notifyTaskReward} instead).
     /// @dev Emits {RewardNotified}. Requirements: amount > 0; the pool exists; the caller approved
     /// this contract for `amount` FLOCK.
     /// @param operator The pool's operator.
     /// @param amount FLOCK to pay in.
     function notifyReward(address operator, uint256 amount) external;
+
+    /// @notice Pays `amount` FLOCK (pulled from the caller) into `operator`'s pool as a task's
+    /// reward: the operator keeps `sigma` of it (capped at 1e18), the rest goes to the shares the
+    /// pool had at `since` (when the task fixed its stake), claimed with {claimTaskRewards}. When
+    /// the pool had no shares then, all of it goes to the operator. Shares are read where they
+    /// are final: a `since` within the current stretch of share changes (after the last freeze,
+    /// see {sharesAt}) or not yet over reads the time just before it.
+    /// @dev Emits {TaskRewardNotified}. Requirements: caller has SLASHER_ROLE (a protocol
+    /// contract, trusted for `since` and `sigma`); amount > 0; the pool exists; the caller
+    /// approved this contract for `amount` FLOCK.
+    /// @param operator The pool's operator.
+    /// @param amount FLOCK to pay in.
+    /// @param since When the task fixed the pool's stake (unix seconds).
+    /// @param sigma The operator share the task recorded then (WAD).
+    function notifyTaskReward(address operator, uint256 amount, uint256 since, uint256 sigma) external;
 
     /// @notice Pulls the emission accrued to this gauge and starts streaming it. Anyone may call;
     /// every state-changing function also does it.
@@ -230,7 +295,9 @@ interface IDelegationPools is IEmissionGauge {
     /// @param recipient Who receives it; zero burns it.
     function slash(address operator, uint256 amount, address recipient) external;
 
-    /// @notice Freezes `operator`'s sigma until `until` (never shortens a freeze).
+    /// @notice Freezes `operator`'s sigma, and the withdrawal of stake undelegated meanwhile, until
+    /// `until` (never shortens a freeze); the caller calls it whenever it counts the pool's stake
+    /// (a registration), which also fixes the shares that task rewards with that `since` pay.
     /// @dev Emits {PoolFrozen} when the freeze is extended. Requirements: caller has SLASHER_ROLE;
     /// the pool exists.
     /// @param operator The pool's operator.
@@ -266,11 +333,61 @@ interface IDelegationPools is IEmissionGauge {
         view
         returns (uint256 shares, uint256 amount, uint256 readyAt);
 
-    /// @notice FLOCK `delegator` could claim now from `operator`'s pool.
+    /// @notice FLOCK `delegator` could claim now from `operator`'s pool with {claim} (task rewards:
+    /// {pendingTaskRewards}).
     /// @param operator The pool's operator.
     /// @param delegator The delegator.
     /// @return What {claim} would pay now (emission not yet pulled is not counted).
     function pendingRewards(address operator, address delegator) external view returns (uint256);
+
+    /// @notice FLOCK `delegator` could claim with {claimTaskRewards}(`operator`, `maxEntries`) now.
+    /// @param operator The pool's operator.
+    /// @param delegator The delegator.
+    /// @param maxEntries The most entries to walk from the delegator's cursor.
+    /// @return amount What that claim would pay.
+    function pendingTaskRewards(address operator, address delegator, uint256 maxEntries)
+        external
+        view
+        returns (uint256 amount);
+
+    /// @notice How many task rewards were paid into `operator`'s pool for its delegators.
+    /// @param operator The pool's operator.
+    /// @return The length of the pool's task-reward list.
+    function taskRewardCount(address operator) external view returns (uint256);
+
+    /// @notice One entry of `operator`'s task-reward list.
+    /// @param operator The pool's operator.
+    /// @param index The entry (below {taskRewardCount}).
+    /// @return since When the task fixed the pool's stake (unix seconds).
+    /// @return totalShares The pool's shares at `since`.
+    /// @return amount FLOCK for the delegators (after the operator's cut).
+    function taskReward(address operator, uint256 index)
+        external
+        view
+        returns (uint256 since, uint256 totalShares, uint256 amount);
+
+    /// @notice The first entry of `operator`'s task-reward list that `delegator` has not claimed.
+    /// @param operator The pool's operator.
+    /// @param delegator The delegator.
+    /// @return The cursor (the list's length when all are claimed).
+    function taskRewardCursor(address operator, address delegator) external view returns (uint256);
+
+    /// @notice `delegator`'s active shares in `operator`'s pool at `timepoint`: exact at the times
+    /// the pool was frozen (when a protocol contract counted its stake) and wherever nothing
+    /// changed since the previous freeze; between two freezes, the shares at the end of that
+    /// stretch of changes (or now, for the current one).
+    /// @param operator The pool's operator.
+    /// @param delegator The delegator.
+    /// @param timepoint A time (unix seconds).
+    /// @return The shares.
+    function sharesAt(address operator, address delegator, uint256 timepoint) external view returns (uint256);
+
+    /// @notice `operator`'s pool's active shares at `timepoint`, read as {sharesAt} reads a
+    /// delegator's (so the delegators' shares at any time add up to these).
+    /// @param operator The pool's operator.
+    /// @param timepoint A time (unix seconds).
+    /// @return The shares.
+    function totalSharesAt(address operator, uint256 timepoint) external view returns (uint256);
 
     /// @notice FLOCK `operator` could claim now as commission.
     /// @param operator The operator.

@@ -14,6 +14,19 @@ import {IGmFlock} from "../interfaces/IGmFlock.sol";
 library StakeEscrow {
     uint256 private constant _WAD = 1e18;
 
+    /// @notice Counts `operator`'s pool for a registration: its active stake and sigma now, and
+    /// freezes the pool until `until` (its sigma cannot change, and stake undelegated from now on
+    /// stays slashable until then). (0, 0) without a pool.
+    function lockPool(IDelegationPools pools, address operator, uint256 until)
+        internal
+        returns (uint256 stake, uint256 sigma)
+    {
+        IDelegationPools.PoolInfo memory info = pools.pool(operator);
+        if (!info.exists) return (0, 0);
+        pools.freeze(operator, until);
+        return (info.totalStake, info.sigma);
+    }
+
     /// @notice What slashing `fraction` (WAD) takes: of `own`, and of `pool` (the pool's stake
     /// counted at registration) capped by what `account`'s pool still holds, active or unbonding.
     function slashAmounts(IDelegationPools pools, address account, uint256 own, uint256 pool, uint256 fraction)

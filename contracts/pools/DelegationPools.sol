@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IDelegationPools} from "../interfaces/IDelegationPools.sol";
@@ -13,20 +14,47 @@ import {IEmissionGauge} from "../interfaces/IEmissionGauge.sol";
 import {IGmFlock} from "../interfaces/IGmFlock.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {Params} from "../libraries/Params.sol";
+import {RewardStream} from "../libraries/RewardStream.sol";
 
 /// @title DelegationPools
 /// @notice One delegation pool per operator; delegators put gmFLOCK in, earn FLOCK rewards (the
 /// emission and what the operator earns in tasks), and bear slashing pro rata.
-/// @dev Three levels of accumulators, each settled lazily and always before the balance it
-/// weighs changes (Synthetix StakingRewards, applied twice):
-/// 1. global: emission pulled from {IEmission} streams over {REWARD_DURATION} at `_rewardRate`;
-///    `_rewardPerStake` grows by rate * dt / totalPooledStake;
+/// @dev Emission: three levels of accumulators, each settled lazily and always before the balance
+/// it weighs changes (Synthetix StakingRewards, applied twice):
+/// 1. global: emission pulled from {IEmission} streams over {REWARD_DURATION} ({RewardStream});
+///    its accumulator (reward per pooled stake) grows by rate * dt / totalPooledStake;
 /// 2. pool: a pool earns totalStake * (rewardPerStake - its snapshot); the operator keeps sigma
 ///    of it as commission, the rest raises the pool's `accRewardPerShare` (rewards of
 ///    {notifyReward} enter here directly);
 /// 3. delegator: earns shares * (accRewardPerShare - its snapshot).
 /// Every function that changes a pool's stake or shares, or a delegator's shares, settles
-/// global -> pool -> delegator first. Nothing loops over pools or delegators.
+/// global -> pool -> delegator first. Nothing loops over pools or delegators. The emission is
+/// fair by time: whoever is pooled while it streams earns it.
+///
+/// Task rewards ({notifyTaskReward}) are not: a task fixed the pool's stake when the operator
+/// registered (`since`), so its reward belongs to the shares that existed then, whoever holds
+/// what now. Every change of a delegator's shares and of the pool's total shares is checkpointed
+/// (OpenZeppelin's Checkpoints.Trace208, keyed by timestamp). Shares only need to be exact at the
+/// times a protocol contract counts the pool's stake, and each such time it calls {freeze}; so
+/// the changes between two freezes share one checkpoint (the key of the first, rewritten in
+/// place), which spares a new storage slot per change, and shares read at a time within such a
+/// stretch read as at its end (consistently for the pool and every delegator). A task reward, less the operator's
+/// cut at the sigma the task recorded, is appended to the pool's list with the total shares at
+/// `since`, and each delegator pulls its part, net * its shares at since / total shares at since
+/// (rounded down; the dust stays here), walking the list from its own cursor in bounded batches
+/// ({claimTaskRewards}). A delegator's cursor starts at the list's length at its first
+/// delegation, so it never walks entries that predate it. Both traces of one change share one
+/// key (the pool trace's clock, which never goes back), so the delegators' shares at any time add
+/// up to the pool's. Known limit: the key is a timestamp, so a delegation in the same second as
+/// (and after) a registration counts as if made before it; such stake is at risk for the whole
+/// task all the same (it cannot leave before the freeze ends, see below).
+///
+/// Withdrawal lock: the Arena freezes a pool until after the end of every task that counts its
+/// stake. An undelegation requested while the pool is frozen cannot be withdrawn before the
+/// freeze ends (readyAt = max(now + cooldown, frozenUntil)): the stake that backed a registration
+/// stays slashable until the task is over and cannot back a second registration in it. A pool
+/// backing several concurrent tasks of its operator is exposed in each (restaking), every slash
+/// capped by what the pool still holds.
 ///
 /// Precision: both accumulators are scaled by {PRECISION} = 1e36 rather than Synthetix' 1e18.
 /// Stake and shares can reach ~3e27 wei (the whole supply locked at the top multiplier) while a
@@ -50,12 +78,13 @@ import {Params} from "../libraries/Params.sol";
 /// shares are undelegated.
 contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace208;
 
     uint256 private constant WAD = 1e18;
 
     /// @inheritdoc IDelegationPools
     /// @dev See the contract notes.
-    uint256 public constant PRECISION = 1e36;
+    uint256 public constant PRECISION = RewardStream.PRECISION;
 
     /// @inheritdoc IDelegationPools
     uint256 public constant REWARD_DURATION = 1 days;
@@ -66,6 +95,9 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         uint64 sigma;
         uint64 sigmaChangedAt;
         uint64 frozenUntil;
+        /// @dev The last time a protocol contract froze the pool (counted its stake): share
+        /// checkpoints after it open a new stretch (see {_shareKey}).
+        uint48 lastFrozenAt;
         uint256 totalStake;
         uint256 totalShares;
         uint256 unbondingStake;
@@ -83,6 +115,16 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         uint256 shares;
         uint256 rewardPerSharePaid;
         uint256 rewards;
+        /// @dev The first entry of the pool's task-reward list not yet claimed.
+        uint256 taskRewardCursor;
+    }
+
+    /// @dev A task's reward to a pool's delegators: `amount` FLOCK shared by the shares at `since`
+    /// (`totalShares` of them).
+    struct TaskReward {
+        uint48 since;
+        uint208 totalShares;
+        uint256 amount;
     }
 
     /// @dev A delegator's pending undelegation from one pool.
@@ -104,14 +146,14 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
 
     uint256 private _totalPooledStake;
 
-    // Emission stream (StakingRewards).
-    /// @dev FLOCK wei per second, scaled by PRECISION.
-    uint256 private _rewardRate;
-    uint256 private _periodFinish;
-    uint256 private _lastUpdateTime;
-    /// @dev FLOCK per pooled stake, scaled by PRECISION.
-    uint256 private _rewardPerStake;
+    /// @dev The emission stream (StakingRewards); its accumulator is FLOCK per pooled stake.
+    RewardStream.Stream private _stream;
     uint256 private _totalStreamed;
+
+    // Task rewards.
+    mapping(address operator => TaskReward[]) private _taskRewards;
+    mapping(address operator => Checkpoints.Trace208) private _totalSharesHistory;
+    mapping(address operator => mapping(address delegator => Checkpoints.Trace208)) private _sharesHistory;
 
     /// @param flock_ The FLOCK token rewards are paid in.
     /// @param gm_ gmFLOCK, the stake delegated.
@@ -137,7 +179,7 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         p.exists = true;
         p.sigma = uint64(sigma); // sigma <= 1e18 < 2^64 (checked above)
         p.sigmaChangedAt = SafeCast.toUint64(block.timestamp);
-        p.rewardPerStakePaid = _rewardPerStake;
+        p.rewardPerStakePaid = _stream.acc;
         emit PoolCreated(msg.sender, sigma);
     }
 
@@ -194,6 +236,7 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         p.totalShares += shares;
         d.shares += shares;
         _totalPooledStake += amount;
+        _recordShares(operator, p, d);
         emit Delegated(msg.sender, operator, amount, shares);
 
         IERC20(address(_gm)).safeTransferFrom(msg.sender, address(this), amount);
@@ -201,7 +244,8 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
 
     /// @inheritdoc IDelegationPools
     /// @dev The stake leaves the pool's active stake at once (rounded down) and joins its
-    /// unbonding bucket. Emits {UndelegationRequested}.
+    /// unbonding bucket; it is withdrawable after the cooldown, and not before the pool's freeze
+    /// ends (see the contract notes). Emits {UndelegationRequested}.
     /// Requirements: shares > 0 and at most the caller's; the pool exists.
     function undelegate(address operator, uint256 shares) external nonReentrant returns (uint256 amount) {
         if (shares == 0) revert PoolsZeroAmount();
@@ -217,6 +261,7 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         p.totalShares -= shares;
         d.shares -= shares;
         _totalPooledStake -= amount;
+        _recordShares(operator, p, d);
 
         Unbonding storage u = _unbondings[operator][msg.sender];
         if (u.generation != p.unbondingGeneration) {
@@ -230,7 +275,8 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         p.unbondingStake += amount;
         p.unbondingShares += ubShares;
         u.shares += ubShares;
-        uint256 readyAt = block.timestamp + _config.get(Params.POOL_UNDELEGATE_COOLDOWN);
+        // Stake that backs a running task stays until the task's freeze ends.
+        uint256 readyAt = Math.max(block.timestamp + _config.get(Params.POOL_UNDELEGATE_COOLDOWN), p.frozenUntil);
         u.readyAt = SafeCast.toUint64(readyAt);
         emit UndelegationRequested(msg.sender, operator, shares, amount, readyAt);
     }
@@ -274,6 +320,23 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         _flock.safeTransfer(msg.sender, amount);
     }
 
+    /// @inheritdoc IDelegationPools
+    /// @dev Walks the caller's entries from its cursor (at most `maxEntries`), paying each
+    /// net * shares at since / total shares at since, rounded down. Emits {TaskRewardsClaimed}
+    /// when the cursor moves. Requirements: maxEntries > 0; the pool exists.
+    function claimTaskRewards(address operator, uint256 maxEntries) external nonReentrant returns (uint256 amount) {
+        if (maxEntries == 0) revert PoolsZeroAmount();
+        _existingPool(operator);
+        Delegation storage d = _delegations[operator][msg.sender];
+        uint256 from = d.taskRewardCursor;
+        uint256 to;
+        (amount, to) = _pendingTaskRewards(operator, msg.sender, from, maxEntries);
+        if (to == from) return 0;
+        d.taskRewardCursor = to;
+        emit TaskRewardsClaimed(msg.sender, operator, amount, from, to);
+        if (amount > 0) _flock.safeTransfer(msg.sender, amount);
+    }
+
     // ---------------------------------------------------------------- rewards
 
     /// @inheritdoc IDelegationPools
@@ -288,6 +351,39 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         _flock.safeTransferFrom(msg.sender, address(this), amount);
         uint256 cut = _distribute(operator, p, amount);
         emit RewardNotified(operator, msg.sender, amount, cut);
+    }
+
+    /// @inheritdoc IDelegationPools
+    /// @dev Touches neither the stream nor any stake, so it does not {sync}. `since` and `sigma`
+    /// are trusted (the caller is a protocol contract; the Arena passes the time it froze the pool
+    /// at registration). Shares are final only before the key the next change would use
+    /// ({_shareKey}: the open stretch's, or now): a later `since` is taken as the time just before
+    /// that key, so the entry and every delegator's part read the same, final shares, and the
+    /// parts never add up to more than the entry. Emits {TaskRewardNotified} with the `since`
+    /// used. Requirements: caller has SLASHER_ROLE; amount > 0; the pool exists; the caller
+    /// approved this contract for `amount` FLOCK.
+    function notifyTaskReward(address operator, uint256 amount, uint256 since, uint256 sigma)
+        external
+        nonReentrant
+    {
+        _checkSlasher();
+        if (amount == 0) revert PoolsZeroAmount();
+        Pool storage p = _existingPool(operator);
+        Checkpoints.Trace208 storage history = _totalSharesHistory[operator];
+        // Shares at and after the next change's key may still change: read the last final ones.
+        uint256 next = _shareKey(p, history);
+        if (since >= next) since = next - 1;
+        uint48 key = SafeCast.toUint48(since);
+        uint256 shares = history.upperLookupRecent(key);
+        uint256 cut = amount;
+        if (shares > 0) {
+            cut = Math.mulDiv(amount, sigma < WAD ? sigma : WAD, WAD);
+            // shares <= 2^208: they come from a Trace208.
+            if (amount > cut) _taskRewards[operator].push(TaskReward(key, uint208(shares), amount - cut));
+        }
+        if (cut > 0) _commission[operator] += cut;
+        emit TaskRewardNotified(operator, msg.sender, amount, cut, since, shares);
+        _flock.safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @inheritdoc IDelegationPools
@@ -331,12 +427,15 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDelegationPools
-    /// @dev Touches no stake or reward, so unlike the other mutators it does not {sync}.
-    /// Emits {PoolFrozen} when the freeze is extended. Requirements: caller has SLASHER_ROLE;
-    /// the pool exists.
+    /// @dev Touches no stake or reward, so unlike the other mutators it does not {sync}. Every
+    /// call also marks now as a time the pool's shares are read at (a registration): the share
+    /// checkpoints keep the shares of this moment (internal bookkeeping, no event). Emits
+    /// {PoolFrozen} when the freeze is extended. Requirements: caller has SLASHER_ROLE; the pool
+    /// exists.
     function freeze(address operator, uint256 until) external nonReentrant {
         _checkSlasher();
         Pool storage p = _existingPool(operator);
+        p.lastFrozenAt = SafeCast.toUint48(block.timestamp);
         if (until > p.frozenUntil) {
             p.frozenUntil = SafeCast.toUint64(until);
             emit PoolFrozen(operator, until);
@@ -405,6 +504,46 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDelegationPools
+    function pendingTaskRewards(address operator, address delegator, uint256 maxEntries)
+        external
+        view
+        returns (uint256 amount)
+    {
+        (amount,) = _pendingTaskRewards(operator, delegator, _delegations[operator][delegator].taskRewardCursor, maxEntries);
+    }
+
+    /// @inheritdoc IDelegationPools
+    function taskRewardCount(address operator) external view returns (uint256) {
+        return _taskRewards[operator].length;
+    }
+
+    /// @inheritdoc IDelegationPools
+    function taskReward(address operator, uint256 index)
+        external
+        view
+        returns (uint256 since, uint256 totalShares, uint256 amount)
+    {
+        TaskReward storage e = _taskRewards[operator][index];
+        return (e.since, e.totalShares, e.amount);
+    }
+
+    /// @inheritdoc IDelegationPools
+    /// @dev An account that never delegated to the pool reads the stored 0, though it has nothing to walk.
+    function taskRewardCursor(address operator, address delegator) external view returns (uint256) {
+        return _delegations[operator][delegator].taskRewardCursor;
+    }
+
+    /// @inheritdoc IDelegationPools
+    function sharesAt(address operator, address delegator, uint256 timepoint) external view returns (uint256) {
+        return _sharesHistory[operator][delegator].upperLookupRecent(SafeCast.toUint48(timepoint));
+    }
+
+    /// @inheritdoc IDelegationPools
+    function totalSharesAt(address operator, uint256 timepoint) external view returns (uint256) {
+        return _totalSharesHistory[operator].upperLookupRecent(SafeCast.toUint48(timepoint));
+    }
+
+    /// @inheritdoc IDelegationPools
     function pendingCommission(address operator) external view returns (uint256) {
         (, uint256 cut) = _pendingPool(_pools[operator], _currentRewardPerStake());
         return _commission[operator] + cut;
@@ -416,7 +555,8 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         view
         returns (uint256 rewardRate, uint256 periodFinish, uint256 lastUpdateTime, uint256 rewardPerStake)
     {
-        return (_rewardRate, _periodFinish, _lastUpdateTime, _currentRewardPerStake());
+        RewardStream.Stream storage st = _stream;
+        return (st.rate, st.periodFinish, st.lastUpdate, _currentRewardPerStake());
     }
 
     /// @inheritdoc IDelegationPools
@@ -449,51 +589,25 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
     /// @dev Brings the stream up to now, then pulls new emission and restarts the stream with it
     /// plus the unstreamed leftover over the next REWARD_DURATION.
     function _sync() private {
-        _updateGlobal();
+        RewardStream.Stream storage st = _stream;
+        // The stream's clock never goes back: should the chain's clock be earlier than the last
+        // update (a devnet restarted from a state dump), nothing streams until it catches up.
+        RewardStream.accrue(st, block.timestamp, _totalPooledStake);
         uint256 pulled = _emission.pull();
         if (pulled == 0) return;
-        uint256 now_ = _lastUpdateTime; // the stream's clock, brought up to now
-        uint256 finish = _periodFinish;
-        uint256 leftover = finish > now_ ? Math.mulDiv(finish - now_, _rewardRate, PRECISION) : 0;
-        uint256 total = pulled + leftover;
-        uint256 newFinish = now_ + REWARD_DURATION;
-        _rewardRate = Math.mulDiv(total, PRECISION, REWARD_DURATION);
-        _periodFinish = newFinish;
+        (uint256 rate, uint256 finish) = RewardStream.notify(st, pulled, st.lastUpdate, REWARD_DURATION);
         _totalStreamed += pulled;
-        emit EmissionStreamed(pulled, total / REWARD_DURATION, newFinish);
+        emit EmissionStreamed(pulled, rate, finish);
     }
 
-    /// @dev StakingRewards' updateReward for the global accumulator, with the zero-stake pause.
-    /// The stream's clock never goes back: should the chain's clock be earlier than the last
-    /// update (a devnet restarted from a state dump), nothing streams until it catches up.
-    function _updateGlobal() private {
-        uint256 last = _lastUpdateTime;
-        if (block.timestamp <= last) return;
-        uint256 finish = _periodFinish;
-        if (last < finish) {
-            if (_totalPooledStake == 0) {
-                // Nobody to stream to since `last`: shift what is left of the stream to start now.
-                _periodFinish = block.timestamp + (finish - last);
-            } else {
-                uint256 end = block.timestamp < finish ? block.timestamp : finish;
-                _rewardPerStake += Math.mulDiv(_rewardRate, end - last, _totalPooledStake);
-            }
-        }
-        _lastUpdateTime = block.timestamp;
-    }
-
-    /// @dev The global accumulator as {_updateGlobal} would leave it now.
+    /// @dev The global accumulator as {_sync} would leave it now.
     function _currentRewardPerStake() private view returns (uint256) {
-        uint256 last = _lastUpdateTime;
-        uint256 finish = _periodFinish;
-        if (last >= finish || _totalPooledStake == 0 || block.timestamp <= last) return _rewardPerStake;
-        uint256 end = block.timestamp < finish ? block.timestamp : finish;
-        return _rewardPerStake + Math.mulDiv(_rewardRate, end - last, _totalPooledStake);
+        return RewardStream.accAt(_stream, block.timestamp, _totalPooledStake);
     }
 
-    /// @dev Credits a pool with its emission earned since its last settlement. Needs `_updateGlobal` first.
+    /// @dev Credits a pool with its emission earned since its last settlement. Needs `_sync` first.
     function _settlePool(address operator, Pool storage p) private {
-        uint256 global = _rewardPerStake;
+        uint256 global = _stream.acc;
         uint256 paid = p.rewardPerStakePaid;
         if (global == paid) return;
         p.rewardPerStakePaid = global;
@@ -537,6 +651,55 @@ contract DelegationPools is IDelegationPools, ReentrancyGuardTransient {
         if (acc == paid) return;
         if (d.shares > 0) d.rewards += Math.mulDiv(d.shares, acc - paid, PRECISION);
         d.rewardPerSharePaid = acc;
+    }
+
+    /// @dev The key of a share change now: the pool trace's latest key while the stretch it opened
+    /// is still open (no freeze since), else now (or that latest key, should the chain's clock
+    /// have gone back). Keys never decrease, and every key is at or after every earlier one.
+    function _shareKey(Pool storage p, Checkpoints.Trace208 storage total) private view returns (uint48) {
+        (, uint48 latest,) = total.latestCheckpoint();
+        if (latest > p.lastFrozenAt) return latest;
+        uint48 now_ = SafeCast.toUint48(block.timestamp);
+        return latest > now_ ? latest : now_;
+    }
+
+    /// @dev Checkpoints the caller's shares and the pool's total shares after a change, both at
+    /// one key ({_shareKey}), so the delegators' shares at any time add up to the pool's. Changes
+    /// between two freezes share the key of the first one (rewritten in place, which saves a new
+    /// storage slot per change): the shares read at a freeze time are exact, within a stretch of
+    /// changes they read as at its end. A first delegation starts the caller's task-reward cursor
+    /// at the end of the pool's list.
+    function _recordShares(address operator, Pool storage p, Delegation storage d) private {
+        Checkpoints.Trace208 storage total = _totalSharesHistory[operator];
+        Checkpoints.Trace208 storage mine = _sharesHistory[operator][msg.sender];
+        uint48 key = _shareKey(p, total);
+        if (mine.length() == 0) {
+            uint256 len = _taskRewards[operator].length;
+            if (len > 0) d.taskRewardCursor = len;
+        }
+        // Shares never exceed the gmFLOCK supply times the first delegation's ratio; SafeCast guards.
+        mine.push(key, SafeCast.toUint208(d.shares));
+        total.push(key, SafeCast.toUint208(p.totalShares));
+    }
+
+    /// @dev What `delegator` is owed by the pool's task-reward entries [from, to), to = min(length,
+    /// from + maxEntries). An account that never delegated is owed nothing and skips to the end.
+    function _pendingTaskRewards(address operator, address delegator, uint256 from, uint256 maxEntries)
+        private
+        view
+        returns (uint256 amount, uint256 to)
+    {
+        TaskReward[] storage list = _taskRewards[operator];
+        uint256 len = list.length;
+        if (from >= len) return (0, from);
+        Checkpoints.Trace208 storage mine = _sharesHistory[operator][delegator];
+        if (mine.length() == 0) return (0, len);
+        to = len - from > maxEntries ? from + maxEntries : len;
+        for (uint256 i = from; i < to; ++i) {
+            TaskReward storage e = list[i];
+            uint256 shares = mine.upperLookupRecent(e.since);
+            if (shares > 0) amount += Math.mulDiv(e.amount, shares, e.totalShares);
+        }
     }
 
     function _existingPool(address operator) private view returns (Pool storage p) {

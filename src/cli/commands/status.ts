@@ -41,7 +41,8 @@ export function register(program: Command): void {
           lines.push('', 'delegations:');
           for (const d of x.delegations) {
             const ub = d.unbonding.shares > 0n ? `, undelegating ${gm(d.unbonding.amount)} (ready ${date(d.unbonding.readyAt)})` : '';
-            lines.push(`  ${d.operator}  ${gm(d.stake)}, rewards ${formatFlock(d.pendingRewards)}${ub}`);
+            const task = d.pendingTaskRewards > 0n ? ` (+ ${formatFlock(d.pendingTaskRewards)} task rewards)` : '';
+            lines.push(`  ${d.operator}  ${gm(d.stake)}, rewards ${formatFlock(d.pendingRewards)}${task}${ub}`);
           }
         }
         return lines;

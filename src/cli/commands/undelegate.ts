@@ -6,7 +6,7 @@ import { openProtocol } from '../protocol.js';
 export function register(program: Command): void {
   program
     .command('undelegate')
-    .description('start undelegating gmFLOCK from a pool (default: all of it); after the cooldown, --withdraw returns it')
+    .description('start undelegating gmFLOCK from a pool (default: all of it); after the cooldown (and, while the pool backs a running task, after that task), --withdraw returns it')
     .argument('[amount]', 'gmFLOCK to undelegate (default: everything delegated to the operator)')
     .requiredOption('--from <operator>', 'the operator’s address')
     .option('--withdraw', 'withdraw what finished its cooldown instead of starting a new undelegation')
@@ -30,6 +30,7 @@ export function register(program: Command): void {
       const readyAt = new Date(Number(r.readyAt) * 1000).toISOString();
       await ctx.output({ ...r, readyAt }, (x) => [
         `undelegating ${formatFlock(x.amount, { symbol: 'gmFLOCK' })} from ${x.operator}; it stops earning now`,
+        ...(x.lockedByTask ? ['the pool backs a running task of the operator: the stake stays (and stays slashable) until the task’s freeze ends'] : []),
         `withdraw from ${x.readyAt} with: flock undelegate --withdraw --from ${x.operator}`,
         `tx ${x.txHash}`,
       ]);

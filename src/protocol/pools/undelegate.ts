@@ -14,15 +14,21 @@ export interface UndelegateReturnType {
   operator: string;
   shares: bigint;
   amount: bigint;
-  /** Unix seconds from which withdraw pays out. */
+  /**
+   * Unix seconds from which withdraw pays out: the cooldown from now, or the end of the pool's
+   * freeze when that is later (the pool's stake backs a running task, see `lockedByTask`).
+   */
   readyAt: bigint;
   cooldown: bigint;
+  /** The stake backs a running task of the operator: it stays (and stays slashable) until the task's freeze ends. */
+  lockedByTask: boolean;
   txHash: string;
 }
 
 /**
  * Starts undelegating `amount` gmFLOCK (or everything) from `operator`'s pool. The amount is
- * converted to shares rounding up, capped at what the account holds.
+ * converted to shares rounding up, capped at what the account holds. While the pool backs a
+ * running task (it is frozen), the stake cannot be withdrawn before the freeze ends.
  *
  * @example
  * const { readyAt } = await undelegate(client, { operator, amount: parseEther('10') });
@@ -40,13 +46,16 @@ export async function undelegate(client: ProtocolConnection, { operator, amount 
   }
   const r = await transact(client, 'undelegate', () => pools.undelegate(operator, toUndelegate));
   const ev = findEvent(pools, r, 'UndelegationRequested');
+  const readyAt = (ev?.args.readyAt as bigint) ?? 0n;
+  const { frozenUntil } = await pools.pool(operator);
   return {
     delegator: account,
     operator,
     shares: toUndelegate,
     amount: (ev?.args.amount as bigint) ?? 0n,
-    readyAt: (ev?.args.readyAt as bigint) ?? 0n,
+    readyAt,
     cooldown: await getParam(client, { name: 'pool.undelegateCooldown' }),
+    lockedByTask: frozenUntil > 0n && readyAt === frozenUntil,
     txHash: r.hash,
   };
 }

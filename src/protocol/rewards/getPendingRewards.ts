@@ -2,6 +2,7 @@ import { getClaimable, type GetClaimableReturnType } from '../arena/getClaimable
 import { getTaskIds } from '../arena/getTaskIds.js';
 import type { ProtocolConnection } from '../connection.js';
 import { getDelegatedOperators } from '../pools/getDelegatedOperators.js';
+import { getPendingTaskRewards } from '../pools/getPendingTaskRewards.js';
 
 export interface GetPendingRewardsParameters {
   account: string;
@@ -12,13 +13,17 @@ export type TaskClaimable = GetClaimableReturnType;
 
 export interface GetPendingRewardsReturnType {
   account: string;
-  /** Per pool the account delegated to: FLOCK claimable now. */
-  pools: { operator: string; pending: bigint }[];
+  /**
+   * Per pool the account delegated to: FLOCK claimable now, as the emission stream (`pending`,
+   * claimed with one `claim`) and as task rewards (`task`, for the shares held when each task
+   * counted the pool's stake, claimed in batches of entries).
+   */
+  pools: { operator: string; pending: bigint; task: bigint }[];
   /** Operator commission claimable now (0 for non-operators). */
   commission: bigint;
   /** Arena tasks with something to claim (stake back, reward or refund). */
   tasks: TaskClaimable[];
-  /** FLOCK claimable now: pools, commission, task rewards and refunds (not stakes, which are gmFLOCK). */
+  /** FLOCK claimable now: pools (stream and task rewards), commission, Arena task rewards and refunds (not stakes, which are gmFLOCK). */
   total: bigint;
 }
 
@@ -40,15 +45,20 @@ export async function getPendingRewards(client: ProtocolConnection, { account }:
   const { pools: contract } = client.contracts;
   const operators = await getDelegatedOperators(client, { account });
   const [pools, commission, tasks] = await Promise.all([
-    Promise.all(operators.map(async (operator) => ({ operator, pending: await contract.pendingRewards(operator, account) }))),
+    Promise.all(
+      operators.map(async (operator) => {
+        const [pending, task] = await Promise.all([contract.pendingRewards(operator, account), getPendingTaskRewards(client, { operator, account })]);
+        return { operator, pending, task: task.pending };
+      }),
+    ),
     contract.pendingCommission(account),
     claimableTasks(client, account),
   ]);
   return {
     account,
-    pools: pools.filter((x) => x.pending > 0n),
+    pools: pools.filter((x) => x.pending + x.task > 0n),
     commission,
     tasks,
-    total: pools.reduce((s, x) => s + x.pending, 0n) + commission + tasks.reduce((s, x) => s + x.reward + x.refund, 0n),
+    total: pools.reduce((s, x) => s + x.pending + x.task, 0n) + commission + tasks.reduce((s, x) => s + x.reward + x.refund, 0n),
   };
 }

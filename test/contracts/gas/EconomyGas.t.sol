@@ -126,6 +126,26 @@ contract EconomyGasTest is EconomyFixture {
         vm.snapshotGasLastCall("economy", "pools_delegate_later");
     }
 
+    /// @dev The first change after a registration opens a new stretch of share checkpoints: a new
+    /// slot in the pool's trace and the delegator's (the other delegate cases rewrite them in place).
+    function test_gas_delegate_afterRegistration() public {
+        _registerOp();
+        vm.prank(bob);
+        gm.approve(address(pools), 100e18);
+        _coolAll();
+        vm.prank(bob);
+        pools.delegate(op, 100e18);
+        vm.snapshotGasLastCall("economy", "pools_delegate_afterRegistration");
+    }
+
+    function test_gas_undelegate_afterRegistration() public {
+        _registerOp();
+        _coolAll();
+        vm.prank(alice);
+        pools.undelegate(op, 400e18);
+        vm.snapshotGasLastCall("economy", "pools_undelegate_afterRegistration");
+    }
+
     function test_gas_undelegate() public {
         _coolAll();
         vm.prank(alice);
@@ -162,6 +182,53 @@ contract EconomyGasTest is EconomyFixture {
         vm.prank(carol);
         pools.notifyReward(op, 10e18);
         vm.snapshotGasLastCall("economy", "pools_notifyReward");
+    }
+
+    /// @dev As the Arena at a registration: freezes op's pool now (the task's `since`), then an hour passes.
+    function _registerOp() internal returns (uint256 since) {
+        since = block.timestamp;
+        vm.prank(slasher);
+        pools.freeze(op, since + 10 days);
+        vm.warp(since + 1 hours);
+    }
+
+    function test_gas_notifyTaskReward() public {
+        uint256 since = _registerOp();
+        _fund(slasher, 10e18);
+        vm.prank(slasher);
+        flock.approve(address(pools), 10e18);
+        _coolAll();
+        vm.prank(slasher);
+        pools.notifyTaskReward(op, 10e18, since, SIGMA);
+        vm.snapshotGasLastCall("economy", "pools_notifyTaskReward");
+    }
+
+    /// @dev `n` task rewards paid into op's pool, for the shares it had at a registration (alice's and bob's).
+    function _taskRewards(uint256 n) internal {
+        uint256 since = _registerOp();
+        _fund(slasher, n * 10e18);
+        vm.startPrank(slasher);
+        flock.approve(address(pools), n * 10e18);
+        for (uint256 i; i < n; ++i) {
+            pools.notifyTaskReward(op, 10e18, since, SIGMA);
+        }
+        vm.stopPrank();
+    }
+
+    function test_gas_claimTaskRewards_1entry() public {
+        _taskRewards(1);
+        _coolAll();
+        vm.prank(alice);
+        pools.claimTaskRewards(op, 1);
+        vm.snapshotGasLastCall("economy", "pools_claimTaskRewards_1entry");
+    }
+
+    function test_gas_claimTaskRewards_10entries() public {
+        _taskRewards(10);
+        _coolAll();
+        vm.prank(alice);
+        pools.claimTaskRewards(op, 10);
+        vm.snapshotGasLastCall("economy", "pools_claimTaskRewards_10entries");
     }
 
     function test_gas_slash() public {

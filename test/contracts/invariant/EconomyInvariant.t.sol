@@ -31,7 +31,7 @@ contract EconomyInvariantTest is EconomyFixture {
         flock.transfer(address(handler), 500_000_000e18);
         config.grantRole(bytes32(0), address(handler)); // moves the daily cap
 
-        bytes4[] memory selectors = new bytes4[](15);
+        bytes4[] memory selectors = new bytes4[](17);
         selectors[0] = EconomyHandler.delegate.selector;
         selectors[1] = EconomyHandler.delegate.selector; // twice: stake is what everything else needs
         selectors[2] = EconomyHandler.undelegate.selector;
@@ -47,6 +47,8 @@ contract EconomyInvariantTest is EconomyFixture {
         selectors[12] = EconomyHandler.advance.selector;
         selectors[13] = EconomyHandler.setDailyCap.selector;
         selectors[14] = EconomyHandler.warp.selector;
+        selectors[15] = EconomyHandler.notifyTaskReward.selector;
+        selectors[16] = EconomyHandler.claimTaskRewards.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -95,12 +97,14 @@ contract EconomyInvariantTest is EconomyFixture {
     }
 
     /// @notice Nobody is paid more than came in: claims and commission never exceed the emission
-    /// pulled plus the rewards notified; the pools' FLOCK is exactly in minus out, and covers
-    /// everything still claimable (so a claim can never fail).
+    /// pulled plus the rewards notified (task rewards included); the pools' FLOCK is exactly in
+    /// minus out, and covers everything still claimable, task rewards included (so a claim can
+    /// never fail).
     function invariant_rewardsNeverExceedIncome() public view {
-        uint256 paid = handler.ghostClaimed() + handler.ghostCommission();
-        uint256 income = pools.totalStreamed() + handler.ghostNotified();
-        assertLe(paid, emission.totalPulled() + handler.ghostNotified(), "paid <= pulled + notified");
+        uint256 paid = handler.ghostClaimed() + handler.ghostCommission() + handler.ghostTaskClaimed();
+        uint256 notified = handler.ghostNotified() + handler.ghostTaskNotified();
+        uint256 income = pools.totalStreamed() + notified;
+        assertLe(paid, emission.totalPulled() + notified, "paid <= pulled + notified");
         assertEq(pools.totalStreamed(), emission.totalPulled(), "the pools are the only gauge");
         assertEq(flock.balanceOf(address(pools)), income - paid, "pools' FLOCK = in - out");
 
@@ -110,9 +114,29 @@ contract EconomyInvariantTest is EconomyFixture {
             owed += pools.pendingCommission(op);
             for (uint256 i; i < delegatorList.length; ++i) {
                 owed += pools.pendingRewards(op, delegatorList[i]);
+                owed += pools.pendingTaskRewards(op, delegatorList[i], type(uint256).max);
             }
         }
         assertLe(owed, flock.balanceOf(address(pools)), "solvent");
+    }
+
+    /// @notice Every task reward is shared by exactly the shares of its time: the delegators'
+    /// checkpointed shares at an entry's `since` add up to the pool's then, which the entry
+    /// recorded; so the parts paid never add up to more than the entry.
+    function invariant_taskRewardsBySharesAtSince() public view {
+        for (uint256 j; j < operatorList.length; ++j) {
+            address op = operatorList[j];
+            uint256 n = pools.taskRewardCount(op);
+            for (uint256 k; k < n; ++k) {
+                (uint256 since, uint256 totalShares,) = pools.taskReward(op, k);
+                assertEq(totalShares, pools.totalSharesAt(op, since), "entry = pool shares at since");
+                uint256 sum;
+                for (uint256 i; i < delegatorList.length; ++i) {
+                    sum += pools.sharesAt(op, delegatorList[i], since);
+                }
+                assertEq(sum, totalShares, "delegators' shares at since add up");
+            }
+        }
     }
 
     /// @notice The emission never runs ahead of its schedule, gauges never pull more than was
@@ -151,7 +175,7 @@ contract EconomyInvariantTest is EconomyFixture {
     }
 
     function afterInvariant() public view {
-        string[15] memory names = [
+        string[17] memory names = [
             "delegate",
             "undelegate",
             "withdraw",
@@ -166,10 +190,13 @@ contract EconomyInvariantTest is EconomyFixture {
             "advance",
             "setDailyCap",
             "warp",
+            "notifyTaskReward",
+            "claimTaskRewards",
             ""
         ];
-        for (uint256 i; i < 14; ++i) {
+        for (uint256 i; i < 16; ++i) {
             console.log(names[i], handler.calls(bytes32(bytes(names[i]))));
         }
+        console.log("task-reward claims that paid", handler.taskClaimsPaid());
     }
 }

@@ -40,6 +40,14 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
     uint256 public ghostSlashed;
     uint256 public ghostDelegated;
     uint256 public ghostWithdrawn;
+    uint256 public ghostTaskNotified;
+    uint256 public ghostTaskClaimed;
+    /// @dev When the campaign started: task rewards are fixed at a time since then.
+    uint256 public startTime;
+    /// @dev The last time each pool was frozen (a registration: what a task's `since` is).
+    mapping(address operator => uint256) public lastFreezeAt;
+    /// @dev Task-reward claims that paid something (coverage).
+    uint256 public taskClaimsPaid;
 
     /// @dev Calls that did something (not the early returns), by handler function.
     mapping(bytes32 => uint256) public calls;
@@ -64,6 +72,7 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
         delegators = delegators_;
         operators = operators_;
         ghostTime = block.timestamp;
+        startTime = block.timestamp;
     }
 
     modifier useTime() {
@@ -181,6 +190,38 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
         ++calls["notifyReward"];
     }
 
+    /// @dev As the slasher (standing in for the Arena): a task reward for the shares the pool had
+    /// at some time in the past, split at some recorded sigma (above 1 too: it is capped).
+    function notifyTaskReward(uint256 opSeed, uint256 amount, uint256 back, uint256 sigma) external useTime {
+        address op = _operatorWithPool(opSeed);
+        amount = _bound(amount, 1, 1e22);
+        // As the Arena: the time of a registration (a freeze); now and then any time at all.
+        uint256 since = back % 4 != 0 && lastFreezeAt[op] != 0
+            ? lastFreezeAt[op]
+            : ghostTime - _bound(back, 0, ghostTime - startTime);
+        sigma = _bound(sigma, 0, 1.2e18);
+        flock.transfer(slasher, amount);
+        vm.startPrank(slasher);
+        flock.approve(address(pools), amount);
+        pools.notifyTaskReward(op, amount, since, sigma);
+        vm.stopPrank();
+        ghostTaskNotified += amount;
+        ++calls["notifyTaskReward"];
+    }
+
+    function claimTaskRewards(uint256 actorSeed, uint256 opSeed, uint256 maxEntries) external useTime {
+        (address who, address op) = _find(actorSeed, opSeed, _hasTaskEntries);
+        if (who == address(0)) return;
+        maxEntries = _bound(maxEntries, 1, 8);
+        uint256 pending = pools.pendingTaskRewards(op, who, maxEntries);
+        vm.prank(who);
+        uint256 paid = pools.claimTaskRewards(op, maxEntries);
+        require(paid == pending, "claimTaskRewards != pendingTaskRewards");
+        ghostTaskClaimed += paid;
+        if (paid > 0) ++taskClaimsPaid;
+        ++calls["claimTaskRewards"];
+    }
+
     function slash(uint256 opSeed, uint256 amount, bool toTreasury) external useTime {
         address op = _operatorWithPool(opSeed);
         IDelegationPools.PoolInfo memory p = pools.pool(op);
@@ -198,6 +239,7 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
         address op = _operatorWithPool(opSeed);
         vm.prank(slasher);
         pools.freeze(op, ghostTime + _bound(duration, 0, 3 days));
+        lastFreezeAt[op] = ghostTime;
         ++calls["freeze"];
     }
 
@@ -265,6 +307,10 @@ contract EconomyHandler is CommonBase, StdCheats, StdUtils {
     function _hasUnbonding(address who, address op) private view returns (bool) {
         (uint256 shares,,) = pools.unbonding(op, who);
         return shares > 0;
+    }
+
+    function _hasTaskEntries(address who, address op) private view returns (bool) {
+        return pools.pool(op).exists && pools.taskRewardCursor(op, who) < pools.taskRewardCount(op);
     }
 
     function _hasRewards(address who, address op) private view returns (bool) {
