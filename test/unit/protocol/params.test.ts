@@ -29,7 +29,7 @@ describe('governed parameter catalogue', () => {
     expect(PARAMS['lock.maxDuration']).toMatchObject({ kind: 'duration', default: 365n * 86400n, max: 4n * 365n * 86400n });
     expect(PARAMS['arena.validatorTolerance']).toMatchObject({ kind: 'wad', min: 10n ** 15n });
     expect(PARAMS['emission.dailyCap'].kind).toBe('amount');
-    expect(PARAMS['arena.sampleSize']).toMatchObject({ kind: 'count', default: 7n, min: 1n, max: 32n });
+    expect(PARAMS['arena.sampleSize']).toMatchObject({ kind: 'count', default: 21n, min: 1n, max: 32n });
     expect(paramKind('nope.nothing')).toBeUndefined();
   });
 
