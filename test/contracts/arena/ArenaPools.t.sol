@@ -86,7 +86,7 @@ contract ArenaPoolsTest is ArenaFixture {
         _toFinalizing(taskId);
         arena.finalize(taskId, 10);
         // Its one counted score withheld: the whole validator slash, pro rata into the pool.
-        uint256 left = 1000e18 - (1000e18 * arena.taskRules(taskId).validatorSlash) / 1e18;
+        uint256 left = 1000e18 - (1000e18 * uint256(arena.taskRules(taskId).validatorSlash)) / 1e18;
         assertEq(pools.pool(v0).unbondingStake, left, "the slash reached the undelegated stake");
 
         _warpTo(frozenUntil);
