@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { JsonRpcProvider, NonceManager, parseEther, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
-import { modelCommitment, newSalt, scoreCommitment } from '../../src/protocol/arena/index.js';
+import { modelCommitment, newSalt, scoreCommitment, scoreTree } from '../../src/protocol/arena/index.js';
 import { createProtocolClient, type ProtocolClient } from '../../src/protocol/client.js';
 import { freePort, runCli, tempHome, type TempHome } from '../harness/index.js';
 import { ensureBuilt, stopCliDevnet } from './helpers.js';
@@ -116,9 +116,11 @@ describe('task rewards in a delegation pool', () => {
     await warp('1h');
     const scoreSalt = newSalt();
     const score = parseEther('0.9');
-    await validator.arena.commitScore({ taskId, submissionId: 0n, draw: 0n, commitment: scoreCommitment(taskId, 0n, address.validator, score, false, scoreSalt) });
+    // One submission: the score tree is its one leaf.
+    const tree = scoreTree([scoreCommitment(taskId, 0n, address.validator, score, false, scoreSalt)]);
+    await validator.arena.commitScores({ taskId, root: tree.root });
     await warp('1h');
-    await validator.arena.revealScore({ taskId, submissionId: 0n, score, invalid: false, salt: scoreSalt });
+    await validator.arena.revealScores({ taskId, openings: [{ submissionId: 0n, score, invalid: false, salt: scoreSalt, proof: tree.proof(0) }] });
     await warp('2h'); // the task's end is rounded up to a whole hour
     expect((await creator.arena.finalizeTask({ taskId, batch: 10 })).phase).toBe('finalized');
 
