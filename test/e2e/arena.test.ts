@@ -11,8 +11,8 @@ import { createProtocolClient, type ProtocolClient } from '../../src/protocol/cl
 import { sendTx } from '../../src/protocol/tx.js';
 import { cidOf } from '../../src/storage/cid.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
-import { cloneHome, freePort, listStore, ROOT, runCli, spawnCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
-import { ensureBuilt, stopCliDevnet } from './helpers.js';
+import { cloneHome, listStore, ROOT, runCli, spawnCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
+import { ensureBuilt, startCliDevnet, teardownCliDevnet } from './helpers.js';
 
 /**
  * A whole Arena round on the devnet through the built CLI (issue #3, section 6): the creator
@@ -110,11 +110,7 @@ describe('Arena round on the devnet', () => {
   beforeAll(async () => {
     ensureBuilt();
     t = tempHome();
-    const port = await freePort();
-    const up = await runCli(['devnet', 'up', '--port', String(port), '--json'], { home: t.home, timeoutMs: 120_000 });
-    expect(up.code, up.stderr).toBe(0);
-    rpcUrl = up.json().rpcUrl;
-    provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+    ({ rpcUrl, provider } = await startCliDevnet(t.home));
     writeFileSync(join(t.dir, 'password'), 'correct horse');
     writeFileSync(join(t.dir, 'cnn.yaml'), CNN_CONFIG);
     writeFileSync(join(t.dir, 'mlp.yaml'), MLP_CONFIG);
@@ -129,12 +125,7 @@ describe('Arena round on the devnet', () => {
     for (const who of Object.keys(KEYS) as Actor[]) await ok(['stake', '200', '--lock', '0', ...as(who)]);
   }, 180_000);
 
-  afterAll(async () => {
-    provider?.destroy();
-    if (!t) return;
-    await stopCliDevnet(t.home);
-    t.cleanup();
-  });
+  afterAll(() => teardownCliDevnet(t, provider));
 
   it('runs create -> train (crash, restart; a copycat) -> reveal -> validate (one lazy) -> finalize -> claim', async () => {
     // Submissions stay open 2 days, so that a day of emission is released while the task earns.

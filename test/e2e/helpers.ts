@@ -7,7 +7,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_MAIN, distIsStale, freePort, ROOT } from '../harness/index.js';
+import { JsonRpcProvider } from 'ethers';
+import { expect } from 'vitest';
+import { DIST_MAIN, distIsStale, freePort, ROOT, runCli, type TempHome } from '../harness/index.js';
 
 /** anvil's default account #0 (unlocked on every anvil started with the default mnemonic). */
 export const ANVIL_ACCOUNT_0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
@@ -71,4 +73,26 @@ export async function startTestAnvil(opts: { chainId?: number } = {}): Promise<T
 export async function stopCliDevnet(home: string): Promise<void> {
   const { stopAnvil } = await import('../../src/devnet/anvil.js');
   await stopAnvil(home, 5000);
+}
+
+/** A devnet started by `flock devnet up` in `home` on a free port, with a provider on it. */
+export interface CliDevnet {
+  rpcUrl: string;
+  provider: JsonRpcProvider;
+}
+
+/** Starts the CLI's devnet in `t.home` (anvil + deploy) and connects a provider to it. */
+export async function startCliDevnet(home: string): Promise<CliDevnet> {
+  const up = await runCli(['devnet', 'up', '--port', String(await freePort()), '--json'], { home, timeoutMs: 120_000 });
+  expect(up.code, up.stderr).toBe(0);
+  const rpcUrl: string = up.json().rpcUrl;
+  return { rpcUrl, provider: new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true }) };
+}
+
+/** The afterAll of a file that started a CLI devnet: provider closed, devnet stopped, home removed. */
+export async function teardownCliDevnet(t: TempHome | undefined, provider: JsonRpcProvider | undefined): Promise<void> {
+  provider?.destroy();
+  if (!t) return;
+  await stopCliDevnet(t.home);
+  t.cleanup();
 }

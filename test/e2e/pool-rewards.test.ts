@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
 import { modelCommitment, newSalt, scoreCommitment, scoreTree } from '../../src/protocol/arena/index.js';
 import { createProtocolClient, type ProtocolClient } from '../../src/protocol/client.js';
-import { freePort, runCli, tempHome, type TempHome } from '../harness/index.js';
-import { ensureBuilt, stopCliDevnet } from './helpers.js';
+import { runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ensureBuilt, startCliDevnet, teardownCliDevnet } from './helpers.js';
 
 /**
  * A task's reward paid into a delegation pool goes to the stake that backed the registration
@@ -46,10 +46,7 @@ describe('task rewards in a delegation pool', () => {
   beforeAll(async () => {
     ensureBuilt();
     t = tempHome();
-    const port = await freePort();
-    const up = await runCli(['devnet', 'up', '--port', String(port), '--json'], { home: t.home, timeoutMs: 120_000 });
-    expect(up.code, up.stderr).toBe(0);
-    provider = new JsonRpcProvider(up.json().rpcUrl, undefined, { staticNetwork: true });
+    ({ provider } = await startCliDevnet(t.home));
     writeFileSync(join(t.dir, 'password'), 'correct horse');
     const record = readDeployment(t.home, 31337)!;
     for (const [who, key] of Object.entries(KEYS) as [Actor, string][]) {
@@ -62,12 +59,7 @@ describe('task rewards in a delegation pool', () => {
     }
   }, 180_000);
 
-  afterAll(async () => {
-    provider?.destroy();
-    if (!t) return;
-    await stopCliDevnet(t.home);
-    t.cleanup();
-  });
+  afterAll(() => teardownCliDevnet(t, provider));
 
   it('pays the task reward to the shares at registration; the undelegated stake stays until the freeze ends', async () => {
     const { creator, node, validator } = clients;

@@ -18,8 +18,8 @@ import { createProtocolClient } from '../../src/protocol/client.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
 import { buildManifest, encodeManifest } from '../../src/tasks/manifest.js';
 import { keepValidationSet } from '../../src/tasks/secrets.js';
-import { cloneHome, freePort, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
-import { ensureBuilt, stopCliDevnet } from './helpers.js';
+import { cloneHome, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ensureBuilt, startCliDevnet, teardownCliDevnet } from './helpers.js';
 
 const CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'; // anvil #0
 const V1_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6'; // anvil #3
@@ -41,10 +41,7 @@ describe('an unusable validation set', () => {
   beforeAll(async () => {
     ensureBuilt();
     t = tempHome('flock-unusable-');
-    const up = await runCli(['devnet', 'up', '--port', String(await freePort()), '--json'], { home: t.home, timeoutMs: 120_000 });
-    expect(up.code, up.stderr).toBe(0);
-    rpcUrl = up.json().rpcUrl;
-    provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+    ({ rpcUrl, provider } = await startCliDevnet(t.home));
     writeFileSync(join(t.dir, 'password'), 'pw');
     for (const [who, key] of [['creator', CREATOR_KEY], ['v1', V1_KEY]] as const) {
       writeFileSync(join(t.dir, `${who}.key`), key);
@@ -53,12 +50,7 @@ describe('an unusable validation set', () => {
     }
   }, 180_000);
 
-  afterAll(async () => {
-    provider?.destroy();
-    if (!t) return;
-    await stopCliDevnet(t.home);
-    t.cleanup();
-  });
+  afterAll(() => teardownCliDevnet(t, provider));
 
   it('is committed and revealed as unusable by `flock validate` (exit 0), and cancels the task at finalize, slashing its creator', async () => {
     // The task, published as `flock task create` would, but with a validation set missing its labels.

@@ -279,6 +279,21 @@ abstract contract ArenaFixture is EconomyFixture {
         _toScoreCommit(taskId);
     }
 
+    /// @dev Node 0 (with whatever its pool holds) and validator 0 run task `taskId` to the end: the
+    /// node's model scores 0.9, so it is paid.
+    function _runNodeTask(uint256 taskId) internal {
+        address n = _node(0);
+        _registerNode(taskId, n, 10e18);
+        _commitModel(taskId, n, "m");
+        _registerValidator(taskId, _validator(0), 10e18);
+        _toReveal(taskId);
+        _revealModel(taskId, n, "m");
+        _revealValidation(taskId);
+        _toScoreCommit(taskId);
+        _scoreAll(taskId, _matrix(1, 1, 0.9e18));
+        _finalizeAll(taskId);
+    }
+
     /// @dev Every validator `j` scores every submission `i` with `scores[j][i]` (one commit of
     /// all its leaves), then opens those that count; leaves the task at the start of Finalizing.
     function _scoreAll(uint256 taskId, int256[][] memory scores) internal {

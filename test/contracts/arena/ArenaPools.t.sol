@@ -24,21 +24,6 @@ contract ArenaPoolsTest is ArenaFixture {
         return _createTask(p);
     }
 
-    /// @dev Node 0 (with its pool holding what was delegated before) and validator 0 run the default
-    /// task to the end: the node's model scores 0.9, so it is paid.
-    function _runNodeTask(uint256 taskId) internal {
-        address n = _node(0);
-        _registerNode(taskId, n, 10e18);
-        _commitModel(taskId, n, "m");
-        _registerValidator(taskId, _validator(0), 10e18);
-        _toReveal(taskId);
-        _revealModel(taskId, n, "m");
-        _revealValidation(taskId);
-        _toScoreCommit(taskId);
-        _scoreAll(taskId, _matrix(1, 1, 0.9e18));
-        _finalizeAll(taskId);
-    }
-
     // ================================================================ finding 1
 
     /// @dev Issue #8, finding 1 ("Pool stake counted twice"): a validator registers with 1,000

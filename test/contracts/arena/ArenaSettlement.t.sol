@@ -414,15 +414,7 @@ contract ArenaSettlementTest is ArenaFixture {
         address n = _node(0);
         _createPool(n, SIGMA);
         _delegate(alice, n, 30e18);
-        _registerNode(taskId, n, 10e18);
-        _commitModel(taskId, n, "m");
-        _registerValidator(taskId, _validator(0), 10e18);
-        _toReveal(taskId);
-        _revealModel(taskId, n, "m");
-        _revealValidation(taskId);
-        _toScoreCommit(taskId);
-        _scoreAll(taskId, _matrix(1, 1, 0.9e18));
-        _finalizeAll(taskId);
+        _runNodeTask(taskId);
 
         (, uint256 reward,) = arena.claimable(taskId, n);
         uint256 poolPart = reward.mulDiv(30e18, 40e18);
