@@ -41,7 +41,7 @@ import path from 'node:path';
 import { HDNodeWallet, Interface } from 'ethers';
 import { ANVIL_MNEMONIC } from '../src/config/schema.js';
 import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
-import { cloneHome, DIST_MAIN, distIsStale, freePort, ROOT, rpc, runCli, spawnCli, tempHome, type CliResult } from '../test/harness/index.js';
+import { cloneHome, DIST_MAIN, distIsStale, freePort, readDaemonState, ROOT, rpc, runCli, spawnCli, tempHome, type CliResult } from '../test/harness/index.js';
 
 // ------------------------------------------------------------------ flags
 
@@ -232,12 +232,7 @@ async function stage(label: string, note: string, fn: () => Promise<Sub[] | void
 }
 
 function readState(d: Daemon, chainId: number, taskId: string): any {
-  const p = path.join(d.home, 'daemons', `${d.kind}-${chainId}-${taskId}.json`);
-  try {
-    return JSON.parse(readFileSync(p, 'utf8'));
-  } catch {
-    return undefined; // not written yet
-  }
+  return readDaemonState(d.home, d.kind, chainId, taskId);
 }
 
 /** Polls `check` every 50 ms; fails on timeout or as soon as a daemon exits with an error. */

@@ -58,7 +58,7 @@ export async function runDaemonCommand<R>(ctx: Context, d: DaemonCommand<R>): Pr
     };
     if (d.watch) {
       const [{ watchTasks }, { arenaTasks }] = await Promise.all([import('../daemons/kernel/watch.js'), import('../daemons/arena/source.js')]);
-      const r = await watchTasks({ rt, kind: d.role, home: ctx.config.home, chainId: client.record.chainId, source: arenaTasks(client.arena), run: (id) => d.run(deps, id) });
+      const r = await watchTasks({ rt, kind: d.role, home: ctx.config.home, chainId: client.record.chainId, account: deps.chain.address, source: arenaTasks(client.arena), run: (id) => d.run(deps, id) });
       if (ctx.json) await ctx.output(r);
     } else {
       const r = await d.run(deps, BigInt(d.task!));

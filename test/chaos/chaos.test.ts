@@ -30,7 +30,7 @@
  * Run: `npm run chaos` (CHAOS_SEED=<n> to replay a draw). It prints the seed, the draws and the
  * time each stage took.
  */
-import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,7 @@ import {
   freePort,
   listStore,
   pick,
+  readDaemonState,
   ROOT,
   rpc,
   runCli,
@@ -252,8 +253,7 @@ describe(`chaos round (CHAOS_SEED=${SEED})`, () => {
 
     const homes = Object.fromEntries(DAEMONS.map((d) => [d, cloneHome(t.home, join(t.dir, `task${id}-${d}`))])) as Record<Daemon, string>;
     const stateOf = (d: Daemon) => {
-      const p = join(homes[d], 'daemons', `${d.startsWith('t') ? 'trainer' : 'validator'}-${CHAIN}-${id}.json`);
-      return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Record<string, any>) : undefined;
+      return readDaemonState(homes[d], d.startsWith('t') ? 'trainer' : 'validator', CHAIN, id);
     };
     const units = {
       train: unitRestartPolicy(join(ROOT, 'deploy/systemd/flock-train@.service'), { restartSecMs: 2_000 }),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonRpcProvider, NonceManager, Wallet, type Signer } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { createProtocolClient, type ProtocolClient } from '../../src/protocol/cl
 import { sendTx } from '../../src/protocol/tx.js';
 import { cidOf } from '../../src/storage/cid.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
-import { cloneHome, listStore, ROOT, runCli, spawnCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
+import { cloneHome, listStore, readDaemonState, ROOT, runCli, spawnCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
 import { ensureBuilt, startCliDevnet, teardownCliDevnet } from './helpers.js';
 
 /**
@@ -163,8 +163,7 @@ describe('Arena round on the devnet', () => {
         throw new Error(`${e.message}\n${states.join('\n')}`);
       });
     const dstate = (who: Actor, kind: 'trainer' | 'validator') => {
-      const path = join(homes[who]!, 'daemons', `${kind}-31337-${taskId}.json`);
-      return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+      return readDaemonState(homes[who]!, kind, 31337, taskId);
     };
     const train = (who: Trainer, env: Record<string, string> = {}) =>
       daemon(who, ['train', '--task', taskId, ...(who === 'broken' ? ['--model', join(t.dir, 'garbage.onnx'), '--no-check'] : ['--trainer-config', join(t.dir, who === 'good' ? 'cnn.yaml' : 'mlp.yaml')])], env);
@@ -457,9 +456,8 @@ describe('Arena round on the devnet', () => {
     const created = await json(['task', 'create', '--spec', join(ROOT, 'examples/tasks/digits/task.yaml'), '--phase', '1h', ...as('creator')]);
     const id = created.taskId as string;
     const child = spawnWatched(['validate', '--watch', '--poll', '0.3', '--rpc-url', rpcUrl, ...as('v1')], homes.v1!);
-    const path = join(homes.v1!, 'daemons', `validator-31337-${id}.json`);
     const deadline = Date.now() + 60_000;
-    while (!(existsSync(path) && JSON.parse(readFileSync(path, 'utf8')).registered)) {
+    while (!readDaemonState(homes.v1!, 'validator', 31337, id)?.registered) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`watcher did not join task ${id}: ${child.output()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -467,7 +465,7 @@ describe('Arena round on the devnet', () => {
     const code = await child.exited;
     expect(code, child.output()).toBe(0);
     expect(child.output()).toContain('stopping after the current step');
-    expect(JSON.parse(readFileSync(path, 'utf8')).registered.index).toBe('0');
+    expect(readDaemonState(homes.v1!, 'validator', 31337, id)!.registered.index).toBe('0');
     // Task 1 was finished by this validator: the watcher did not touch it again.
     expect(child.output()).not.toMatch(/"task":"1".*starting on task/);
   }, 90_000);

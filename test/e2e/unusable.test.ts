@@ -6,7 +6,7 @@
  * stake being all of the committed stake, the first finalize cancels the task and slashes the
  * creator (CreatorUnusableData), and the validator gets its whole stake back.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
@@ -18,7 +18,7 @@ import { createProtocolClient } from '../../src/protocol/client.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
 import { buildManifest, encodeManifest } from '../../src/tasks/manifest.js';
 import { keepValidationSet } from '../../src/tasks/secrets.js';
-import { cloneHome, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { cloneHome, readDaemonState, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
 import { ensureBuilt, startCliDevnet, teardownCliDevnet } from './helpers.js';
 
 const CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'; // anvil #0
@@ -85,8 +85,7 @@ describe('an unusable validation set', () => {
 
     const home = cloneHome(t.home, join(t.dir, 'home-v1'));
     const validating = runCli(['validate', '--task', id, '--poll', '0.3', '--rpc-url', rpcUrl, ...as('v1')], { home, timeoutMs: 150_000 });
-    const state = join(home, 'daemons', `validator-31337-${id}.json`);
-    const read = () => (existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : undefined);
+    const read = () => readDaemonState(home, 'validator', 31337, id);
     const until = async (what: string, check: () => boolean) => {
       const deadline = Date.now() + 60_000;
       while (!check()) {

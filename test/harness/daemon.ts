@@ -5,7 +5,8 @@
  * the unit file we ship).
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnCli, type SpawnCliOptions } from './cli.js';
 
 /** One NDJSON record a daemon logged (pino: level, time, msg, and its event's fields). */
@@ -182,4 +183,21 @@ export function supervise(name: string, args: string[], opts: SuperviseOptions):
       end({ code: null, signal: 'SIGKILL' });
     },
   };
+}
+
+/**
+ * A daemon's state file as it is now, or undefined before it exists: the one of `kind` for the
+ * task in `home` (`<home>/daemons/<kind>-<chainId>-<task>-<account>.json`; these homes hold one
+ * account's daemon each, so the account part is not needed to find it).
+ */
+export function readDaemonState(home: string, kind: 'trainer' | 'validator', chainId: number | string, taskId: number | string | bigint): Record<string, any> | undefined {
+  const dir = join(home, 'daemons');
+  const prefix = `${kind}-${chainId}-${taskId}-`;
+  const name = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.json')) : undefined;
+  if (!name) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(dir, name), 'utf8'));
+  } catch {
+    return undefined; // never half a file (atomic rename), but it may vanish between the two calls
+  }
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { AbortError } from '../../errors/index.js';
 import { Phase, PHASES, Role } from '../../protocol/arena/index.js';
-import { GO, lockState, StateStore, statePath, type DaemonKind, type Reporter, type Step, type StepContext } from '../kernel/index.js';
+import { adoptLegacyState, GO, lockState, StateStore, statePath, type DaemonKind, type Reporter, type Step, type StepContext } from '../kernel/index.js';
 import type { ArenaDaemonDeps } from './ports.js';
 
 /** The fields every Arena daemon state file has. */
@@ -45,7 +45,8 @@ export function openTask<S extends ArenaStateBase>(
   missedHint?: string,
 ): { c: ArenaStepContext<S>; release: () => void } {
   const account = d.chain.address;
-  const path = statePath(d.home, extra.kind, d.chain.chainId, taskId);
+  const path = statePath(d.home, extra.kind, d.chain.chainId, taskId, account);
+  adoptLegacyState(path, account);
   const release = lockState(path);
   try {
     const initial = { chainId: d.chain.chainId, taskId: taskId.toString(), account, startedAt: new Date().toISOString(), ...extra } as S;
@@ -87,9 +88,9 @@ export async function secondsUntil(c: TaskAccess, end: number): Promise<number> 
   return end - (await read(c, 'latest block', () => c.chain.now()));
 }
 
-/** `<home>/daemons/work/<chainId>-<task>/`: downloads and kept models (0700). */
+/** `<home>/daemons/work/<chainId>-<task>-<account>/`: downloads and kept models (0700). */
 export function workDir(c: TaskAccess): string {
-  return join(c.home, 'daemons', 'work', `${c.chain.chainId}-${c.taskId}`);
+  return join(c.home, 'daemons', 'work', `${c.chain.chainId}-${c.taskId}-${c.chain.address.toLowerCase()}`);
 }
 
 /**

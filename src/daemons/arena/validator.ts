@@ -20,7 +20,7 @@ import { DONE, GO, missedDeadline, runSteps, type Step } from '../kernel/index.j
 import { checkTaskStep } from './check.js';
 import { openTask, phaseOf, read, registerStep, secondsUntil, write, type ArenaStateBase, type ArenaStepContext } from './common.js';
 import { loadValidation, scoreModel } from './scoring.js';
-import type { ArenaDaemonDeps } from './ports.js';
+import type { ArenaDaemonDeps, ArenaTaskInfo } from './ports.js';
 
 /** One leaf of the score tree: a submission's score, persisted (with its salt) before any root containing it is sent. */
 export interface ScoreRecord {
@@ -105,7 +105,7 @@ const score: Step<C> = {
     const ph = await phaseOf(c);
     const t = await read(c, 'task', () => c.arena.getTaskInfo({ taskId: c.taskId }));
     if (ph <= Phase.Reveal) return { wait: { for: 'score-commit', phase: c.phaseName, opensIn: await secondsUntil(c, t.revealEnd) } };
-    if (ph > Phase.ScoreCommit) return DONE;
+    if (ph > Phase.ScoreCommit) return (await missedScoring(c, t)) ? { missed: c.phaseName! } : DONE;
     if (!t.validationRevealed) {
       c.report.emit({ event: 'no-validation-set' });
       return { wait: null };
@@ -130,6 +130,23 @@ const score: Step<C> = {
     return 'again'; // until the phase moves on: an unavailable model may become scoreable, a lost root is committed again
   },
 };
+
+/**
+ * The score-commit phase is over and this validator committed nothing although there was
+ * something to score (a daemon started late, or asleep through `warp 1h && warp 1h`): it missed
+ * the phase, which must be said (exit 8), not reported as done.
+ */
+async function missedScoring(c: C, t: ArenaTaskInfo): Promise<boolean> {
+  if (!t.validationRevealed) return false; // nothing could be scored: the task is cancelled
+  if (c.st.get().trees.some((tr) => tr.committed) || c.st.get().unusable?.committed) return false; // a root the chain lost: the reveal step says so
+  const v = await read(c, 'validator', () => c.arena.getValidator({ taskId: c.taskId, validatorIndex: validatorIndex(c) }));
+  if (BigInt(v.scoreRoot) !== 0n || v.unusable) return false;
+  for (let id = 0n; id < BigInt(t.nodeCount); id++) {
+    const sub = await read(c, 'submission', () => c.arena.getSubmission({ taskId: c.taskId, submissionId: id }));
+    if (sub.status === SubmissionStatus.Revealed) return true;
+  }
+  return false;
+}
 
 const reveal: Step<C> = {
   name: 'reveal the scores',

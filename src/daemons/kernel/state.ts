@@ -1,12 +1,13 @@
 /**
- * Persisted daemon state: one JSON file per daemon and task under
- * `<home>/daemons/<kind>-<chainId>-<task>.json`, written through files/atomic.ts (temp file, fsync, rename),
+ * Persisted daemon state: one JSON file per daemon, task and account under
+ * `<home>/daemons/<kind>-<chainId>-<task>-<account>.json` (so any number of accounts' daemons share
+ * a home), written through files/atomic.ts (temp file, fsync, rename),
  * so a crash at any instant leaves either the previous state or the new one, never half a file.
  * Every step a daemon takes is recorded here; a secret (a salt) is recorded BEFORE the
  * transaction that commits to it is sent, so a SIGKILL between the send and the record never
  * loses what the reveal needs.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJsonFile, writeJsonAtomic } from '../../files/atomic.js';
 import { AbortError } from '../../errors/index.js';
@@ -14,8 +15,20 @@ import { AbortError } from '../../errors/index.js';
 /** The daemon's role, which names its state files: 'trainer', 'validator', ... */
 export type DaemonKind = string;
 
-export function statePath(home: string, kind: DaemonKind, chainId: number | bigint, task: bigint | string): string {
-  return join(home, 'daemons', `${kind}-${chainId}-${task}.json`);
+export function statePath(home: string, kind: DaemonKind, chainId: number | bigint, task: bigint | string, account: string): string {
+  return join(home, 'daemons', `${kind}-${chainId}-${task}-${account.toLowerCase()}.json`);
+}
+
+/**
+ * Moves a state file of the layout before accounts were in the name
+ * (`<kind>-<chainId>-<task>.json`) to `path`, when it belongs to `account`: a daemon upgraded in
+ * the middle of a task keeps its salts. A legacy file of another account stays where it is.
+ */
+export function adoptLegacyState(path: string, account: string): void {
+  const legacy = path.replace(/-0x[0-9a-f]{40}\.json$/, '.json');
+  if (legacy === path || existsSync(path) || !existsSync(legacy)) return;
+  const owner = readJson<{ account?: string }>(legacy)?.account;
+  if (owner?.toLowerCase() === account.toLowerCase()) renameSync(legacy, path);
 }
 
 /** Reads a JSON file written by writeJsonAtomic, or undefined when absent. */
@@ -35,7 +48,7 @@ export function readJson<T>(path: string): T | undefined {
  * A daemon's state file: `get()` the current value, `update(patch)` merges and persists at once.
  *
  * @example
- * const s = new StateStore(statePath(home, 'trainer', 31337, 1n), { steps: {} });
+ * const s = new StateStore(statePath(home, 'trainer', 31337, 1n, address), { steps: {} });
  * s.update({ salt }); // on disk before the commit is sent
  */
 export class StateStore<T extends object> {
@@ -75,7 +88,7 @@ export class StateStore<T extends object> {
  * Returns the release function (idempotent).
  *
  * @example
- * const release = lockState(statePath(home, 'trainer', 31337, 1n));
+ * const release = lockState(statePath(home, 'trainer', 31337, 1n, address));
  * try { ... } finally { release(); }
  */
 export function lockState(path: string): () => void {

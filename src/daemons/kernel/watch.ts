@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isTransient } from './retry.js';
 import type { DaemonRuntime } from './runtime.js';
-import { readJson, statePath, type DaemonKind } from './state.js';
+import { adoptLegacyState, readJson, statePath, type DaemonKind } from './state.js';
 
 /** Where the tasks come from: the Arena today, Alliance tasks next. */
 export interface TaskSource {
@@ -22,6 +22,8 @@ export interface WatchOptions {
   kind: DaemonKind;
   home: string;
   chainId: number;
+  /** The daemon's account: its state files carry it. */
+  account: string;
   source: TaskSource;
   /** Runs the single-task daemon; resolves when it is done or stopped. */
   run: (taskId: bigint) => Promise<unknown>;
@@ -48,7 +50,8 @@ export async function watchTasks(o: WatchOptions): Promise<WatchResult> {
     for (const id of ids) {
       const key = id.toString();
       if (running.has(key) || outcome[key] === 'done' || outcome[key] === 'failed') continue;
-      const path = statePath(o.home, o.kind, o.chainId, id);
+      const path = statePath(o.home, o.kind, o.chainId, id, o.account);
+      adoptLegacyState(path, o.account);
       const saved = existsSync(path) ? readJson<{ done?: boolean }>(path) : undefined;
       if (saved?.done) {
         outcome[key] = 'done';

@@ -112,7 +112,7 @@ function trainerState(committed: boolean): { modelCID: string; commitment: strin
     commitment,
     ...(committed ? { committed: { txHash: '0xold' } } : {}),
   };
-  writeJsonAtomic(statePath(home, 'trainer', 31337, 1n), s);
+  writeJsonAtomic(statePath(home, 'trainer', 31337, 1n, ACCOUNT), s);
   return { modelCID: cid, commitment };
 }
 
@@ -290,7 +290,7 @@ function validatorState(ids: number[], nodeCount: number, committed = false): { 
     scores,
     trees: [{ root, leaves: nodeCount, submissions: ids.map(String), ...(committed ? { committed: {} } : {}) }],
   };
-  writeJsonAtomic(statePath(home, 'validator', 31337, 1n), state);
+  writeJsonAtomic(statePath(home, 'validator', 31337, 1n, ACCOUNT), state);
   return { root, state };
 }
 
@@ -395,6 +395,30 @@ describe('validator under faults', () => {
     await expect(runValidator({ ...d, taskId: 1n, stake: 0n })).rejects.toMatchObject({ code: 'DEADLINE_MISSED', exitCode: 8, message: expect.stringMatching(/too late to commit the scores again/) });
     expect(chain.calls).not.toContain('revealScores');
     expect(chain.calls).not.toContain('commitScores');
+    rt.dispose();
+  });
+
+  it('a registered validator that first looks after the score-commit phase says it missed it (exit 8), not "done"', async () => {
+    const chain = new ScoringChain();
+    chain.subs = [{ status: SubmissionStatus.Revealed, modelCID: 'bafk0' }];
+    const { state } = validatorState([], 1); // registered, nothing scored (the daemon slept through `warp 1h && warp 1h`)
+    writeJsonAtomic(statePath(home, 'validator', 31337, 1n, ACCOUNT), { ...state, trees: [] });
+    chain.phase = Phase.ScoreReveal;
+    const { d, rt } = deps(chain);
+    await expect(runValidator({ ...d, taskId: 1n, stake: 0n })).rejects.toMatchObject({ code: 'DEADLINE_MISSED', exitCode: 8, message: 'task 1 is already in its score-reveal phase: too late to score the models' });
+    expect(chain.calls).not.toContain('commitScores');
+    rt.dispose();
+  });
+
+  it('nothing was revealed to score: a validator that looks after the score-commit phase is done, not late', async () => {
+    const chain = new ScoringChain();
+    chain.subs = [{ status: SubmissionStatus.Committed, modelCID: '' }];
+    const { state } = validatorState([], 1);
+    writeJsonAtomic(statePath(home, 'validator', 31337, 1n, ACCOUNT), { ...state, trees: [] });
+    chain.phase = Phase.ScoreReveal;
+    const { d, rt } = deps(chain);
+    const r = await runValidator({ ...d, taskId: 1n, stake: 0n });
+    expect(r.stopped).toBe(false);
     rt.dispose();
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../../../src/files/atomic.js';
-import { readJson, StateStore, statePath } from '../../../src/daemons/kernel/state.js';
+import { adoptLegacyState, lockState, readJson, StateStore, statePath } from '../../../src/daemons/kernel/state.js';
 
 describe('daemon state store', () => {
   let dir: string;
@@ -12,8 +12,31 @@ describe('daemon state store', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('names the file by kind, chain and task under <home>/daemons', () => {
-    expect(statePath('/h', 'trainer', 31337, 4n)).toBe(join('/h', 'daemons', 'trainer-31337-4.json'));
+  it('names the file by kind, chain, task and account under <home>/daemons', () => {
+    expect(statePath('/h', 'trainer', 31337, 4n, '0xAbC0000000000000000000000000000000000001')).toBe(join('/h', 'daemons', 'trainer-31337-4-0xabc0000000000000000000000000000000000001.json'));
+  });
+
+  it('two accounts\' daemons of one kind and task share a home: two state files, two locks', () => {
+    const a = statePath(dir, 'trainer', 31337, 1n, '0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
+    const b = statePath(dir, 'trainer', 31337, 1n, '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC');
+    const releaseA = lockState(a);
+    const releaseB = lockState(b); // threw DAEMON_LOCKED when the name had no account
+    expect(a).not.toBe(b);
+    releaseA();
+    releaseB();
+  });
+
+  it('adopts a state file of the layout without the account, only when it is this account\'s', () => {
+    const alice = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    const legacy = join(dir, 'daemons', 'trainer-31337-1.json');
+    writeJsonAtomic(legacy, { account: alice, salt: '0x11' });
+    const bob = statePath(dir, 'trainer', 31337, 1n, '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC');
+    adoptLegacyState(bob, '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC');
+    expect(readdirSync(join(dir, 'daemons'))).toEqual(['trainer-31337-1.json']);
+    const mine = statePath(dir, 'trainer', 31337, 1n, alice);
+    adoptLegacyState(mine, alice);
+    expect(readJson(mine)).toEqual({ account: alice, salt: '0x11' });
+    expect(readdirSync(join(dir, 'daemons'))).toEqual([mine.split('/').pop()]);
   });
 
   it('writes atomically: no temp file is left, bigints become strings, mode 0600', () => {
