@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createContext, type Context } from '../context.js';
 import { positiveInt } from '../parse.js';
 import { chainNow, openProtocol } from '../protocol.js';
+import { registerWait } from './task-wait.js';
 import type { ArenaMetricName } from '../../protocol/arena/index.js';
 import type { ProtocolClient } from '../../protocol/client.js';
 
@@ -50,6 +51,8 @@ export function register(program: Command): void {
         `tx ${x.txHash}`,
       ]);
     });
+
+  registerWait(task);
 
   task
     .command('list')

@@ -9,6 +9,7 @@ export { getAssignment } from './getAssignment.js';
 export { getClaimable } from './getClaimable.js';
 export { getParticipant } from './getParticipant.js';
 export { getPhase } from './getPhase.js';
+export { getProgress } from './getProgress.js';
 export { getScore } from './getScore.js';
 export { getSubmission } from './getSubmission.js';
 export { getSubmissions } from './getSubmissions.js';

@@ -19,6 +19,7 @@ export type { GetParticipantParameters, GetParticipantReturnType } from './getPa
 export type { GetPhaseParameters, GetPhaseReturnType } from './getPhase.js';
 export type { GetScoreParameters, GetScoreReturnType } from './getScore.js';
 export type { GetSubmissionParameters, GetSubmissionReturnType } from './getSubmission.js';
+export { progressReady, type GetProgressParameters, type GetProgressReturnType, type ReadyOptions } from './getProgress.js';
 export type { GetSubmissionsParameters, GetSubmissionsReturnType } from './getSubmissions.js';
 export type { GetTaskParameters, GetTaskReturnType, TaskView } from './getTask.js';
 export type { GetTaskCountReturnType } from './getTaskCount.js';
