@@ -61,7 +61,11 @@ export async function createContext(cmd: Command, env: NodeJS.ProcessEnv = proce
   return createContextFromOptions(cmd.optsWithGlobals<GlobalOptions>(), env);
 }
 
-export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<Context> {
+/**
+ * `extra.log` replaces the logger the config asks for, and `extra.current: false` leaves the
+ * command's own context the current one: `flock demo` builds one context per actor this way.
+ */
+export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, extra: { log?: Logger; current?: boolean } = {}): Promise<Context> {
   const [{ loadConfig }, { createLogger }, { runningDevnet }, { printResult }] = await Promise.all([
     import('../config/load.js'),
     import('../log/index.js'),
@@ -69,7 +73,7 @@ export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.
     import('./output.js'),
   ]);
   const { config, path, sources } = loadConfig({ flags: opts, env });
-  const log = await createLogger({ level: config.logLevel });
+  const log = extra.log ?? (await createLogger({ level: config.logLevel }));
   // With no RPC URL configured anywhere, talk to the devnet this home started (any port).
   const devnet = sources.rpcUrl === 'default' ? runningDevnet(config.home) : undefined;
   const rpcUrl = devnet?.rpcUrl ?? config.rpcUrl;
@@ -100,7 +104,7 @@ export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.
       if (providerP) (await providerP.catch(() => undefined))?.provider.destroy();
     },
   };
-  current = ctx;
+  if (extra.current !== false) current = ctx;
   return ctx;
 }
 

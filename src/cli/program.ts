@@ -4,6 +4,7 @@ import { LOG_LEVELS } from '../log/levels.js';
 import * as delegate from './commands/delegate.js';
 import * as deploy from './commands/deploy.js';
 import * as devnet from './commands/devnet.js';
+import * as demo from './commands/demo.js';
 import * as doctor from './commands/doctor.js';
 import * as emission from './commands/emission.js';
 import * as init from './commands/init.js';
@@ -35,7 +36,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, train, validate, propose, proposals, flag, vote, queue, execute, store, doctor];
+export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, train, validate, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -146,6 +146,7 @@ const daemon = {
   DAEMON_RUNNING: { exit: USAGE, meaning: 'another daemon of this home already works on the task' },
   DEADLINE_MISSED: { exit: INTERRUPTED, meaning: 'the task moved past a phase the daemon still had to act in' },
   WAIT_TIMEOUT: { exit: INTERRUPTED, meaning: '`flock task wait` gave up: the participants had not acted within --timeout' },
+  DEMO_TIMEOUT: { exit: INTERRUPTED, meaning: 'a phase of `flock demo` did not complete in time (its log says which actor lagged)' },
   BAD_TRAINER_CONFIG: { exit: USAGE, meaning: 'the --trainer-config file is invalid' },
   NO_MODEL_CONFIG: { exit: USAGE, meaning: 'neither the task nor the trainer config names a model' },
   MODEL_FILE: { exit: USAGE, meaning: 'the --model file is missing or unreadable' },

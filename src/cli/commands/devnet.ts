@@ -93,7 +93,7 @@ export interface DevnetUpResult {
   funded: string[];
 }
 
-async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promise<DevnetUpResult> {
+export async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promise<DevnetUpResult> {
   const { startAnvil } = await import('../../devnet/anvil.js');
   const devnetConfig = { ...ctx.config.devnet, ...(opts.port ? { port: opts.port } : {}) };
   const { state, reused } = await startAnvil({ home: ctx.config.home, devnet: devnetConfig });

@@ -7,7 +7,7 @@ import { registerWait } from './task-wait.js';
 import type { ArenaMetricName } from '../../protocol/arena/index.js';
 import type { ProtocolClient } from '../../protocol/client.js';
 
-interface CreateFlags {
+export interface CreateFlags {
   spec: string;
   stake?: string;
   nodeStake?: string;
@@ -145,7 +145,7 @@ export function register(program: Command): void {
     });
 }
 
-async function create(ctx: Context, opts: CreateFlags) {
+export async function create(ctx: Context, opts: CreateFlags) {
   const [{ loadTaskSpec, checkTaskData }, { EngineError }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }, { keepValidationSet }, { scoreToleranceWad }] = await Promise.all([
     import('../../engine/task.js'),
     import('../../engine/errors.js'),
@@ -252,7 +252,7 @@ async function create(ctx: Context, opts: CreateFlags) {
  * (in another phase the reveal reverts with the contract's reason and nothing is published). A
  * set already in the store (tasks created before it was kept locally) needs nothing.
  */
-async function publishValidationSet(ctx: Context, client: ProtocolClient, taskId: bigint): Promise<void> {
+export async function publishValidationSet(ctx: Context, client: ProtocolClient, taskId: bigint): Promise<void> {
   const [{ readSecrets, keptValidationPath }, { Phase }, { existsSync }, { openContextStore }, { AbortError }] = await Promise.all([
     import('../../tasks/secrets.js'),
     import('../../protocol/arena/index.js'),

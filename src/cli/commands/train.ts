@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option('--poll <seconds>', 'seconds between polls of the chain', pollSeconds, 5)
     .addHelpText(
       'after',
-      '\nLogs: on a terminal, a live view, with the logs in <home>/logs/; otherwise NDJSON on stdout (FLOCK_NO_TTY_UI=1 forces it); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/trainer-<chainId>-<task>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 2 bad flags or a missing --model file, 3 RPC unreachable at start, 7 reverted, 8 deadline missed, 9 model fails the contract or the task’s data breaks its schema (checked before staking).\n',
+      '\nLogs: on a terminal, a live view, with the logs in <home>/logs/; otherwise NDJSON on stdout (FLOCK_NO_TTY_UI=1 forces it); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/trainer-<chainId>-<task>-<account>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 2 bad flags or a missing --model file, 3 RPC unreachable at start, 7 reverted, 8 deadline missed, 9 model fails the contract or the task’s data breaks its schema (checked before staking).\n',
     )
     .action(async (opts: TrainFlags, cmd: Command) => {
       const ctx = await createContext(cmd);

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option('--poll <seconds>', 'seconds between polls of the chain', pollSeconds, 5)
     .addHelpText(
       'after',
-      '\nLogs: on a terminal, a live view, with the logs in <home>/logs/; otherwise NDJSON on stdout (FLOCK_NO_TTY_UI=1 forces it); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/validator-<chainId>-<task>.json (each score’s salt and the score tree are saved before its root is sent).\nA validation set that breaks the task’s schema is committed as unusable and revealed as such (not an exit).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 3 RPC unreachable at start, 7 reverted, 8 deadline missed.\n',
+      '\nLogs: on a terminal, a live view, with the logs in <home>/logs/; otherwise NDJSON on stdout (FLOCK_NO_TTY_UI=1 forces it); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/validator-<chainId>-<task>-<account>.json (each score’s salt and the score tree are saved before its root is sent).\nA validation set that breaks the task’s schema is committed as unusable and revealed as such (not an exit).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 3 RPC unreachable at start, 7 reverted, 8 deadline missed.\n',
     )
     .action(async (opts: { task?: number; watch?: boolean; stake?: string; poll?: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
