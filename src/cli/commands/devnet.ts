@@ -96,8 +96,9 @@ export interface DevnetUpResult {
 async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promise<DevnetUpResult> {
   const { startAnvil } = await import('../../devnet/anvil.js');
   const devnetConfig = { ...ctx.config.devnet, ...(opts.port ? { port: opts.port } : {}) };
-  const { state, reused } = await startAnvil({ home: ctx.config.home, devnet: devnetConfig });
+  const { state, reused, clockForward } = await startAnvil({ home: ctx.config.home, devnet: devnetConfig });
   ctx.log.debug({ rpcUrl: state.rpcUrl, pid: state.pid, reused }, 'anvil up');
+  if (clockForward > 0) ctx.log.info({ seconds: clockForward }, 'devnet clock moved forward to the latest block (time warped before the restart is kept)');
   const base = { rpcUrl: state.rpcUrl, chainId: state.chainId, pid: state.pid, port: state.port, reused, logPath: state.logPath };
   if (!opts.deploy) return { ...base, deployed: false, deployment: null, funded: [] };
 
