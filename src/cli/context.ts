@@ -122,6 +122,10 @@ export function accountDeps(ctx: Context): AccountDeps {
     chainId: () => ctx.chainId(),
     provider: () => ctx.provider(),
     defaultAccount: async () => (await ctx.prefs()).get('defaultAccount'),
+    devnetAccount: async (q) => {
+      const { devnetAccounts, findDevnetAccount } = await import('../devnet/accounts.js');
+      return findDevnetAccount(devnetAccounts(config.devnet.mnemonic, config.devnet.accounts), q);
+    },
   };
 }
 

@@ -64,7 +64,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .option('--rpc-url <url>', 'JSON-RPC endpoint (env FLOCK_RPC_URL, ETH_RPC_URL; default: a running `flock devnet`, else http://127.0.0.1:8545)')
     .option('--chain-id <id>', 'expected chain id; refuse to run on any other chain (env FLOCK_CHAIN_ID)', positiveInt)
-    .option('--account <name>', 'keystore account name or address (env FLOCK_ACCOUNT)')
+    .option('--account <name>', 'keystore account name or address; on a devnet also a devnet account: alice, bob, … or #2 (`flock devnet accounts`) (env FLOCK_ACCOUNT)')
     .option('--keystore <path>', 'keystore file, or a folder of keystores (env FLOCK_KEYSTORE)')
     .option('--password-file <path>', 'file holding the keystore password (env FLOCK_PASSWORD_FILE)')
     .option('--json', 'print results (and errors) as JSON on stdout')

@@ -135,6 +135,8 @@ export interface StartAnvilResult {
   state: AnvilState;
   /** True when an already running devnet was reused. */
   reused: boolean;
+  /** Seconds the chain clock was moved forward to stay after the latest block (see keepClockMonotonic). */
+  clockForward: number;
 }
 
 /**
@@ -155,7 +157,7 @@ export async function startAnvil(opts: StartAnvilOptions): Promise<StartAnvilRes
       });
     }
     await waitForRpc(existing.rpcUrl, existing.pid, timeoutMs, existing.logPath);
-    return { state: existing, reused: true };
+    return { state: existing, reused: true, clockForward: await keepClockMonotonic(existing.rpcUrl) };
   }
   if (existing) rmSync(anvilStatePath(home), { force: true }); // its process is gone
 
@@ -197,7 +199,33 @@ export async function startAnvil(opts: StartAnvilOptions): Promise<StartAnvilRes
   // Written before waiting so that an interrupted `up` can still be cleaned up by `down`.
   writeFileSync(anvilStatePath(home), `${JSON.stringify(state, null, 2)}\n`);
   await waitForRpc(rpcUrl, pid, timeoutMs, logPath, () => exited);
-  return { state, reused: false };
+  return { state, reused: false, clockForward: await keepClockMonotonic(rpcUrl) };
+}
+
+/**
+ * Makes sure the next block is after the latest one. anvil reloads blocks from its --state dump
+ * but stamps new ones with the wall clock, so time warped forward (`devnet warp`) would be lost
+ * and the chain would go back in time; contracts that keep time would see it run backwards. When
+ * anvil's next block (the pending one) would not be after the latest, its clock is set to the
+ * latest block's time + 1 (anvil_setTime; it then runs on from there). A running anvil whose
+ * clock is already ahead is left alone. Returns the seconds moved forward (0: nothing to do).
+ */
+export async function keepClockMonotonic(rpcUrl: string): Promise<number> {
+  const [latest, pending] = await Promise.all([
+    rpcCall<{ timestamp: string }>(rpcUrl, 'eth_getBlockByNumber', ['latest', false]),
+    rpcCall<{ timestamp: string }>(rpcUrl, 'eth_getBlockByNumber', ['pending', false]),
+  ]);
+  if (!latest || !pending) {
+    throw new AbortError(`cannot read the devnet clock at ${rpcUrl}`, { code: 'DEVNET_START', hint: '`flock devnet down` then `flock devnet up`' });
+  }
+  const last = Number(BigInt(latest.timestamp));
+  const next = Number(BigInt(pending.timestamp));
+  if (next > last) return 0;
+  const set = await rpcCall(rpcUrl, 'anvil_setTime', [last + 1]);
+  if (set === undefined) {
+    throw new AbortError(`cannot move the devnet clock after block time ${last}`, { code: 'DEVNET_START', hint: '`flock devnet down` then `flock devnet up`' });
+  }
+  return last + 1 - next;
 }
 
 async function waitForRpc(rpcUrl: string, pid: number, timeoutMs: number, logPath: string, exited?: () => string | undefined): Promise<void> {

@@ -39,6 +39,7 @@ const wallet = {
   PASSWORD_MISMATCH: { exit: WALLET, meaning: 'the two passwords typed for a new keystore differ' },
   WRONG_PASSWORD: { exit: WALLET, meaning: 'the password does not decrypt the keystore' },
   KEYSTORE_NOT_FOUND: { exit: WALLET, meaning: 'no keystore of that name or path' },
+  DEVNET_ACCOUNT: { exit: WALLET, meaning: 'a devnet account name (alice, #2) on a chain that is not a devnet, or one the devnet does not have' },
   KEYSTORE_INVALID: { exit: WALLET, meaning: 'the keystore file is not a JSON v3 keystore' },
   KEYSTORE_EXISTS: { exit: USAGE, meaning: 'a keystore of that name exists already' },
   INVALID_NAME: { exit: USAGE, meaning: 'an account name has characters other than letters, digits, . _ -' },
@@ -71,7 +72,7 @@ const devnet = {
   DEVNET_START: { exit: USAGE, meaning: 'anvil did not start (its log says why)' },
   DEVNET_TIMEOUT: { exit: INTERRUPTED, meaning: 'anvil did not answer in time after starting' },
   PORT_IN_USE: { exit: USAGE, meaning: 'the devnet port is taken by another program' },
-  NOT_DEVNET: { exit: CHAIN, meaning: 'a devnet-only command (warp) against another chain' },
+  NOT_DEVNET: { exit: CHAIN, meaning: 'a devnet-only command (warp, accounts) against another chain' },
 } as const satisfies Record<string, CodeInfo>;
 
 /** Content-addressed storage: CIDs, backends, uploads. */

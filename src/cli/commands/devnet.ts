@@ -69,6 +69,37 @@ export function register(program: Command): void {
     });
 
   devnet
+    .command('accounts')
+    .description('the devnet\'s funded accounts by name (use them with --account alice): address, ETH, FLOCK, gmFLOCK')
+    .option('--keys', 'also print their private keys (public test keys, devnet only)')
+    .action(async (opts: { keys?: boolean }, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const result = await accounts(ctx, Boolean(opts.keys));
+      const { formatEth, formatFlock } = await import('../../units/index.js');
+      await ctx.output(result, (r) => {
+        const amount = (v: bigint | null, f: (x: bigint) => string) => (v === null ? '-' : f(v));
+        const rows = [
+          ['NAME', '#', 'ADDRESS', 'ETH', 'FLOCK', 'gmFLOCK', ...(opts.keys ? ['PRIVATE KEY'] : [])],
+          ...r.accounts.map((a) => [
+            a.name,
+            `#${a.index}`,
+            a.address,
+            formatEth(a.eth),
+            amount(a.flock, (x) => formatFlock(x, { symbol: false })),
+            amount(a.gmFlock, (x) => formatFlock(x, { symbol: false })),
+            ...(a.privateKey ? [a.privateKey] : []),
+          ]),
+        ];
+        const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+        return [
+          ...rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()),
+          ...(r.flockDeployed ? [] : ['flock is not deployed on this devnet (`flock devnet up` deploys it)']),
+          ...(opts.keys ? ['', r.note] : ['', 'sign as one with --account <name> (or #<index>), e.g. `flock status --account alice`']),
+        ];
+      });
+    });
+
+  devnet
     .command('warp')
     .description('move the devnet clock forward and mine a block (devnet only)')
     .argument('<duration>', 'how far: 90s, 30m, 12h, 3d, 1w, or seconds')
@@ -96,8 +127,9 @@ export interface DevnetUpResult {
 export async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promise<DevnetUpResult> {
   const { startAnvil } = await import('../../devnet/anvil.js');
   const devnetConfig = { ...ctx.config.devnet, ...(opts.port ? { port: opts.port } : {}) };
-  const { state, reused } = await startAnvil({ home: ctx.config.home, devnet: devnetConfig });
+  const { state, reused, clockForward } = await startAnvil({ home: ctx.config.home, devnet: devnetConfig });
   ctx.log.debug({ rpcUrl: state.rpcUrl, pid: state.pid, reused }, 'anvil up');
+  if (clockForward > 0) ctx.log.info({ seconds: clockForward }, 'devnet clock moved forward to the latest block (time warped before the restart is kept)');
   const base = { rpcUrl: state.rpcUrl, chainId: state.chainId, pid: state.pid, port: state.port, reused, logPath: state.logPath };
   if (!opts.deploy) return { ...base, deployed: false, deployment: null, funded: [] };
 
@@ -185,16 +217,58 @@ async function status(ctx: Context): Promise<DevnetStatus> {
   return { running: true, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port, chainId, block: blockHex ? Number(BigInt(blockHex)) : null, deployed };
 }
 
-async function warp(ctx: Context, duration: string): Promise<{ seconds: number; block: number; timestamp: number }> {
-  const { parseDuration } = await import('../../units/index.js');
-  const seconds = parseDuration(duration);
+export interface DevnetAccountsResult {
+  chainId: number;
+  /** False when flock is not deployed on the devnet (then flock and gmFlock are null). */
+  flockDeployed: boolean;
+  accounts: { name: string; index: number; address: string; eth: bigint; flock: bigint | null; gmFlock: bigint | null; privateKey?: string }[];
+  note: string;
+}
+
+const KEYS_NOTE = 'these are public test keys (anvil\'s well-known mnemonic): devnet only, never send real funds to them';
+
+/** The devnet's named accounts (devnet/accounts.ts) with their balances. */
+async function accounts(ctx: Context, keys: boolean): Promise<DevnetAccountsResult> {
+  await assertDevnet(ctx, 'devnet accounts');
+  const [{ devnetAccounts }, { readDeployment, deploymentIsLive }, { FlockToken__factory, GmFlock__factory }] = await Promise.all([
+    import('../../devnet/accounts.js'),
+    import('../../chain/deployment.js'),
+    import('../../chain/types/index.js'),
+  ]);
+  const provider = await ctx.provider();
+  const chainId = await ctx.chainId();
+  const record = readDeployment(ctx.config.home, chainId);
+  const live = record !== undefined && (await deploymentIsLive(provider, record));
+  const token = live && record.contracts.FlockToken ? FlockToken__factory.connect(record.contracts.FlockToken, provider) : undefined;
+  const gm = live && record.contracts.GmFlock ? GmFlock__factory.connect(record.contracts.GmFlock, provider) : undefined;
+  const list = await Promise.all(
+    devnetAccounts(ctx.config.devnet.mnemonic, ctx.config.devnet.accounts).map(async (a) => {
+      const [eth, flock, gmFlock] = await Promise.all([
+        provider.getBalance(a.address),
+        token ? token.balanceOf(a.address) : null,
+        gm ? gm.balanceOf(a.address) : null,
+      ]);
+      return { name: a.name, index: a.index, address: a.address, eth, flock, gmFlock, ...(keys ? { privateKey: a.privateKey } : {}) };
+    }),
+  );
+  return { chainId: Number(chainId), flockDeployed: live, accounts: list, note: KEYS_NOTE };
+}
+
+/** NOT_DEVNET (exit 4) unless the connected chain is a flock devnet. */
+async function assertDevnet(ctx: Context, what: string): Promise<void> {
   const { isDevnet } = await import('../../wallet/account.js');
   if (!(await isDevnet(accountDeps(ctx)))) {
-    throw new AbortError(`devnet warp works only on a local devnet; ${ctx.rpcUrl} is chain ${await ctx.chainId()}`, {
+    throw new AbortError(`${what} works only on a local devnet; ${ctx.rpcUrl} is chain ${await ctx.chainId()}`, {
       code: 'NOT_DEVNET',
       hint: 'start one with `flock devnet up`, or point --rpc-url at it',
     });
   }
+}
+
+async function warp(ctx: Context, duration: string): Promise<{ seconds: number; block: number; timestamp: number }> {
+  const { parseDuration } = await import('../../units/index.js');
+  const seconds = parseDuration(duration);
+  await assertDevnet(ctx, 'devnet warp');
   const provider: JsonRpcProvider = await ctx.provider();
   await provider.send('evm_increaseTime', [seconds]);
   await provider.send('evm_mine', []);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AbortError } from '../../errors/index.js';
-import { createContext, type Context } from '../context.js';
+import { accountDeps, createContext, type Context } from '../context.js';
 
 /** `flock wallet …`: encrypted keystores, Foundry-compatible (JSON v3). */
 export function register(program: Command): void {
@@ -183,19 +183,12 @@ export async function readPrivateKey(file: string | undefined): Promise<string> 
   return key;
 }
 
-/** The named account, or the selected one (see wallet/account.ts). */
+/** The named account (a keystore, or a devnet account on a devnet), or the selected one (see wallet/account.ts). */
 async function accountFor(ctx: Context, name: string | undefined): Promise<{ name: string; address: string; source: string }> {
-  if (!name) {
-    const ref = await ctx.account();
-    if (ref.kind === 'devnet') return { name: ref.name, address: ref.address, source: 'devnet' };
-    return { name: ref.name, address: await keystoreAddress(ctx, ref.name, ref.path, ref.address), source: ref.path };
-  }
-  const { resolveKeystore } = await import('../../wallet/keystore.js');
-  const ref = resolveKeystore({ home: ctx.config.home, keystore: keystoreFolder(ctx), account: name })!;
-  const { readKeystoreAddress } = await import('../../wallet/keystore.js');
-  const { getAddress } = await import('ethers');
-  const raw = readKeystoreAddress(ref.path);
-  return { name: ref.name, address: await keystoreAddress(ctx, ref.name, ref.path, raw ? getAddress(raw) : undefined), source: ref.path };
+  const { resolveAccount } = await import('../../wallet/account.js');
+  const ref = name ? await resolveAccount({ ...accountDeps(ctx), keystore: keystoreFolder(ctx), account: name }) : await ctx.account();
+  if (ref.kind === 'devnet') return { name: ref.name, address: ref.address, source: 'devnet' };
+  return { name: ref.name, address: await keystoreAddress(ctx, ref.name, ref.path, ref.address), source: ref.path };
 }
 
 /** Keystores written without an `address` field (some tools) must be decrypted to learn it. */
