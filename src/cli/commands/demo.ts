@@ -34,7 +34,8 @@ async function demo(ctx: Context, globals: GlobalOptions): Promise<DemoResult> {
         ctx,
         log,
         emit: view.emit,
-        ensureDevnet: () => up(ctx, { deploy: true }),
+        // Quietly: the deployment's progress goes to the demo's log, not over the view.
+        ensureDevnet: async () => up(await createContextFromOptions(globals, ctx.env, { log, current: false }), { deploy: true }),
         // `#<index>`: always the devnet account, never a keystore that happens to share a name.
         actorContext: async (name) => {
           const { devnetAccounts } = await import('../../devnet/accounts.js');

@@ -48,6 +48,8 @@ export const CAST: readonly CastMember[] = [
 const SPEC = join(PACKAGE_ROOT, 'examples', 'tasks', 'digits', 'task.yaml');
 /** gmFLOCK each actor holds before the round (staked at lock 0 when short). */
 const STAKE = 200n * 10n ** 18n;
+/** gmFLOCK each trainer and validator stakes in the task: enough for a slash to show. */
+const TASK_STAKE = 50n * 10n ** 18n;
 const BOUNTY = '100';
 /** The small MLP: 16 hidden units, 6 epochs (about 0.94 on the hidden split, above the 0.9 baseline). */
 const MLP = { model: { kind: 'mlp' as const, hidden: [16] }, epochs: 6, batchSize: 32, learningRate: 0.01, validationFraction: 0, seed: 1 };
@@ -191,12 +193,12 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
         for (const a of actors) {
           if (a.role === 'trainer') {
             const model = a.model === 'cnn' ? {} : a.model === 'mlp' ? { trainer: MLP } : { modelFile: brokenModel, check: false };
-            watch(a, runTrainer({ ...a.deps, taskId, stake: 0n, ...model }));
+            watch(a, runTrainer({ ...a.deps, taskId, stake: TASK_STAKE, ...model }));
           } else if (a.role === 'validator' && !a.lazy) {
-            watch(a, runValidator({ ...a.deps, taskId, stake: 0n }));
+            watch(a, runValidator({ ...a.deps, taskId, stake: TASK_STAKE }));
           }
         }
-        await grace.client.arena.register({ taskId, role: 'validator', stake: 0n });
+        await grace.client.arena.register({ taskId, role: 'validator', stake: TASK_STAKE });
         d.emit({ kind: 'actor', name: grace.name, role: grace.label, text: 'registered' });
         await waitReady('the submit phase', { nodes: 3, validators: 3 });
       },
@@ -419,7 +421,7 @@ async function tableRows(
         continue;
       }
       if (a.role === 'validator') {
-        rows.push({ ...base, submission: null, status: a.lazy ? 'lazy' : 'honest', rank: null, consensus: null, trueScore: null, staked: t.minValidatorStake, slashed: t.minValidatorStake - claim.stake });
+        rows.push({ ...base, submission: null, status: a.lazy ? 'lazy' : 'honest', rank: null, consensus: null, trueScore: null, staked: TASK_STAKE, slashed: TASK_STAKE - claim.stake });
         continue;
       }
       const s = subs.find((x) => x.account.toLowerCase() === a.address.toLowerCase())!;
@@ -433,8 +435,8 @@ async function tableRows(
         rank: status === 'ranked' ? Number(s.rank) + 1 : null,
         consensus: scored ? orient(fromWad(s.consensus), t.higherIsBetter) : null,
         trueScore: ev?.valid ? ev.score : null,
-        staked: t.minNodeStake,
-        slashed: t.minNodeStake - claim.stake,
+        staked: TASK_STAKE,
+        slashed: TASK_STAKE - claim.stake,
       });
     }
     return rows;
