@@ -34,8 +34,13 @@ async function demo(ctx: Context, globals: GlobalOptions): Promise<DemoResult> {
         ctx,
         log,
         emit: view.emit,
-        // Quietly: the deployment's progress goes to the demo's log, not over the view.
-        ensureDevnet: async () => up(await createContextFromOptions(globals, ctx.env, { log, current: false }), { deploy: true }),
+        // This home's running devnet on whatever port, else a new one; quietly: the deployment's
+        // progress goes to the demo's log, not over the view.
+        ensureDevnet: async () => {
+          const { runningDevnet } = await import('../../devnet/anvil.js');
+          const port = runningDevnet(ctx.config.home)?.port;
+          return up(await createContextFromOptions(globals, ctx.env, { log, current: false }), { deploy: true, ...(port ? { port } : {}) });
+        },
         // `#<index>`: always the devnet account, never a keystore that happens to share a name.
         actorContext: async (name) => {
           const { devnetAccounts } = await import('../../devnet/accounts.js');
