@@ -72,8 +72,13 @@ export const gmShortfall = (needed: bigint, account: string, held: bigint) =>
 
 export const unknownTask = (taskId: bigint, count: bigint) => fail('UNKNOWN_TASK', `no task ${taskId} (this chain has ${count})`, '`flock task list` lists them');
 
-export const notFinalizing = (taskId: bigint, phase: string) =>
-  fail('NOT_FINALIZING', `task ${taskId} is in its ${phase} phase; it can be finalized once scores are revealed`, `\`flock task show ${taskId}\` says when`);
+/** `endsAt`: when the score-reveal phase ends (unix seconds), after which anyone may finalize. */
+export const notFinalizing = (taskId: bigint, phase: string, endsAt?: number) =>
+  fail(
+    'NOT_FINALIZING',
+    `task ${taskId} is in its ${phase} phase; it can be finalized once its score-reveal phase ends${endsAt ? ` (${new Date(endsAt * 1000).toISOString()}, chain time)` : ''}`,
+    `\`flock task show ${taskId}\` shows its deadlines; on a devnet, \`flock devnet warp\` moves the clock past it`,
+  );
 
 /** A task on an unbounded metric names no tolerance, or a tolerance is not a positive number within range. */
 export const badScoreTolerance = (metric: string, given: number | undefined) =>

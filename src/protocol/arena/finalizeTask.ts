@@ -30,7 +30,9 @@ export async function finalizeTask(client: ProtocolConnection, { taskId, batch }
   const txHashes: string[] = [];
   const ph = async () => Number(await arena.phase(taskId));
   const start = await ph();
-  if (start !== Phase.Finalizing && start !== Phase.Finalized && start !== Phase.Cancelled) throw notFinalizing(taskId, PHASES[start]!);
+  if (start !== Phase.Finalizing && start !== Phase.Finalized && start !== Phase.Cancelled) {
+    throw notFinalizing(taskId, PHASES[start]!, start === Phase.None ? undefined : Number((await arena.task(taskId)).scoreRevealEnd));
+  }
   while ((await ph()) === Phase.Finalizing && !(await arena.settlement(taskId)).consensusDone) {
     txHashes.push((await transact(client, 'finalize', () => arena.finalize(taskId, BigInt(batch)))).hash);
     log?.info({ taskId: taskId.toString(), batch: txHashes.length }, 'consensus batch settled');
