@@ -83,7 +83,7 @@ describe('README.md', () => {
   it('has the blocks a new user needs, and skips only what it says', () => {
     expect(shellBlocks('# A\n\n```sh\nnpm ci\nnpx flock demo\n```\n\n<!-- readme-test: skip (the test suite itself) -->\n```sh\nnpm test\n```\n')).toEqual([
       { line: 3, section: 'A', code: 'npm ci\nnpx flock demo' },
-      { line: 8, section: 'A', code: 'npm test', skip: '(the test suite itself)' },
+      { line: 9, section: 'A', code: 'npm test', skip: '(the test suite itself)' },
     ]);
     expect(runnable('npm ci            # set-up\nnpx flock demo')).toBe('npx flock demo');
     const run = BLOCKS.filter((b) => !b.skip);
