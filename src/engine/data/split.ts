@@ -2,7 +2,7 @@
  * Deterministic train/validation splits. The streaming one (the trainer's held-out rows, the
  * example tasks' files): a row belongs to the validation subset when a hash of (row index, seed)
  * falls below the fraction; it needs no shuffling, no row count and no memory, and any
- * implementation (examples/tasks/make-splits.mjs mirrors this one) reproduces it bit for bit.
+ * implementation (examples/tasks/make-splits.mjs uses this one) reproduces it bit for bit.
  * The stratified one (`flock task init`) needs every row's class first, and keeps each class's
  * share exact in both files.
  */
