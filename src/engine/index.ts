@@ -51,6 +51,16 @@ export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, type ExportOptions } from './o
 export { inspectOnnx, type OnnxSummary, type OnnxValueInfo } from './onnx/inspect.js';
 
 export {
+  checkProbabilities,
+  checkSignature,
+  ContractViolation,
+  outputShapeProblem,
+  pickOutput,
+  PROBABILITY_TOLERANCE,
+  type ContractTask,
+  type Signature,
+} from './contract.js';
+export {
   evaluateModel,
   INVALID_CODES,
   loadEvaluationData,
