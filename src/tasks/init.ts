@@ -183,7 +183,11 @@ function baseline(p: TableProfile, isVal: Uint8Array, metric: MetricName): { sco
   if (p.taskType === 'regression') {
     let sum = 0;
     let n = 0;
-    for (let r = 0; r < p.rows; r++) if (!isVal[r]) (sum += p.labels[r]!), n++;
+    for (let r = 0; r < p.rows; r++) {
+      if (isVal[r]) continue;
+      sum += p.labels[r]!;
+      n++;
+    }
     const mean = sum / n;
     const m = computeMetrics('regression', new Float64Array(val.length).fill(mean), val);
     return { score: m[metric]!, model: 'predicting the training mean' };
