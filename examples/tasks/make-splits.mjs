@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the example tasks' data files, deterministically.
+// Builds the example tasks' data files, deterministically. (For a task of your own data, use
+// `flock task init <data.csv> --label <column>`: it splits one CSV, stratified by class.)
 //
 //   node examples/tasks/make-splits.mjs                    # re-split each task's data.csv.gz
 //   node examples/tasks/make-splits.mjs --source <dir>     # first rebuild data.csv.gz from the
@@ -7,34 +8,24 @@
 //
 // For every task directory with a task.yaml, data.csv.gz (full dataset, with a header) is split
 // into train.csv.gz and the hidden validation.csv.gz by `data.split` in task.yaml: a row goes to
-// validation when hash(row index, seed) < validationFraction. The hash mirrors
-// src/engine/data/split.ts (a unit test checks that both agree on these files). Output is
-// byte-for-byte reproducible: rows keep their source text and gzip headers carry no timestamp.
+// validation when hash(row index, seed) < validationFraction, the engine's split hash (a unit
+// test checks the committed files against it). Output is byte-for-byte reproducible: rows keep
+// their source text and gzip headers carry no timestamp.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-// --- the split hash (keep in sync with src/engine/data/split.ts) ---
-function fmix32(h) {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+// The split hash is the engine's (src/engine/data/split.ts), built into dist/ by `npm run build`.
+const splitModule = path.join(here, '../../dist/engine/data/split.js');
+if (!existsSync(splitModule)) {
+  console.error(`make-splits: ${splitModule} is missing: run \`npm run build\` first`);
+  process.exit(1);
 }
-function rowHash(index, seed) {
-  const lo = index >>> 0;
-  const hi = Math.floor(index / 0x1_0000_0000) >>> 0;
-  let h = fmix32((seed >>> 0) ^ 0x9e3779b9);
-  h = fmix32(h ^ lo);
-  h = fmix32(h ^ Math.imul(hi, 0x27d4eb2d));
-  return h / 0x1_0000_0000;
-}
+const { rowHash } = await import(pathToFileURL(splitModule).href);
 
 const readText = (file) => {
   const buf = readFileSync(file);

@@ -8,6 +8,7 @@ import * as demo from './commands/demo.js';
 import * as doctor from './commands/doctor.js';
 import * as emission from './commands/emission.js';
 import * as init from './commands/init.js';
+import * as model from './commands/model.js';
 import * as pool from './commands/pool.js';
 import * as redeem from './commands/redeem.js';
 import * as rewards from './commands/rewards.js';
@@ -36,7 +37,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, train, validate, propose, proposals, flag, vote, queue, execute, store, doctor];
+export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -2,7 +2,8 @@
  * Scores any ONNX model against a task's hidden validation data with onnxruntime-node.
  *
  * Whatever a submitted model does (wrong shapes, garbage bytes, NaN outputs, a crash inside
- * onnxruntime) the result is `{ valid: false, code, reason }`, never an exception. Problems on the
+ * onnxruntime, raw logits where the task reads class probabilities) the result is
+ * `{ valid: false, code, reason }` (contract.ts says what to change), never an exception. Problems on the
  * validator's side (missing or malformed validation data, a bad contract) do throw: a validator
  * must not mark every model invalid because its own data is broken.
  */
@@ -12,22 +13,11 @@ import { TabularDataset, type Batch } from './data/dataset.js';
 import type { DataSchema, ResolvedSchema } from './data/schema.js';
 import { EngineError } from './errors.js';
 import { createAccumulator, METRICS, type MetricDirection, type MetricName, type Metrics } from './metrics.js';
+import { checkProbabilities, checkSignature, ContractViolation as Invalid, outputShapeProblem, type InvalidCode } from './contract.js';
 import { inspectOnnx, type OnnxSummary } from './onnx/inspect.js';
 import type { ModelContract } from './task.js';
 
-/** Stable reason codes of an invalid model (they end up on chain; never rename one). */
-export const INVALID_CODES = [
-  'too-large',
-  'hash-mismatch',
-  'unparsable',
-  'load-failed',
-  'type-mismatch',
-  'shape-mismatch',
-  'too-many-params',
-  'inference-failed',
-  'non-finite-output',
-] as const;
-export type InvalidCode = (typeof INVALID_CODES)[number];
+export { INVALID_CODES, type InvalidCode } from './contract.js';
 
 interface ResultBase {
   /** Size of the model file. */
@@ -94,46 +84,6 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
-}
-
-class Invalid extends Error {
-  constructor(
-    readonly code: InvalidCode,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
-
-const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-const fmt = (s: readonly (number | string | null)[] | undefined) => (s ? `[${s.map((d) => (d === null ? '?' : d)).join(', ')}]` : 'unknown');
-
-/** Checks declared input/output types and shapes against the contract; returns the fixed batch size, if any. */
-function checkSignature(summary: OnnxSummary, contract: ModelContract): { input: string; output: string; fixedBatch?: number } {
-  if (summary.inputs.length !== 1) throw new Invalid('shape-mismatch', `the model has ${summary.inputs.length} inputs; the contract needs exactly one`);
-  if (summary.outputs.length < 1) throw new Invalid('shape-mismatch', 'the model has no output');
-  const input = summary.inputs[0]!;
-  // With several outputs (e.g. label + probabilities) use the one named 'output', else the first.
-  const output = summary.outputs.find((o) => o.name === 'output') ?? summary.outputs[0]!;
-  for (const [what, v] of [['input', input], ['output', output]] as const) {
-    if (v.type !== 'float32') throw new Invalid('type-mismatch', `${what} '${v.name}' has element type ${v.type}; the contract needs float32`);
-  }
-  let fixedBatch: number | undefined;
-  const check = (what: string, declared: (number | string | null)[] | undefined, want: number[]) => {
-    if (!declared) return; // rank unknown: checked on the actual output
-    const ok =
-      declared.length === want.length + 1 &&
-      declared.slice(1).every((d, i) => typeof d !== 'number' || d === want[i]);
-    if (!ok) throw new Invalid('shape-mismatch', `${what} shape ${fmt(declared)} does not match [N, ${want.join(', ')}]`);
-    const b = declared[0];
-    if (typeof b === 'number' && b > 0) {
-      if (fixedBatch !== undefined && fixedBatch !== b) throw new Invalid('shape-mismatch', `input and output batch sizes differ (${fixedBatch} vs ${b})`);
-      fixedBatch = b;
-    }
-  };
-  check(`input '${input.name}'`, input.shape, contract.inputShape);
-  check(`output '${output.name}'`, output.shape, contract.outputShape);
-  return { input: input.name, output: output.name, ...(fixedBatch ? { fixedBatch } : {}) };
 }
 
 function firstLine(err: unknown): string {
@@ -212,7 +162,7 @@ export async function evaluateModel(bytes: Uint8Array, options: EvaluateOptions)
 
   let session: ort.InferenceSession | undefined;
   try {
-    const signature = checkSignature(summary, contract);
+    const signature = checkSignature(summary, contract, schema);
     try {
       session = await ort.InferenceSession.create(bytes, {
         graphOptimizationLevel: 'all',
@@ -256,14 +206,15 @@ export async function evaluateModel(bytes: Uint8Array, options: EvaluateOptions)
         throw new Invalid('inference-failed', `onnxruntime failed to run the model: ${firstLine(err)}`);
       }
       inferMs += performance.now() - t0;
-      if (out.type !== 'float32') throw new Invalid('type-mismatch', `output has element type ${out.type}; the contract needs float32`);
-      if (!sameDims(out.dims, [rows, ...contract.outputShape])) {
-        throw new Invalid('shape-mismatch', `output shape ${fmt(out.dims as number[])} for ${rows} rows does not match [${rows}, ${contract.outputShape.join(', ')}]`);
-      }
+      if (out.type !== 'float32') throw new Invalid('type-mismatch', `output '${signature.output}' has element type ${out.type}; the task reads float32`);
+      const shapeProblem = outputShapeProblem(signature.output, out.dims, contract.outputShape, schema, rows);
+      if (shapeProblem) throw new Invalid('shape-mismatch', shapeProblem);
       const values = (out.data as Float32Array).subarray(0, b.size * outWidth);
       for (let i = 0; i < values.length; i++) {
         if (!Number.isFinite(values[i]!)) throw new Invalid('non-finite-output', `output ${values[i]} for validation row ${acc.count + Math.floor(i / outWidth) + 1}`);
       }
+      // A classification task reads class probabilities: raw logits would pass accuracy unnoticed.
+      if (schema.taskType === 'classification') checkProbabilities(values, b.size, outWidth, acc.count);
       acc.add(values, b.y, b.size);
       out.dispose?.();
     }

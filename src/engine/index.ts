@@ -21,7 +21,8 @@ export {
 export { TabularDataset, type Batch, type BatchOptions, type DatasetOptions, type DatasetStats } from './data/dataset.js';
 export { dataSchemaSchema, parseDataSchema, resolveSchema, type DataSchema, type Normalisation, type ResolvedSchema } from './data/schema.js';
 export { checkDataFile, DEFAULT_MIN_ROWS, MAX_ABS_VALUE, type DataCheckOptions, type DataCheckResult } from './data/check.js';
-export { isValidationRow, rowHash, type SplitSpec, type Subset } from './data/split.js';
+export { isValidationRow, quantileStrata, rowHash, stratifiedSplit, type SplitSpec, type Subset } from './data/split.js';
+export { MAX_INFERRED_CLASSES, profileTable, type ProfileOptions, type TableProfile } from './data/profile.js';
 export { openTable, type RowPosition, type TableFormat, type TableReader } from './data/table.js';
 
 export {
@@ -49,6 +50,16 @@ export {
 export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, type ExportOptions } from './onnx/export.js';
 export { inspectOnnx, type OnnxSummary, type OnnxValueInfo } from './onnx/inspect.js';
 
+export {
+  checkProbabilities,
+  checkSignature,
+  ContractViolation,
+  outputShapeProblem,
+  pickOutput,
+  PROBABILITY_TOLERANCE,
+  type ContractTask,
+  type Signature,
+} from './contract.js';
 export {
   evaluateModel,
   INVALID_CODES,

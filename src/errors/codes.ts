@@ -127,6 +127,7 @@ const protocol = {
   BAD_TASK_SPEC: { exit: USAGE, meaning: 'a task.yaml is invalid' },
   SCORE_TOLERANCE: { exit: USAGE, meaning: 'a task’s score tolerance is missing (required for mse, mae and log-loss) or not a positive number' },
   BAD_TASK_DATA: { exit: USAGE, meaning: 'a task’s training data or validation set breaks its schema or contract (refused before anything is uploaded or sent)' },
+  TASK_DIR_EXISTS: { exit: USAGE, meaning: '`flock task init` would write over a task folder’s task.yaml, train.csv or validation.csv (--force writes over them)' },
   BAD_MANIFEST: { exit: INTEGRITY, meaning: 'a task’s published manifest is unreadable or inconsistent' },
   NO_TASK_SECRETS: { exit: USAGE, meaning: 'no saved secrets for the task in this home (revealing needs them)' },
   SECRETS_MISMATCH: { exit: INTEGRITY, meaning: 'the saved secrets do not match the task’s commitment' },

@@ -1,7 +1,8 @@
-import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { basename, relative } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { MetricName } from '../../engine/metrics.js';
 import { createContext, type Context } from '../context.js';
-import { positiveInt } from '../parse.js';
+import { nonNegativeInt, positiveInt } from '../parse.js';
 import { chainNow, openProtocol } from '../protocol.js';
 import { registerWait } from './task-wait.js';
 import type { ArenaMetricName } from '../../protocol/arena/index.js';
@@ -22,9 +23,57 @@ export interface CreateFlags {
   tolerance?: string;
 }
 
-/** `flock task create|list|show|reveal|finalize|claim`: the Arena task lifecycle, as its creator or anyone. */
+interface InitFlags {
+  label: string;
+  out?: string;
+  seed: number;
+  validation: number;
+  metric?: MetricName;
+  type?: 'classification' | 'regression';
+  name?: string;
+  force?: boolean;
+}
+
+/** A share strictly between 0 and 1 (`--validation 0.2`). */
+function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError('must be a share between 0 and 1, e.g. 0.2.');
+  return n;
+}
+
+/** `flock task init|create|list|show|reveal|finalize|claim`: the Arena task lifecycle, as its creator or anyone. */
 export function register(program: Command): void {
   const task = program.command('task').description('Arena tasks: create, list, show, reveal the validation set, finalize, claim');
+
+  task
+    .command('init')
+    .description('make a task folder from your own CSV: infer the schema, split it (seeded, stratified) into train.csv and the hidden validation.csv, write task.yaml with a baseline')
+    .argument('<data>', 'a CSV (or JSONL, plain or gzip) with a header line')
+    .requiredOption('--label <column>', 'the column to predict')
+    .option('--out <dir>', 'task folder (default: ./<data name>-task)')
+    .option('--seed <n>', 'seed of the split', nonNegativeInt, 1)
+    .option('--validation <share>', 'share of the rows in the hidden validation set', share, 0.2)
+    .addOption(new Option('--metric <name>', 'metric (default: accuracy for classification, mse for regression)').choices(['accuracy', 'f1', 'log-loss', 'mse', 'mae']))
+    .addOption(new Option('--type <taskType>', 'task type (default: inferred from the label, see below)').choices(['classification', 'regression']))
+    .option('--name <name>', 'task name (default: the data file’s name)')
+    .option('--force', 'write over task.yaml, train.csv and validation.csv in the folder')
+    .addHelpText('after', '\nThe label is a class label when it has text values, or whole numbers with at most 20 distinct values; otherwise a value to predict (regression). Every other column is a feature and must hold numbers.\nThe baseline in task.yaml is the validation score of a model that ignores the features (the training class frequencies, or the training mean): a node must beat it to be paid.\n')
+    .action(async (data: string, opts: InitFlags, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const { initTask, defaultTaskDir } = await import('../../tasks/init.js');
+      const r = await initTask({ data, label: opts.label, out: opts.out ?? defaultTaskDir(data), seed: opts.seed, validationFraction: opts.validation, metric: opts.metric, taskType: opts.type, name: opts.name, force: opts.force });
+      const rel = (p: string) => relative(process.cwd(), p) || '.';
+      await ctx.output(r, (x) => [
+        `${rel(x.source)}: ${x.rows} rows; features (${x.features.length}): ${x.features.length > 8 ? `${x.features.slice(0, 8).join(', ')}, ...` : x.features.join(', ')}`,
+        x.classes
+          ? `label ${x.label}: classification, ${x.classes.length} classes: ${x.classes.map((c) => `${c.name} ${c.count}`).join(', ')}`
+          : `label ${x.label}: regression, from ${x.labelStats!.min} to ${x.labelStats!.max} (mean ${Number(x.labelStats!.mean.toPrecision(6))})`,
+        `  because ${x.rule} (--type overrides)`,
+        `split (seed ${x.split.seed}, stratified by ${x.classes ? 'class' : 'bins of the sorted label'}): ${x.split.train} rows -> ${rel(x.train)}, ${x.split.validation} hidden rows -> ${rel(x.validation)}`,
+        `metric ${x.metric} (${x.direction} is better)${x.tolerance !== undefined ? `, score tolerance ${x.tolerance}` : ''}; baseline ${x.baseline}: ${x.baselineModel} scores ${Number(x.baselineScore.toPrecision(6))} on the validation set, a model must beat it to be paid`,
+        `wrote ${rel(x.spec)}: review it, then \`flock task create --spec ${rel(x.spec)}\``,
+      ]);
+    });
 
   task
     .command('create')

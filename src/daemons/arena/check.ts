@@ -121,7 +121,7 @@ async function modelMeetsContract(taskId: bigint, file: string, manifest: TaskMa
   if (!ev.valid) {
     throw new AbortError(`--model ${file} fails task ${taskId}'s model contract: ${ev.reason}`, {
       code: 'MODEL_INVALID',
-      hint: `export it as ONNX with one float32 input [N, ${spec.contract.inputShape.join(', ')}] and output [N, ${spec.contract.outputShape.join(', ')}] (nothing was staked), or pass --no-check to submit it anyway`,
+      hint: `export it as ONNX with one float32 input [N, ${spec.contract.inputShape.join(', ')}] and output [N, ${spec.contract.outputShape.join(', ')}]${spec.schema.taskType === 'classification' ? ' of class probabilities' : ''} (docs/MODELS.md; nothing was staked), or pass --no-check to submit it anyway`,
     });
   }
 }

@@ -33,6 +33,12 @@ function isNumeric(s: string): boolean {
   return s !== '' && Number.isFinite(Number(s));
 }
 
+/** `x1,x2,x3,label` for a header of `n` columns (elided past 6). */
+function exampleHeader(n: number): string {
+  const names = Array.from({ length: Math.max(n - 1, 0) }, (_, i) => `x${i + 1}`);
+  return [...(names.length > 5 ? [...names.slice(0, 3), '...', names.at(-1)!] : names), 'label'].join(',');
+}
+
 /**
  * Opens a CSV file (plain or gzip) whose first line is a header. The header is read now; each
  * `rows()` call starts a fresh streaming pass over the data lines.
@@ -45,9 +51,12 @@ export async function openCsv(file: string, delimiter = ','): Promise<TableReade
     break;
   }
   if (!header) throw new EngineError('bad-data', `${file}: empty CSV file`);
-  if (header.every(isNumeric)) {
-    throw new EngineError('bad-data', `${file}: the first line is numeric; a CSV needs a header row naming its columns`, {
-      hint: 'add a header line with the column names used by the task schema',
+  // A column named by a number is far more often a first row of data than a name: refuse it
+  // rather than read 5.1,3.5,...,setosa as column names and fail later on a missing label.
+  const numeric = header.findIndex(isNumeric);
+  if (numeric >= 0) {
+    throw new EngineError('bad-data', `${file}:1: the first line looks like data, not a header: '${header[numeric]}' (column ${numeric + 1}) is a number`, {
+      hint: `add a first line naming the columns, e.g. ${exampleHeader(header.length)} (a column name must not be a number)`,
     });
   }
   const columns = header;

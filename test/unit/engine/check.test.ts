@@ -133,6 +133,19 @@ describe('checkDataFile', () => {
     await expect(checkDataFile(file('t.csv.gz', rows(12), true), schema)).resolves.toMatchObject({ rows: 12 });
   });
 
+  it('a file without a header: a first line of data is refused, not taken for column names (issue #10)', async () => {
+    const iris = (n: number) => Array.from({ length: n }, (_, i) => `5.${i % 10},3.${i % 7},1.4,0.2,${['setosa', 'versicolor', 'virginica'][i % 3]}`).join('\n');
+    const irisSchema = { features: 'all-but-label' as const, label: 'species', taskType: 'classification' as const, classNames: ['setosa', 'versicolor', 'virginica'] };
+    // Numbers and a text label: the first row used to become the columns "5.0", "3.0", ...
+    const mixed = file('headerless-mixed.csv', iris(12));
+    const e = await failure(checkDataFile(mixed, irisSchema));
+    expect(e.message).toBe(`${mixed}:1: the first line looks like data, not a header: '5.0' (column 1) is a number`);
+    expect(e.hint).toBe('add a first line naming the columns, e.g. x1,x2,x3,x4,label (a column name must not be a number)');
+    // All numbers, as before.
+    const numeric = file('headerless.csv', rows(12).split('\n').slice(1).join('\n'));
+    expect((await failure(checkDataFile(numeric, schema))).message).toBe(`${numeric}:1: the first line looks like data, not a header: '0' (column 1) is a number`);
+  });
+
   it('a line with too few fields is reported by the reader with its line', async () => {
     const p = file('short.csv', withRow(rows(12), 2, '1,2'));
     expect((await failure(checkDataFile(p, schema))).message).toBe(`${p}:3: 2 fields, the header has 3`);

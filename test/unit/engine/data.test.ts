@@ -119,7 +119,7 @@ describe('seeded split', () => {
     expect(rowHash(2 ** 33 + 5, 1)).not.toBe(rowHash(5, 1));
   });
 
-  it('the committed example splits are exactly what the engine split produces (make-splits.mjs mirrors split.ts)', () => {
+  it('the committed example splits are exactly what the engine split produces (make-splits.mjs uses split.ts)', () => {
     const lines = (p: string) => gunzipSync(readFileSync(p)).toString('utf8').split('\n').filter(Boolean);
     for (const name of ['digits', 'breast-cancer', 'diabetes']) {
       const spec = parse(readFileSync(path.join(TASKS, name, 'task.yaml'), 'utf8'));

@@ -199,6 +199,44 @@ describe('evaluateModel', () => {
     expectInvalid(await evaluateModel(sqrtNeg, { contract: cancerContract, metric: 'accuracy', data: cancer }), 'non-finite-output');
   });
 
+  it('a foreign model whose input is [N, 64] for an [N, 8, 8, 1] task is told to add a Reshape (issue #10)', async () => {
+    const r = expectInvalid(await evaluateModel(gemmSoftmax(64, 10, new Array(10).fill(0), { inputName: 'float_input' }), { contract: digitsContract, metric: 'accuracy', data: digits }), 'shape-mismatch');
+    expect(r.reason).toMatch(/^shape-mismatch: input 'float_input' is \[N, 64\] but the task feeds \[N, 8, 8, 1\] .*: make the model take \[N, 8, 8, 1\] with a Reshape to \[N, 64\] first in it/);
+  });
+
+  it('not-probabilities: a classifier exported without its softmax (raw logits) is invalid; with it, valid (issue #10)', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const dense = () => tf.layers.dense({ inputShape: [30], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) });
+    const logitsModel = tf.sequential({ layers: [dense()] });
+    const probsModel = tf.sequential({ layers: [dense(), tf.layers.softmax()] });
+    probsModel.layers[0]!.setWeights(logitsModel.layers[0]!.getWeights());
+    const logits = exportOnnx(logitsModel);
+    const probs = exportOnnx(probsModel);
+    logitsModel.dispose();
+    probsModel.dispose();
+    expect(Object.keys(inspectOnnx(logits).ops)).not.toContain('Softmax');
+    const r = expectInvalid(await evaluateModel(logits, { contract: cancerContract, metric: 'accuracy', data: cancer }), 'not-probabilities');
+    expect(r.reason).toMatch(/^not-probabilities: output row 1 is \[[-\d.e, ]+\] \(sum [-\d.e]+\): the task reads class probabilities .* add a Softmax at the model's output$/);
+    const ok = await evaluateModel(probs, { contract: cancerContract, metric: 'log-loss', data: cancer });
+    expect(ok.valid, JSON.stringify(ok)).toBe(true);
+  });
+
+  it('a scikit-learn-like model (outputs label int64, then probabilities) is scored on its probabilities', async () => {
+    const bytes = model({
+      node: [
+        node('Gemm', ['float_input', 'W', 'b'], ['z'], [{ name: 'transB', type: AttributeType.INT, i: 1 }]),
+        node('Softmax', ['z'], ['probabilities'], [{ name: 'axis', type: AttributeType.INT, i: 1 }]),
+        node('ArgMax', ['probabilities'], ['label'], [{ name: 'axis', type: AttributeType.INT, i: 1 }, { name: 'keepdims', type: AttributeType.INT, i: 0 }]),
+      ],
+      initializer: [floatTensor('W', [2, 30], new Float32Array(60)), floatTensor('b', [2], [0, Math.log(3)])],
+      input: [valueInfo('float_input', ['N', 30])],
+      output: [valueInfo('label', ['N'], DataType.INT64), valueInfo('probabilities', ['N', 2])],
+    });
+    const r = await evaluateModel(bytes, { contract: cancerContract, metric: 'accuracy', data: cancer });
+    expect(r.valid, JSON.stringify(r)).toBe(true);
+    if (r.valid) expect(r.score).toBeCloseTo(Array.from(cancer.y).filter((y) => y === 1).length / cancer.size, 12);
+  });
+
   it('a fixed batch dimension is evaluated in padded batches', async () => {
     const bytes = model({
       node: [node('Gemm', ['x', 'W', 'b'], ['z'], [{ name: 'transB', type: AttributeType.INT, i: 1 }]), node('Softmax', ['z'], ['y'], [{ name: 'axis', type: AttributeType.INT, i: 1 }])],
