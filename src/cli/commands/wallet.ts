@@ -255,17 +255,14 @@ export interface BalanceResult {
 async function balances(ctx: Context, address: string): Promise<BalanceResult> {
   const provider = await ctx.provider();
   const chainId = await ctx.chainId();
-  const [{ getAddress }, { readDeployment, TOKEN_CONTRACT }, { FlockToken__factory }] = await Promise.all([
+  const [{ getAddress }, { findLiveDeployment, TOKEN_CONTRACT }, { FlockToken__factory }] = await Promise.all([
     import('ethers'),
     import('../../chain/deployment.js'),
     import('../../chain/types/index.js'),
   ]);
   const addr = getAddress(address);
   const eth = await provider.getBalance(addr);
-  let flock: bigint | null = null;
-  const token = readDeployment(ctx.config.home, chainId)?.contracts[TOKEN_CONTRACT];
-  if (token && (await provider.getCode(token)) !== '0x') {
-    flock = await FlockToken__factory.connect(token, provider).balanceOf(addr);
-  }
+  const token = (await findLiveDeployment(ctx))?.record.contracts[TOKEN_CONTRACT];
+  const flock = token ? await FlockToken__factory.connect(token, provider).balanceOf(addr) : null;
   return { address: addr, chainId, eth, flock };
 }
