@@ -24,16 +24,8 @@ import {
  * same pid and that pid runs anvil: stale files (a reboot, a SIGKILL) are ignored and removed.
  */
 
-export interface DevnetEntry {
-  /** The flock home that started it (its anvil.json, state, deployment record and store). */
-  home: string;
-  pid: number;
-  host: string;
-  port: number;
-  rpcUrl: string;
-  chainId: number;
-  startedAt: string;
-}
+/** A registry entry: where the devnet answers, and the flock home that started it (its anvil.json, state, deployment record and store). */
+export type DevnetEntry = Pick<AnvilState, 'pid' | 'host' | 'port' | 'rpcUrl' | 'chainId' | 'startedAt'> & { home: string };
 
 /** A running devnet and the home that started it. */
 export interface RunningDevnet {
