@@ -17,11 +17,13 @@ import {
 
 /**
  * The running flock devnets of this user, whichever home started them: one file per port,
- * `devnet-<port>.json` = {home, pid, rpcUrl, chainId, ...}, in a private per-user folder
- * ($XDG_RUNTIME_DIR/flock, else <tmpdir>/flock-<uid>). So a second home (a daemon with its own
- * --home) finds the devnet, its deployment record and its store instead of failing on a port
- * "in use by another process". An entry is trusted only while its home's anvil.json names the
- * same pid and that pid runs anvil: stale files (a reboot, a SIGKILL) are ignored and removed.
+ * `devnet-<port>.json` = {home, pid, rpcUrl, chainId, ...}, in private per-user folders
+ * ($XDG_RUNTIME_DIR/flock when a login session sets it, and <tmpdir>/flock-<uid>, which cron jobs
+ * and `sudo -u` shells without a session also see; FLOCK_RUNTIME_DIR alone, when set). So a second
+ * home (a daemon with its own --home) finds the devnet, its deployment record and its store
+ * instead of failing on a port "in use by another process". An entry is trusted only while its
+ * home's anvil.json names the same pid and that pid runs anvil: stale files (a reboot, a SIGKILL)
+ * are ignored and removed.
  */
 
 /** A registry entry: where the devnet answers, and the flock home that started it (its anvil.json, state, deployment record and store). */
@@ -34,44 +36,49 @@ export interface RunningDevnet {
 }
 
 /**
- * The registry folder, created private (0700) if missing. undefined when it cannot be trusted:
- * not a real directory (a symlink), owned by someone else, or open to others (a shared /tmp
- * where another user made the folder first). Then devnets are simply not shared across homes.
+ * The registry folders, in lookup order, each created private (0700) if missing. A folder is
+ * left out when it cannot be trusted: not a real directory (a symlink), owned by someone else, or
+ * open to others (a shared /tmp where another user made it first). With none, devnets are simply
+ * not shared across homes.
  */
-export function registryDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function registryDirs(env: NodeJS.ProcessEnv = process.env): string[] {
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const dir = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'flock') : join(tmpdir(), `flock-${uid ?? userInfo().username}`);
+  const candidates = env.FLOCK_RUNTIME_DIR
+    ? [env.FLOCK_RUNTIME_DIR]
+    : [...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'flock')] : []), join(tmpdir(), `flock-${uid ?? userInfo().username}`)];
+  return candidates.filter((dir) => trusted(dir, uid));
+}
+
+function trusted(dir: string, uid: number | undefined): boolean {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
-    if (!st.isDirectory()) return undefined;
-    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o077) !== 0)) return undefined;
-    return dir;
+    if (!st.isDirectory()) return false;
+    return uid === undefined || (st.uid === uid && (st.mode & 0o077) === 0);
   } catch {
-    return undefined;
+    return false;
   }
 }
 
 const entryPath = (dir: string, port: number) => join(dir, `devnet-${port}.json`);
 
-/** Records the devnet `home` started (called by startAnvil once it answers). Best effort. */
+/** Records the devnet `home` started (in every registry folder). Best effort. */
 export function registerDevnet(home: string, state: AnvilState, env: NodeJS.ProcessEnv = process.env): void {
-  const dir = registryDir(env);
-  if (!dir) return;
   const entry: DevnetEntry = { home, pid: state.pid, host: state.host, port: state.port, rpcUrl: state.rpcUrl, chainId: state.chainId, startedAt: state.startedAt };
-  try {
-    writeFileSync(entryPath(dir, state.port), `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o600 });
-  } catch {
-    // Sharing across homes is a convenience: never fail a devnet start over it.
+  for (const dir of registryDirs(env)) {
+    try {
+      writeFileSync(entryPath(dir, state.port), `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o600 });
+    } catch {
+      // Sharing across homes is a convenience: never fail a devnet start over it.
+    }
   }
 }
 
-/** Removes the entry of the devnet on `port` if it is the one with `pid`. */
+/** Removes the entries of the devnet on `port` that are the one with `pid`. */
 export function unregisterDevnet(port: number, pid: number, env: NodeJS.ProcessEnv = process.env): void {
-  const dir = registryDir(env);
-  if (!dir) return;
-  const entry = readEntry(entryPath(dir, port));
-  if (entry?.pid === pid) rmSync(entryPath(dir, port), { force: true });
+  for (const dir of registryDirs(env)) {
+    if (readEntry(entryPath(dir, port))?.pid === pid) rmSync(entryPath(dir, port), { force: true });
+  }
 }
 
 function readEntry(path: string): DevnetEntry | undefined {
@@ -91,15 +98,16 @@ function verify(entry: DevnetEntry | undefined): RunningDevnet | undefined {
   return { home: entry.home, state };
 }
 
-/** The running flock devnet on `port`, from any home; a stale entry is removed. */
+/** The running flock devnet on `port`, from any home; stale entries are removed. */
 export function devnetOnPort(port: number, env: NodeJS.ProcessEnv = process.env): RunningDevnet | undefined {
-  const dir = registryDir(env);
-  if (!dir) return undefined;
-  const path = entryPath(dir, port);
-  const entry = readEntry(path);
-  const found = verify(entry);
-  if (entry && !found) rmSync(path, { force: true });
-  return found;
+  for (const dir of registryDirs(env)) {
+    const path = entryPath(dir, port);
+    const entry = readEntry(path);
+    const found = verify(entry);
+    if (found) return found;
+    if (entry) rmSync(path, { force: true });
+  }
+  return undefined;
 }
 
 /** `localhost:8545` and `127.0.0.1:8545/` are one endpoint. */

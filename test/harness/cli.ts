@@ -70,7 +70,7 @@ export function cloneHome(from: string, home: string): string {
 }
 
 /**
- * The registry of running devnets the CLIs of this process share (XDG_RUNTIME_DIR/flock, see
+ * The registry of running devnets the CLIs of this process share (FLOCK_RUNTIME_DIR, see
  * src/devnet/registry.ts): one folder per test process, so homes of one test find each other's
  * devnet while a developer's own `flock devnet up` on port 8545 stays out of the tests.
  */
@@ -86,7 +86,7 @@ export function cliEnv(home: string, extra: Record<string, string | undefined> =
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('FLOCK_') && k !== 'ETH_RPC_URL') env[k] = v;
   }
-  Object.assign(env, { FLOCK_HOME: home, HOME: join(home, '..'), XDG_RUNTIME_DIR: TEST_RUNTIME_DIR, FLOCK_SCRYPT_N: TEST_SCRYPT_N, NO_COLOR: '1' });
+  Object.assign(env, { FLOCK_HOME: home, HOME: join(home, '..'), FLOCK_RUNTIME_DIR: TEST_RUNTIME_DIR, FLOCK_SCRYPT_N: TEST_SCRYPT_N, NO_COLOR: '1' });
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

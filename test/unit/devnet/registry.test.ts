@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlin
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { devnetOnPort, devnetServing, registerDevnet, registryDir } from '../../../src/devnet/registry.js';
+import { devnetOnPort, devnetServing, registerDevnet, registryDirs } from '../../../src/devnet/registry.js';
 
 /** The per-user registry of running devnets (issue #10, finding 7): trusted only when private and true. */
 
@@ -10,7 +10,7 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'flock-reg-'));
-  env = { XDG_RUNTIME_DIR: dir };
+  env = { FLOCK_RUNTIME_DIR: join(dir, 'reg') };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,22 +26,21 @@ const state = (home: string, pid: number, port = 18545) => ({
 });
 
 describe('devnet registry', () => {
-  it('lives in $XDG_RUNTIME_DIR/flock, private (0700)', () => {
-    const reg = registryDir(env)!;
-    expect(reg).toBe(join(dir, 'flock'));
-    expect(statSync(reg).mode & 0o777).toBe(0o700);
+  it('lives in $XDG_RUNTIME_DIR/flock and <tmpdir>/flock-<uid>, private (0700); FLOCK_RUNTIME_DIR alone when set', () => {
+    const dirs = registryDirs({ XDG_RUNTIME_DIR: dir });
+    expect(dirs).toEqual([join(dir, 'flock'), join(tmpdir(), `flock-${process.getuid!()}`)]);
+    for (const d of dirs) expect(statSync(d).mode & 0o777).toBe(0o700);
+    expect(registryDirs(env)).toEqual([join(dir, 'reg')]);
   });
 
   it('is not trusted when others may write it, or when it is a symlink', () => {
-    mkdirSync(join(dir, 'flock'));
-    chmodSync(join(dir, 'flock'), 0o777);
-    expect(registryDir(env)).toBeUndefined();
+    mkdirSync(join(dir, 'reg'));
+    chmodSync(join(dir, 'reg'), 0o777);
+    expect(registryDirs(env)).toEqual([]);
     const other = mkdtempSync(join(tmpdir(), 'flock-reg-link-'));
     try {
-      const linked = { XDG_RUNTIME_DIR: join(dir, 'x') };
-      mkdirSync(join(dir, 'x'));
-      symlinkSync(other, join(dir, 'x', 'flock'));
-      expect(registryDir(linked)).toBeUndefined();
+      symlinkSync(other, join(dir, 'link'));
+      expect(registryDirs({ FLOCK_RUNTIME_DIR: join(dir, 'link') })).toEqual([]);
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
@@ -54,7 +53,7 @@ describe('devnet registry', () => {
     const s = state(home, process.pid);
     writeFileSync(join(home, 'devnet', 'anvil.json'), JSON.stringify(s));
     registerDevnet(home, s, env);
-    const entry = join(dir, 'flock', 'devnet-18545.json');
+    const entry = join(dir, 'reg', 'devnet-18545.json');
     expect(existsSync(entry)).toBe(true);
     expect(devnetOnPort(18545, env)).toBeUndefined();
     expect(existsSync(entry)).toBe(false);
