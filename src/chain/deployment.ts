@@ -93,34 +93,70 @@ export async function deploymentIsLive(provider: Pick<JsonRpcProvider, 'getCode'
 /** What loadDeployment needs from the CLI Context (kept structural to avoid an import cycle). */
 export interface DeploymentContext {
   config: { home: string };
+  /**
+   * The running flock devnet this command talks to, when known: its home holds the devnet's
+   * deployment record, used when this home has none (a second home on the same devnet). The
+   * CLI finds it (devnet/registry.ts); the chain layer only reads the record.
+   */
+  devnet?: { home: string } | undefined;
   chainId(): Promise<bigint>;
   provider(): Promise<JsonRpcProvider>;
 }
 
+/** A record and the file it was read from. */
+export interface FoundDeployment {
+  record: DeploymentRecord;
+  path: string;
+}
+
+/**
+ * The records that may describe `chainId`, best first: this home's, then the devnet home's (only
+ * a record marked devnet: a home never borrows another's record of a real chain).
+ */
+export function deploymentCandidates(ctx: Pick<DeploymentContext, 'config' | 'devnet'>, chainId: bigint): FoundDeployment[] {
+  const out: FoundDeployment[] = [];
+  const own = readDeployment(ctx.config.home, chainId);
+  if (own) out.push({ record: own, path: deploymentPath(ctx.config.home, chainId) });
+  const other = ctx.devnet?.home;
+  if (other && other !== ctx.config.home) {
+    const rec = readDeployment(other, chainId);
+    if (rec?.devnet) out.push({ record: rec, path: deploymentPath(other, chainId) });
+  }
+  return out;
+}
+
+/** The first candidate record with code at its token on the connected chain; undefined if none. */
+export async function findLiveDeployment(ctx: DeploymentContext): Promise<FoundDeployment | undefined> {
+  const chainId = await ctx.chainId();
+  const provider = await ctx.provider();
+  for (const c of deploymentCandidates(ctx, chainId)) if (await deploymentIsLive(provider, c.record)) return c;
+  return undefined;
+}
+
 /**
  * The verified deployment for the connected chain: AbortError exit 4 when there is none, or when
- * it is stale (no code at the token address).
+ * it is stale (no code at the token address). This home's record first, then (for a devnet
+ * another home started) that home's.
  *
  * @example
  * const { contracts } = await loadDeployment(ctx);
  */
 export async function loadDeployment(ctx: DeploymentContext): Promise<DeploymentRecord> {
   const chainId = await ctx.chainId();
-  const record = readDeployment(ctx.config.home, chainId);
-  if (!record) {
+  const candidates = deploymentCandidates(ctx, chainId);
+  if (candidates.length === 0) {
     throw new AbortError(`no flock deployment for chain ${chainId}`, {
       code: 'NO_DEPLOYMENT',
       hint: redeployHint(chainId),
     });
   }
-  const provider = await ctx.provider();
-  if (!(await deploymentIsLive(provider, record))) {
-    const token = record.contracts[TOKEN_CONTRACT] ?? Object.values(record.contracts)[0] ?? '(none)';
-    throw new AbortError(`the flock deployment for chain ${chainId} is stale: no contract code at ${token}`, {
-      code: 'STALE_DEPLOYMENT',
-      hint: record.devnet ? 'the devnet was reset; `flock devnet up` redeploys' : redeployHint(chainId),
-      details: `record: ${deploymentPath(ctx.config.home, chainId)}`,
-    });
-  }
-  return record;
+  const live = await findLiveDeployment(ctx);
+  if (live) return live.record;
+  const { record, path } = candidates[0]!;
+  const token = record.contracts[TOKEN_CONTRACT] ?? Object.values(record.contracts)[0] ?? '(none)';
+  throw new AbortError(`the flock deployment for chain ${chainId} is stale: no contract code at ${token}`, {
+    code: 'STALE_DEPLOYMENT',
+    hint: record.devnet ? 'the devnet was reset; `flock devnet up` redeploys' : redeployHint(chainId),
+    details: `record: ${path}`,
+  });
 }

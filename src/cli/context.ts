@@ -34,6 +34,11 @@ export interface Context {
   readonly yes: boolean;
   /** The RPC URL in use (a running `flock devnet` when none was configured). */
   readonly rpcUrl: string;
+  /**
+   * The flock devnet at rpcUrl, if it is one, and the home that started it (this one, or another:
+   * devnet/registry.ts). That home's devnet deployment record and store serve this home too.
+   */
+  readonly devnet: { home: string; rpcUrl: string; chainId: number; pid: number } | undefined;
   readonly env: NodeJS.ProcessEnv;
   /** Connected provider; AbortError exit 3 if unreachable, exit 4 on a chain id mismatch. */
   provider(): Promise<JsonRpcProvider>;
@@ -66,17 +71,20 @@ export async function createContext(cmd: Command, env: NodeJS.ProcessEnv = proce
  * command's own context the current one: `flock demo` builds one context per actor this way.
  */
 export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, extra: { log?: Logger; current?: boolean } = {}): Promise<Context> {
-  const [{ loadConfig }, { createLogger }, { runningDevnet }, { printResult }] = await Promise.all([
+  const [{ loadConfig }, { createLogger }, { discoverDevnet, devnetServing }, { printResult }] = await Promise.all([
     import('../config/load.js'),
     import('../log/index.js'),
-    import('../devnet/anvil.js'),
+    import('../devnet/registry.js'),
     import('./output.js'),
   ]);
   const { config, path, sources } = loadConfig({ flags: opts, env });
   const log = extra.log ?? (await createLogger({ level: config.logLevel }));
-  // With no RPC URL configured anywhere, talk to the devnet this home started (any port).
-  const devnet = sources.rpcUrl === 'default' ? runningDevnet(config.home) : undefined;
-  const rpcUrl = devnet?.rpcUrl ?? config.rpcUrl;
+  // With no RPC URL configured anywhere, talk to the devnet this home started (any port), else
+  // the flock devnet another home started on devnet.port. A configured URL may be a devnet too.
+  const found = sources.rpcUrl === 'default' ? discoverDevnet(config.home, config.devnet.port, env) : devnetServing(config.rpcUrl, env);
+  const rpcUrl = found?.state.rpcUrl ?? config.rpcUrl;
+  const devnet = found ? { home: found.home, rpcUrl: found.state.rpcUrl, chainId: found.state.chainId, pid: found.state.pid } : undefined;
+  if (found && found.home !== config.home) log.debug({ rpcUrl, home: found.home }, 'using the devnet started from another home');
 
   let providerP: Promise<{ provider: JsonRpcProvider; chainId: bigint }> | undefined;
   let signerP: Promise<Signer> | undefined;
@@ -93,6 +101,7 @@ export async function createContextFromOptions(opts: GlobalOptions, env: NodeJS.
     json: Boolean(opts.json),
     yes: Boolean(opts.yes),
     rpcUrl,
+    devnet,
     env,
     provider: async () => (await connect()).provider,
     chainId: async () => (await connect()).chainId,
@@ -116,7 +125,7 @@ export function accountDeps(ctx: Context): AccountDeps {
     keystore: config.keystore,
     account: config.account,
     passwordFile: config.passwordFile,
-    devnetChainId: config.devnet.chainId,
+    devnetChainId: ctx.devnet?.chainId ?? config.devnet.chainId,
     env: ctx.env,
     log: ctx.log,
     chainId: () => ctx.chainId(),

@@ -69,6 +69,7 @@ const chain = {
 const devnet = {
   ANVIL_NOT_FOUND: { exit: USAGE, meaning: 'no anvil binary for this platform' },
   DEVNET_RUNNING: { exit: USAGE, meaning: 'a devnet of another home or port is running' },
+  DEVNET_OTHER_HOME: { exit: USAGE, meaning: '`devnet down` of a devnet that another flock home started (stop it from that home)' },
   DEVNET_START: { exit: USAGE, meaning: 'anvil did not start (its log says why)' },
   DEVNET_TIMEOUT: { exit: INTERRUPTED, meaning: 'anvil did not answer in time after starting' },
   PORT_IN_USE: { exit: USAGE, meaning: 'the devnet port is taken by another program' },

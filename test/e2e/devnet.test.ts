@@ -65,13 +65,19 @@ describe('flock devnet (chain only, --no-deploy)', () => {
     expect((await runCli(['devnet', 'warp', '3x'], { home: t.home })).code).toBe(2);
   });
 
-  it('a port taken by something else is a clear error', async () => {
+  it('a port taken by something else is a clear error; a flock devnet of another home is reused', async () => {
     const other = tempHome();
+    const { startTestAnvil } = await import('./helpers.js');
+    const foreign = await startTestAnvil();
     try {
-      const r = await runCli(['devnet', 'up', '--port', String(port), '--no-deploy'], { home: other.home });
+      const r = await runCli(['devnet', 'up', '--port', String(foreign.port), '--no-deploy'], { home: other.home });
       expect(r.code).toBe(2);
-      expect(r.stderr.split('\n')[0]).toBe(`error: port ${port} on 127.0.0.1 is in use by another process (a node with chain id 31337, not started by flock)`);
+      expect(r.stderr.split('\n')[0]).toBe(`error: port ${foreign.port} on 127.0.0.1 is in use by another process (a node with chain id 31337, not started by flock)`);
+      const reused = await runCli(['devnet', 'up', '--port', String(port), '--no-deploy', '--json'], { home: other.home });
+      expect(reused.code, reused.stderr).toBe(0);
+      expect(reused.json()).toMatchObject({ reused: true, port, home: t.home });
     } finally {
+      await foreign.stop();
       other.cleanup();
     }
   });

@@ -20,13 +20,28 @@ describe('flock init', () => {
     expect(r.code, r.stderr).toBe(0);
     const body = r.json();
     expect(body.configPath).toBe(join(t.dir, 'flock.config.yaml'));
-    expect(body.account).toMatchObject({ name: 'alice', imported: false });
+    expect(body.account).toMatchObject({ name: 'alice', imported: false, default: true });
     expect(body.next).toMatch(/flock devnet up/);
     const text = readFileSync(body.configPath, 'utf8');
     expect(text).toMatch(/^account: alice$/m);
     // The written file loads: `wallet address` in that folder names alice.
     const addr = await runCli(['wallet', 'address', '--json'], { home: t.home, cwd: t.dir });
     expect(addr.json()).toMatchObject({ name: 'alice', address: body.account.address });
+  });
+
+  it('is the explicit set-up: makes the account the default, and says so (issue #10, finding 4)', async () => {
+    const other = tempHome();
+    try {
+      const opts = { home: other.home, cwd: other.dir };
+      expect((await runCli(['wallet', 'new', 'old', '--use', '--password-file', pw], opts)).code).toBe(0);
+      const r = await runCli(['init', '--yes', '--new-account', 'fresh', '--password-file', pw], opts);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('fresh is now the default account (was old): `flock wallet use <name>` changes it, `flock wallet use --clear` unsets it');
+      const list = await runCli(['wallet', 'list', '--json'], opts);
+      expect(list.json().accounts.find((a: { default: boolean }) => a.default)?.name).toBe('fresh');
+    } finally {
+      other.cleanup();
+    }
   });
 
   it('refuses to overwrite without --force', async () => {

@@ -20,12 +20,12 @@ afterAll(() => t.cleanup());
 
 describe('flock wallet', () => {
   it('new → list → address → sign (decrypts) round trip', async () => {
-    const created = await runCli(['wallet', 'new', 'alice', '--password-file', pw, '--json'], { home: t.home });
+    const created = await runCli(['wallet', 'new', 'alice', '--use', '--password-file', pw, '--json'], { home: t.home });
     expect(created.code, created.stderr).toBe(0);
     const { address, path } = created.json();
     expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect(path).toBe(join(t.home, 'keystores', 'alice.json'));
-    expect(created.json().default).toBe(true); // the first account becomes the default
+    expect(created.json().default).toBe(true); // --use made it the default
 
     const list = await runCli(['wallet', 'list', '--json'], { home: t.home });
     expect(list.json().accounts).toEqual([{ name: 'alice', address, path, source: 'flock', default: true }]);
@@ -74,6 +74,43 @@ describe('flock wallet', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('error: invalid private key: expected 32 bytes as 64 hex characters\n');
     expect(bad.stderr).not.toContain('1234nothex');
+  });
+
+  it('new and import never change the default account without --use (issue #10, finding 4)', async () => {
+    const keyFile = join(t.dir, 'key2');
+    writeFileSync(keyFile, '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d\n');
+    const imported = await runCli(['wallet', 'import', 'second', '--private-key-file', keyFile, '--password-file', pw], { home: t.home });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/not the default account: `flock wallet use second` makes it the default/);
+    const created = await runCli(['wallet', 'new', 'third', '--password-file', pw, '--json'], { home: t.home });
+    expect(created.json().default).toBe(false);
+    const list = await runCli(['wallet', 'list', '--json'], { home: t.home });
+    expect(list.json().accounts.filter((a: { default: boolean }) => a.default).map((a: { name: string }) => a.name)).toEqual(['alice']);
+
+    // In a fresh home the first account does not become the default either.
+    const fresh = tempHome();
+    try {
+      const first = await runCli(['wallet', 'new', 'solo', '--password-file', pw, '--json'], { home: fresh.home });
+      expect(first.json().default).toBe(false);
+      expect((await runCli(['wallet', 'list', '--json'], { home: fresh.home })).json().accounts[0].default).toBe(false);
+      const used = await runCli(['wallet', 'import', 'solo2', '--use', '--private-key-file', keyFile, '--password-file', pw, '--json'], { home: fresh.home });
+      expect(used.json().default).toBe(true);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it('use --clear unsets the default account', async () => {
+    const r = await runCli(['wallet', 'use', '--clear', '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toEqual({ defaultAccount: null });
+    const list = await runCli(['wallet', 'list', '--json'], { home: t.home });
+    expect(list.json().accounts.some((a: { default: boolean }) => a.default)).toBe(false);
+    const both = await runCli(['wallet', 'use', 'alice', '--clear'], { home: t.home });
+    expect(both.code).toBe(2);
+    const neither = await runCli(['wallet', 'use'], { home: t.home });
+    expect(neither.code).toBe(2);
+    expect((await runCli(['wallet', 'use', 'alice'], { home: t.home })).code).toBe(0);
   });
 
   it('use: changes the default account, refuses unknown names', async () => {

@@ -70,16 +70,23 @@ export function cloneHome(from: string, home: string): string {
 }
 
 /**
+ * The registry of running devnets the CLIs of this process share (FLOCK_RUNTIME_DIR, see
+ * src/devnet/registry.ts): one folder per test process, so homes of one test find each other's
+ * devnet while a developer's own `flock devnet up` on port 8545 stays out of the tests.
+ */
+export const TEST_RUNTIME_DIR = join(tmpdir(), `flock-test-runtime-${process.pid}`);
+
+/**
  * The CLI's environment for FLOCK_HOME `home`: inherited FLOCK_* and ETH_RPC_URL are dropped, HOME
- * is the folder above `home` (so ~/.foundry and ~/.flock are empty), scrypt is light; `extra`
- * sets variables, or drops them with undefined.
+ * is the folder above `home` (so ~/.foundry and ~/.flock are empty), the devnet registry is this
+ * process's (TEST_RUNTIME_DIR), scrypt is light; `extra` sets variables, or drops them with undefined.
  */
 export function cliEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('FLOCK_') && k !== 'ETH_RPC_URL') env[k] = v;
   }
-  Object.assign(env, { FLOCK_HOME: home, HOME: join(home, '..'), FLOCK_SCRYPT_N: TEST_SCRYPT_N, NO_COLOR: '1' });
+  Object.assign(env, { FLOCK_HOME: home, HOME: join(home, '..'), FLOCK_RUNTIME_DIR: TEST_RUNTIME_DIR, FLOCK_SCRYPT_N: TEST_SCRYPT_N, NO_COLOR: '1' });
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

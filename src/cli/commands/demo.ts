@@ -37,8 +37,7 @@ async function demo(ctx: Context, globals: GlobalOptions): Promise<DemoResult> {
         // This home's running devnet on whatever port, else a new one; quietly: the deployment's
         // progress goes to the demo's log, not over the view.
         ensureDevnet: async () => {
-          const { runningDevnet } = await import('../../devnet/anvil.js');
-          const port = runningDevnet(ctx.config.home)?.port;
+          const port = ctx.devnet ? Number(new URL(ctx.devnet.rpcUrl).port) : undefined;
           return up(await createContextFromOptions(globals, ctx.env, { log, current: false }), { deploy: true, ...(port ? { port } : {}) });
         },
         // `#<index>`: always the devnet account, never a keystore that happens to share a name.

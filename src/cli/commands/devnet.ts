@@ -1,13 +1,10 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonRpcProvider } from 'ethers';
-import type { DeploymentRecord } from '../../chain/deployment.js';
+import type { EnsureDevnetResult } from '../../protocol/devnet.js';
 import { AbortError } from '../../errors/index.js';
 import { accountDeps, createContext, type Context } from '../context.js';
 import { positiveInt } from '../parse.js';
-
-/** ETH given to the user's own keystore account on `devnet up` (anvil's accounts already hold 10000). */
-const USER_ETH = 100n * 10n ** 18n;
 
 /** `flock devnet …`: a local anvil chain with flock deployed, for trying everything on one machine. */
 export function register(program: Command): void {
@@ -22,13 +19,13 @@ export function register(program: Command): void {
       const ctx = await createContext(cmd);
       const result = await up(ctx, opts);
       await ctx.output(result, (r) => [
-        `devnet ${r.reused ? 'already running' : 'started'} at ${r.rpcUrl} (chain ${r.chainId}, pid ${r.pid})`,
+        `devnet ${r.reused ? 'already running' : 'started'}${r.home !== ctx.config.home ? ` (started from home ${r.home})` : ''} at ${r.rpcUrl} (chain ${r.chainId}, pid ${r.pid})`,
         ...(r.deployment
           ? [`flock ${r.deployed ? 'deployed' : 'already deployed'}: token ${r.deployment.contracts.FlockToken ?? Object.values(r.deployment.contracts)[0] ?? '?'}`]
           : ['contracts not deployed (--no-deploy)']),
         ...(r.funded.length ? [`funded ${r.funded.join(', ')}`] : []),
         `logs: ${r.logPath}`,
-        'stop it with `flock devnet down`',
+        r.home !== ctx.config.home ? `stop it with \`flock devnet down --home ${r.home}\`` : 'stop it with `flock devnet down`',
       ]);
     });
 
@@ -38,9 +35,9 @@ export function register(program: Command): void {
     .option('--reset', 'also delete the chain state and the devnet deployment record')
     .action(async (opts: { reset?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const { stopAnvil, chainStatePath } = await import('../../devnet/anvil.js');
+      const [{ chainStatePath }, { stopDevnet }] = await Promise.all([import('../../devnet/anvil.js'), import('../../devnet/registry.js')]);
       const { deploymentPath, journalPath } = await import('../../chain/deployment.js');
-      const res = await stopAnvil(ctx.config.home);
+      const res = await stopDevnet(ctx.config.home, ctx.config.devnet.port, { env: ctx.env });
       if (opts.reset) {
         const chainId = ctx.config.devnet.chainId;
         for (const p of [chainStatePath(ctx.config.home), deploymentPath(ctx.config.home, chainId), journalPath(ctx.config.home, chainId)]) rmSync(p, { force: true });
@@ -60,7 +57,7 @@ export function register(program: Command): void {
       await ctx.output(result, (r) =>
         r.running
           ? [
-              `running at ${r.rpcUrl} (pid ${r.pid})`,
+              `running at ${r.rpcUrl} (pid ${r.pid})${r.home !== ctx.config.home ? `, started from home ${r.home}` : ''}`,
               `chain id ${r.chainId}, block ${r.block}`,
               r.deployed ? 'flock deployed' : 'flock not deployed (`flock devnet up` deploys it)',
             ]
@@ -110,67 +107,14 @@ export function register(program: Command): void {
     });
 }
 
-export interface DevnetUpResult {
-  rpcUrl: string;
-  chainId: number;
-  pid: number;
-  port: number;
-  reused: boolean;
-  logPath: string;
-  /** True when this run deployed the contracts (false: a live deployment was reused). */
-  deployed: boolean;
-  deployment: DeploymentRecord | null;
-  /** Accounts that received ETH from this run. */
-  funded: string[];
-}
+export type DevnetUpResult = EnsureDevnetResult;
 
 export async function up(ctx: Context, opts: { port?: number; deploy: boolean }): Promise<DevnetUpResult> {
-  const { startAnvil } = await import('../../devnet/anvil.js');
-  const devnetConfig = { ...ctx.config.devnet, ...(opts.port ? { port: opts.port } : {}) };
-  const { state, reused, clockForward } = await startAnvil({ home: ctx.config.home, devnet: devnetConfig });
-  ctx.log.debug({ rpcUrl: state.rpcUrl, pid: state.pid, reused }, 'anvil up');
-  if (clockForward > 0) ctx.log.info({ seconds: clockForward }, 'devnet clock moved forward to the latest block (time warped before the restart is kept)');
-  const base = { rpcUrl: state.rpcUrl, chainId: state.chainId, pid: state.pid, port: state.port, reused, logPath: state.logPath };
-  if (!opts.deploy) return { ...base, deployed: false, deployment: null, funded: [] };
-
-  const { connectRpc } = await import('../context.js');
-  const { provider, chainId } = await connectRpc(state.rpcUrl, ctx.config.rpcTimeout * 1000);
-  try {
-    const { readDeployment, deploymentIsLive, writeDeployment, journalPath } = await import('../../chain/deployment.js');
-    const [{ getAddress }, { FlockSigner }] = await Promise.all([import('ethers'), import('../../chain/signer.js')]);
-    const anvilAccounts = ((await provider.send('eth_accounts', [])) as string[]).map((a) => getAddress(a));
-    const deployerAddr = anvilAccounts[0];
-    if (!deployerAddr) throw new AbortError('anvil has no unlocked accounts', { code: 'DEVNET_START' });
-    const signer = new FlockSigner(await provider.getSigner(deployerAddr));
-
-    // The user's own account (if one is configured) gets ETH and, through deployProtocol, FLOCK.
-    const user = await userAddress(ctx);
-    const funded: string[] = [];
-    if (user && !anvilAccounts.includes(user) && (await provider.getBalance(user)) === 0n) {
-      await (await signer.sendTransaction({ to: user, value: USER_ETH })).wait();
-      funded.push(user);
-    }
-
-    const existing = readDeployment(ctx.config.home, chainId);
-    if (existing && (await deploymentIsLive(provider, existing))) {
-      return { ...base, deployed: false, deployment: existing, funded };
-    }
-    if (existing) ctx.log.info({ chainId: chainId.toString() }, 'the devnet deployment record is stale (chain was reset); redeploying');
-    const { deployProtocol } = await import('../../deploy/deploy.js');
-    const record = await deployProtocol({
-      signer,
-      provider,
-      devnet: true,
-      fundAccounts: user && !anvilAccounts.includes(user) ? [...anvilAccounts, user] : anvilAccounts,
-      log: ctx.log,
-      journalPath: journalPath(ctx.config.home, chainId),
-    });
-    const full: DeploymentRecord = { ...record, rpcUrl: state.rpcUrl, devnet: true };
-    writeDeployment(ctx.config.home, full);
-    return { ...base, deployed: true, deployment: full, funded };
-  } finally {
-    provider.destroy();
-  }
+  const { ensureDevnet } = await import('../../protocol/devnet.js');
+  const devnet = { ...ctx.config.devnet, ...(opts.port ? { port: opts.port } : {}) };
+  // The user's own account (if one is configured) gets ETH and, with a new deployment, FLOCK.
+  const user = await userAddress(ctx);
+  return ensureDevnet({ home: ctx.config.home, devnet, deploy: opts.deploy, fund: user ? [user] : [], log: ctx.log, env: ctx.env });
 }
 
 /** The configured account's address, read from its keystore without a password; undefined if none. */
@@ -182,7 +126,8 @@ async function userAddress(ctx: Context): Promise<string | undefined> {
     const raw = ref && readKeystoreAddress(ref.path);
     return raw ? getAddress(raw) : undefined;
   } catch (e) {
-    ctx.log.warn({ err: (e as Error).message }, 'cannot read the configured account; it will not be funded');
+    // Not a keystore (a devnet name such as alice is funded anyway), or unreadable.
+    ctx.log.debug({ err: (e as Error).message }, 'the configured account is not a keystore; not funded separately');
     return undefined;
   }
 }
@@ -196,6 +141,8 @@ async function preferred(ctx: Context) {
 
 export interface DevnetStatus {
   running: boolean;
+  /** The home that started it (this one, or another whose devnet runs on devnet.port). */
+  home: string | null;
   pid: number | null;
   rpcUrl: string | null;
   port: number | null;
@@ -205,16 +152,17 @@ export interface DevnetStatus {
 }
 
 async function status(ctx: Context): Promise<DevnetStatus> {
-  const { runningDevnet, rpcCall } = await import('../../devnet/anvil.js');
-  const state = runningDevnet(ctx.config.home);
-  const none: DevnetStatus = { running: false, pid: null, rpcUrl: null, port: null, chainId: null, block: null, deployed: false };
-  if (!state) return none;
+  const [{ rpcCall }, { discoverDevnet }] = await Promise.all([import('../../devnet/anvil.js'), import('../../devnet/registry.js')]);
+  const found = discoverDevnet(ctx.config.home, ctx.config.devnet.port, ctx.env);
+  const none: DevnetStatus = { running: false, home: null, pid: null, rpcUrl: null, port: null, chainId: null, block: null, deployed: false };
+  if (!found) return none;
+  const { state, home } = found;
   const [chainHex, blockHex] = await Promise.all([rpcCall<string>(state.rpcUrl, 'eth_chainId'), rpcCall<string>(state.rpcUrl, 'eth_blockNumber')]);
-  if (chainHex === undefined) return { ...none, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port };
+  if (chainHex === undefined) return { ...none, home, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port };
   const chainId = Number(BigInt(chainHex));
   const { readDeployment } = await import('../../chain/deployment.js');
-  const deployed = readDeployment(ctx.config.home, chainId) !== undefined;
-  return { running: true, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port, chainId, block: blockHex ? Number(BigInt(blockHex)) : null, deployed };
+  const deployed = (readDeployment(ctx.config.home, chainId) ?? readDeployment(home, chainId)) !== undefined;
+  return { running: true, home, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port, chainId, block: blockHex ? Number(BigInt(blockHex)) : null, deployed };
 }
 
 export interface DevnetAccountsResult {
@@ -230,17 +178,17 @@ const KEYS_NOTE = 'these are public test keys (anvil\'s well-known mnemonic): de
 /** The devnet's named accounts (devnet/accounts.ts) with their balances. */
 async function accounts(ctx: Context, keys: boolean): Promise<DevnetAccountsResult> {
   await assertDevnet(ctx, 'devnet accounts');
-  const [{ devnetAccounts }, { readDeployment, deploymentIsLive }, { FlockToken__factory, GmFlock__factory }] = await Promise.all([
+  const [{ devnetAccounts }, { findLiveDeployment }, { FlockToken__factory, GmFlock__factory }] = await Promise.all([
     import('../../devnet/accounts.js'),
     import('../../chain/deployment.js'),
     import('../../chain/types/index.js'),
   ]);
   const provider = await ctx.provider();
   const chainId = await ctx.chainId();
-  const record = readDeployment(ctx.config.home, chainId);
-  const live = record !== undefined && (await deploymentIsLive(provider, record));
-  const token = live && record.contracts.FlockToken ? FlockToken__factory.connect(record.contracts.FlockToken, provider) : undefined;
-  const gm = live && record.contracts.GmFlock ? GmFlock__factory.connect(record.contracts.GmFlock, provider) : undefined;
+  const contracts = (await findLiveDeployment(ctx))?.record.contracts;
+  const live = contracts !== undefined;
+  const token = contracts?.FlockToken ? FlockToken__factory.connect(contracts.FlockToken, provider) : undefined;
+  const gm = contracts?.GmFlock ? GmFlock__factory.connect(contracts.GmFlock, provider) : undefined;
   const list = await Promise.all(
     devnetAccounts(ctx.config.devnet.mnemonic, ctx.config.devnet.accounts).map(async (a) => {
       const [eth, flock, gmFlock] = await Promise.all([

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AbortError } from '../../errors/index.js';
 import { createContext, type Context } from '../context.js';
+import { defaultLine } from './wallet.js';
 
 interface InitOptions {
   force?: boolean;
@@ -25,7 +26,14 @@ export function register(program: Command): void {
       const result = await init(ctx, opts);
       await ctx.output(result, (r) => [
         `wrote ${r.configPath}`,
-        ...(r.account ? [`${r.account.imported ? 'imported' : 'created'} account ${r.account.name}: ${r.account.address}`, `keystore: ${r.account.path}`] : []),
+        ...(r.account
+          ? [
+              `${r.account.imported ? 'imported' : 'created'} account ${r.account.name}: ${r.account.address}`,
+              `keystore: ${r.account.path}`,
+              `${r.configPath} selects it (account: ${r.account.name}) for commands run in this folder`,
+              defaultLine(r.account),
+            ]
+          : []),
         `next: ${r.next}`,
       ]);
     });
@@ -33,7 +41,8 @@ export function register(program: Command): void {
 
 export interface InitResult {
   configPath: string;
-  account: { name: string; address: string; path: string; imported: boolean } | null;
+  /** The account created or imported; init makes it the default account (it is the explicit set-up). */
+  account: { name: string; address: string; path: string; imported: boolean; default: boolean; previousDefault: string | null } | null;
   next: string;
 }
 
@@ -57,8 +66,16 @@ async function init(ctx: Context, opts: InitOptions): Promise<InitResult> {
   let account: InitResult['account'] = null;
   if (name) {
     const key = opts.import ? await readPrivateKey(opts.privateKeyFile) : undefined;
-    const created = await createAccount(ctx, name, key);
-    account = { name: created.name, address: created.address, path: created.path, imported: Boolean(opts.import) };
+    // init is the explicit set-up flow: the new account becomes the default, and the output says so.
+    const created = await createAccount(ctx, name, key, { makeDefault: true });
+    account = {
+      name: created.name,
+      address: created.address,
+      path: created.path,
+      imported: Boolean(opts.import),
+      default: created.default,
+      previousDefault: created.previousDefault ?? null,
+    };
   }
 
   writeFileSync(configPath, configTemplate(ctx, account?.name));

@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { StorageConfig } from '../../config/schema.js';
 import { AbortError } from '../../errors/index.js';
@@ -153,12 +153,8 @@ export function register(program: Command): void {
 }
 
 async function settings(ctx: Context): Promise<StorageConfig> {
-  const { storageConfig } = await import('../../config/schema.js');
-  const { expandHome } = await import('../../config/load.js');
-  const s = storageConfig(ctx.config);
-  // storage.dir can only come from the file: relative to the file's folder, like other paths there.
-  if (ctx.config.storage?.dir) s.dir = resolve(ctx.configPath ? dirname(ctx.configPath) : process.cwd(), expandHome(ctx.config.storage.dir));
-  return s;
+  const { contextStorageConfig } = await import('../storage.js');
+  return contextStorageConfig(ctx);
 }
 
 async function storeOptions(ctx: Context, flags: BackendFlags): Promise<OpenStoreOptions & { backend: StoreKind }> {

@@ -11,10 +11,11 @@ export function register(program: Command): void {
     .command('new')
     .description('create a random key, encrypt it into a keystore and print its address')
     .argument('[name]', 'account name', 'default')
-    .action(async (name: string, _opts, cmd: Command) => {
+    .option('--use', 'also make it the default account (as `flock wallet use <name>`)')
+    .action(async (name: string, opts: { use?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const result = await createAccount(ctx, name, undefined);
-      await ctx.output(result, (r) => [`created ${r.name}: ${r.address}`, `keystore: ${r.path}`, ...(r.default ? [`${r.name} is now the default account`] : [])]);
+      const result = await createAccount(ctx, name, undefined, { makeDefault: Boolean(opts.use) });
+      await ctx.output(result, (r) => [`created ${r.name}: ${r.address}`, `keystore: ${r.path}`, defaultLine(r)]);
     });
 
   wallet
@@ -22,11 +23,12 @@ export function register(program: Command): void {
     .description('encrypt an existing private key into a keystore')
     .argument('<name>', 'account name')
     .option('--private-key-file <file>', 'file holding the hex private key (else a hidden prompt)')
-    .action(async (name: string, opts: { privateKeyFile?: string }, cmd: Command) => {
+    .option('--use', 'also make it the default account (as `flock wallet use <name>`)')
+    .action(async (name: string, opts: { privateKeyFile?: string; use?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
       const key = await readPrivateKey(opts.privateKeyFile);
-      const result = await createAccount(ctx, name, key);
-      await ctx.output(result, (r) => [`imported ${r.name}: ${r.address}`, `keystore: ${r.path}`]);
+      const result = await createAccount(ctx, name, key, { makeDefault: Boolean(opts.use) });
+      await ctx.output(result, (r) => [`imported ${r.name}: ${r.address}`, `keystore: ${r.path}`, defaultLine(r)]);
     });
 
   wallet
@@ -63,13 +65,26 @@ export function register(program: Command): void {
 
   wallet
     .command('use')
-    .description('make an account the default for later commands')
-    .argument('<name>', 'account name')
-    .action(async (name: string, _opts, cmd: Command) => {
+    .description('make an account the default for later commands (--clear: no default)')
+    .argument('[name]', 'account name')
+    .option('--clear', 'unset the default account (commands then need --account, or sign as the devnet deployer on a devnet)')
+    .action(async (name: string | undefined, opts: { clear?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
+      if (Boolean(name) === Boolean(opts.clear)) {
+        throw new AbortError(name ? 'pass a name or --clear, not both' : 'name the account, or pass --clear', {
+          code: 'USAGE',
+          hint: '`flock wallet use <name>` sets the default account; `flock wallet use --clear` unsets it',
+        });
+      }
+      const prefs = await ctx.prefs();
+      if (!name) {
+        prefs.delete('defaultAccount');
+        await ctx.output({ defaultAccount: null }, () => 'no default account');
+        return;
+      }
       const { resolveKeystore } = await import('../../wallet/keystore.js');
       resolveKeystore({ home: ctx.config.home, account: name }); // throws if it does not exist
-      (await ctx.prefs()).set('defaultAccount', name);
+      prefs.set('defaultAccount', name);
       await ctx.output({ defaultAccount: name }, (r) => `default account: ${r.defaultAccount}`);
     });
 
@@ -104,8 +119,17 @@ export interface NewAccountResult {
   name: string;
   address: string;
   path: string;
-  /** True when it became the default account (the first one created). */
+  /** True when it became the default account (only when asked: --use, or `flock init`). */
   default: boolean;
+  /** The default account before (null: none), when this one became the default. */
+  previousDefault?: string | null;
+}
+
+/** What new/import/init say about the default account: it changes only when asked. */
+export function defaultLine(r: NewAccountResult): string {
+  if (!r.default) return `not the default account: \`flock wallet use ${r.name}\` makes it the default (or pass --account ${r.name})`;
+  const was = r.previousDefault && r.previousDefault !== r.name ? ` (was ${r.previousDefault})` : '';
+  return `${r.name} is now the default account${was}: \`flock wallet use <name>\` changes it, \`flock wallet use --clear\` unsets it`;
 }
 
 /** --keystore when it names an existing folder (a file names one account, not a folder). */
@@ -127,8 +151,12 @@ function targetFolder(ctx: Context, defaultDir: string): string {
   return ks;
 }
 
-/** Encrypts a new (random or given) key under `name`; shared by `wallet new/import` and `init`. */
-export async function createAccount(ctx: Context, name: string, privateKey: string | undefined): Promise<NewAccountResult> {
+/**
+ * Encrypts a new (random or given) key under `name`; shared by `wallet new/import` and `init`.
+ * The default account changes only with `makeDefault` (--use; init): a new key never silently
+ * takes over what commands sign with.
+ */
+export async function createAccount(ctx: Context, name: string, privateKey: string | undefined, opts: { makeDefault: boolean }): Promise<NewAccountResult> {
   const [{ Wallet, hexlify, randomBytes }, ks, { resolvePassword }] = await Promise.all([
     import('ethers'),
     import('../../wallet/keystore.js'),
@@ -151,11 +179,15 @@ export async function createAccount(ctx: Context, name: string, privateKey: stri
   }
   const password = await resolvePassword({ passwordFile: ctx.config.passwordFile, env: ctx.env, name, purpose: 'new' });
   const path = await ks.writeKeystore(dir, name, wallet, password);
-  const prefs = await ctx.prefs();
-  const becameDefault = !prefs.get('defaultAccount');
-  if (becameDefault) prefs.set('defaultAccount', name);
   ctx.log.debug({ name, path }, 'keystore written');
-  return { name, address: wallet.address, path, default: becameDefault };
+  const result: NewAccountResult = { name, address: wallet.address, path, default: false };
+  if (opts.makeDefault) {
+    const prefs = await ctx.prefs();
+    result.previousDefault = prefs.get('defaultAccount') ?? null;
+    prefs.set('defaultAccount', name);
+    result.default = true;
+  }
+  return result;
 }
 
 /** Reads a private key from a file or a hidden prompt; never from argv (it would land in shell history). */
@@ -223,17 +255,14 @@ export interface BalanceResult {
 async function balances(ctx: Context, address: string): Promise<BalanceResult> {
   const provider = await ctx.provider();
   const chainId = await ctx.chainId();
-  const [{ getAddress }, { readDeployment, TOKEN_CONTRACT }, { FlockToken__factory }] = await Promise.all([
+  const [{ getAddress }, { findLiveDeployment, TOKEN_CONTRACT }, { FlockToken__factory }] = await Promise.all([
     import('ethers'),
     import('../../chain/deployment.js'),
     import('../../chain/types/index.js'),
   ]);
   const addr = getAddress(address);
   const eth = await provider.getBalance(addr);
-  let flock: bigint | null = null;
-  const token = readDeployment(ctx.config.home, chainId)?.contracts[TOKEN_CONTRACT];
-  if (token && (await provider.getCode(token)) !== '0x') {
-    flock = await FlockToken__factory.connect(token, provider).balanceOf(addr);
-  }
+  const token = (await findLiveDeployment(ctx))?.record.contracts[TOKEN_CONTRACT];
+  const flock = token ? await FlockToken__factory.connect(token, provider).balanceOf(addr) : null;
   return { address: addr, chainId, eth, flock };
 }

@@ -12,25 +12,6 @@ import {ArenaFixture} from "./ArenaFixture.sol";
 /// every slash and pool reward). Every time difference now saturates: the Arena and the pools
 /// never take "now" earlier than the latest time they recorded.
 contract ArenaClockTest is ArenaFixture {
-    /// @dev A task scored by one validator, one submission at `score` (or invalid), at the start
-    /// of its Finalizing phase; day 0's emission streams into it and into the pools.
-    function _scoredTask(address node, bool invalid) internal returns (uint256 taskId) {
-        taskId = _createDefaultTask();
-        _registerNode(taskId, node, 10e18);
-        _commitModel(taskId, node, _modelCID(0));
-        _registerValidator(taskId, _validator(0), 10e18);
-        vm.warp(start + 1 days + 1 hours);
-        arena.sync();
-        pools.sync();
-        _revealModel(taskId, node, _modelCID(0));
-        _revealValidation(taskId);
-        _toScoreCommit(taskId);
-        _commitScore(taskId, 0, 0, 0.9e18, invalid);
-        _toScoreReveal(taskId);
-        _revealScore(taskId, 0, 0, 0.9e18, invalid);
-        _toFinalizing(taskId);
-    }
-
     /// @notice The reported case: the emission walk passes the task's end, the clock goes back
     /// before it (and someone syncs), then forward again: finalize must work.
     function test_clock_backwardsAcrossTaskEndDoesNotBrickFinalize() public {

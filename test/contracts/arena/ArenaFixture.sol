@@ -279,6 +279,26 @@ abstract contract ArenaFixture is EconomyFixture {
         _toScoreCommit(taskId);
     }
 
+    /// @dev A default task of `node` scored by validator 0 at 0.9 (or as invalid), left at the
+    /// start of its Finalizing phase; at the start of day 1 the Arena and the pools sync, so day
+    /// 0's emission streams into the task and into the pools. Used by the clock tests.
+    function _scoredTask(address node, bool invalid) internal returns (uint256 taskId) {
+        taskId = _createDefaultTask();
+        _registerNode(taskId, node, 10e18);
+        _commitModel(taskId, node, _modelCID(0));
+        _registerValidator(taskId, _validator(0), 10e18);
+        vm.warp(start + 1 days + 1 hours);
+        arena.sync();
+        pools.sync();
+        _revealModel(taskId, node, _modelCID(0));
+        _revealValidation(taskId);
+        _toScoreCommit(taskId);
+        _commitScore(taskId, 0, 0, 0.9e18, invalid);
+        _toScoreReveal(taskId);
+        _revealScore(taskId, 0, 0, 0.9e18, invalid);
+        _toFinalizing(taskId);
+    }
+
     /// @dev Node 0 (with whatever its pool holds) and validator 0 run task `taskId` to the end: the
     /// node's model scores 0.9, so it is paid.
     function _runNodeTask(uint256 taskId) internal {

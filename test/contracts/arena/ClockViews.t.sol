@@ -20,24 +20,6 @@ contract ClockViewsTest is ArenaFixture {
         _delegate(alice, op, 30e18);
     }
 
-    /// @dev A task of `op` scored by one validator, at the start of its Finalizing phase.
-    function _scoredTask() internal returns (uint256 taskId) {
-        taskId = _createDefaultTask();
-        _registerNode(taskId, op, 10e18);
-        _commitModel(taskId, op, _modelCID(0));
-        _registerValidator(taskId, _validator(0), 10e18);
-        vm.warp(start + 1 days + 1 hours);
-        arena.sync();
-        pools.sync();
-        _revealModel(taskId, op, _modelCID(0));
-        _revealValidation(taskId);
-        _toScoreCommit(taskId);
-        _commitScore(taskId, 0, 0, 0.9e18, false);
-        _toScoreReveal(taskId);
-        _revealScore(taskId, 0, 0, 0.9e18, false);
-        _toFinalizing(taskId);
-    }
-
     /// @dev Records the current time everywhere (the pools' and the Arena's streams, the emission).
     function _recordNow() internal {
         emission.advance();
@@ -88,7 +70,7 @@ contract ClockViewsTest is ArenaFixture {
 
     /// @notice A task still earning, read while the clock is behind the Arena's and the pools' time.
     function test_clockViews_earningTaskBehindArenaClock() public {
-        uint256 taskId = _scoredTask();
+        uint256 taskId = _scoredTask(op, false);
         vm.warp(block.timestamp + 2 hours);
         _recordNow();
         vm.warp(block.timestamp - 1 days);
@@ -100,7 +82,7 @@ contract ClockViewsTest is ArenaFixture {
     /// @notice A finalized task with a pool reward (a task-reward entry in the pool), read after
     /// the clock went back.
     function test_clockViews_finalizedTaskBehind() public {
-        uint256 taskId = _scoredTask();
+        uint256 taskId = _scoredTask(op, false);
         _finalizeAll(taskId);
         _claim(taskId, op);
         vm.warp(block.timestamp + 3 days);
@@ -112,7 +94,7 @@ contract ClockViewsTest is ArenaFixture {
 
     /// @notice The clock before the emission's start and before every recorded time.
     function test_clockViews_beforeEverything() public {
-        uint256 taskId = _scoredTask();
+        uint256 taskId = _scoredTask(op, false);
         vm.warp(block.timestamp + 1 days);
         _recordNow();
         vm.warp(start > 1 hours ? start - 1 hours : 0);

@@ -77,4 +77,28 @@ describe('deployment records', () => {
     expect(() => readDeployment(home, 6)).toThrow(AbortError);
     expect(readDeployment(home, 7)).toBeUndefined();
   });
+
+  it("another home's devnet record serves a home without one (issue #10, finding 7); never a real chain's", async () => {
+    const token = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+    await provider.send('anvil_setCode', [token, '0x00']);
+    const devnetHome = mkdtempSync(join(tmpdir(), 'flock-dep-a-'));
+    const bare = mkdtempSync(join(tmpdir(), 'flock-dep-b-'));
+    try {
+      writeDeployment(devnetHome, record(token));
+      const inB = { config: { home: bare }, devnet: { home: devnetHome }, chainId: async () => chainId, provider: async () => provider };
+      expect((await loadDeployment(inB)).contracts.FlockToken).toBe(token);
+      // Without knowing the devnet's home, B has nothing.
+      expect((await abort(loadDeployment({ ...inB, devnet: undefined }))).code).toBe('NO_DEPLOYMENT');
+      // B's own stale record does not hide the devnet's live one.
+      writeDeployment(bare, record('0x000000000000000000000000000000000000dEaD'));
+      expect((await loadDeployment(inB)).contracts.FlockToken).toBe(token);
+      // A record not marked devnet is never borrowed from another home.
+      rmSync(join(bare, 'deployments'), { recursive: true });
+      writeDeployment(devnetHome, { ...record(token), devnet: false });
+      expect((await abort(loadDeployment(inB))).code).toBe('NO_DEPLOYMENT');
+    } finally {
+      rmSync(devnetHome, { recursive: true, force: true });
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
 });
