@@ -177,10 +177,14 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
         await new Promise((r) => setTimeout(r, 250));
       }
     };
+    // Mines one block at `end + 1` exactly (anvil's clock goes on from there). Absolute on
+    // purpose: ethers serves getBlock('latest') from a 250 ms cache, and a warp by a difference
+    // from a stale "now" overshot by a day (the task was past its last phase before its reveal).
+    const latest = async () => Number(BigInt(((await provider.send('eth_getBlockByNumber', ['latest', false])) as { timestamp: string }).timestamp));
     const warpTo = async (end: number) => {
-      const now = (await provider.getBlock('latest'))!.timestamp;
-      if (end >= now) await provider.send('evm_increaseTime', [end - now + 1]);
-      await provider.send('evm_mine', []);
+      const from = await latest();
+      await provider.send('evm_mine', [Math.max(end, from) + 1]);
+      d.log.debug({ from, to: await latest(), end }, 'warped');
     };
     const info = () => client.arena.getTaskInfo({ taskId });
 
@@ -209,7 +213,7 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
       'emission',
       'a day later: release the day’s emission',
       async () => {
-        await warpTo((await provider.getBlock('latest'))!.timestamp + 86_400);
+        await warpTo((await latest()) + 86_400);
         return client.emission.advanceEmission();
       },
       (r) => `${fromWad(r.released).toFixed(2)} FLOCK released to the gauges; the Arena's share streams to the task`,
