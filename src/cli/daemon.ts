@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import type { Signer } from 'ethers';
 import type { ArenaDaemonDeps } from '../daemons/arena/ports.js';
+import type { ProtocolClient } from '../protocol/client.js';
+import type { Store } from '../storage/index.js';
 import type { DaemonRuntime } from '../daemons/kernel/index.js';
 import { AbortError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
@@ -43,19 +46,7 @@ export async function runDaemonCommand<R>(ctx: Context, d: DaemonCommand<R>): Pr
     const { rt } = daemon;
     // Bound to the daemon's logger: its transactions are logged with the daemon's records.
     const client = createProtocolClient({ record: checked.record, signer, log: rt.log });
-    const provider = await ctx.provider();
-    const deps: ArenaDaemonDeps = {
-      rt,
-      arena: client.arena,
-      store,
-      home: ctx.config.home,
-      chain: {
-        address: await signer.getAddress(),
-        chainId: client.record.chainId,
-        now: async () => (await provider.getBlock('latest'))!.timestamp,
-        resetNonce: () => (signer as { reset?: () => void }).reset?.(),
-      },
-    };
+    const deps = await arenaDaemonDeps(ctx, rt, client, signer, store);
     if (d.watch) {
       const [{ watchTasks }, { arenaTasks }] = await Promise.all([import('../daemons/kernel/watch.js'), import('../daemons/arena/source.js')]);
       const r = await watchTasks({ rt, kind: d.role, home: ctx.config.home, chainId: client.record.chainId, account: deps.chain.address, source: arenaTasks(client.arena), run: (id) => d.run(deps, id) });
@@ -69,6 +60,23 @@ export async function runDaemonCommand<R>(ctx: Context, d: DaemonCommand<R>): Pr
     daemon?.rt.dispose();
     await store.close();
   }
+}
+
+/** What an Arena daemon runs on: this context's home and chain, `client`'s Arena, `signer`'s account. */
+export async function arenaDaemonDeps(ctx: Context, rt: DaemonRuntime, client: ProtocolClient, signer: Signer, store: Store): Promise<ArenaDaemonDeps> {
+  const provider = await ctx.provider();
+  return {
+    rt,
+    arena: client.arena,
+    store,
+    home: ctx.config.home,
+    chain: {
+      address: await signer.getAddress(),
+      chainId: client.record.chainId,
+      now: async () => (await provider.getBlock('latest'))!.timestamp,
+      resetNonce: () => (signer as { reset?: () => void }).reset?.(),
+    },
+  };
 }
 
 interface Daemon {

@@ -18,6 +18,7 @@ import { runValidator } from '../../daemons/arena/validator.js';
 import type { ArenaDaemonDeps } from '../../daemons/arena/ports.js';
 import { fromWad, toWad } from '../../units/index.js';
 import { progressReady, newSalt, scoreCommitment, scoreTree, SubmissionStatus, SUBMISSION_STATUSES, ZERO_LEAF, type ReadyOptions } from '../../protocol/arena/index.js';
+import { arenaDaemonDeps } from '../daemon.js';
 import { openProtocol } from '../protocol.js';
 import { openContextStore } from '../storage.js';
 import { logitsModel } from './broken.js';
@@ -193,7 +194,7 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
       'submit',
       'submit phase: trainers train and commit, validators register',
       async () => {
-        await writeBrokenModel(d, taskId, brokenModel);
+        await writeBrokenModel(d, actors.find((a) => a.model === 'broken')!, taskId, brokenModel);
         for (const a of actors) {
           if (a.role === 'trainer') {
             const model = a.model === 'cnn' ? {} : a.model === 'mlp' ? { trainer: MLP } : { modelFile: brokenModel, check: false };
@@ -306,22 +307,9 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
 async function openActor(d: DemoDeps, m: CastMember, store: ArenaDaemonDeps['store']): Promise<Actor> {
   const ctx = await d.actorContext(m.name);
   const { client, signer, account } = await openProtocol(ctx, { sign: true });
-  const provider = await ctx.provider();
   const rt = new DaemonRuntime({ log: d.log.child({ actor: m.name }), role: m.role === 'validator' ? 'validator' : 'trainer', pollSeconds: POLL_SECONDS, env: ctx.env });
   rt.onEvent((e) => d.emit({ kind: 'actor', name: m.name, role: m.label, text: describe(e), warn: e.level >= 40 }));
-  const deps: ArenaDaemonDeps = {
-    rt,
-    arena: client.arena,
-    store,
-    home: ctx.config.home,
-    chain: {
-      address: account,
-      chainId: client.record.chainId,
-      now: async () => (await provider.getBlock('latest'))!.timestamp,
-      resetNonce: () => (signer as { reset?: () => void }).reset?.(),
-    },
-  };
-  return { ...m, ctx, client, address: account, rt, deps };
+  return { ...m, ctx, client, address: account, rt, deps: await arenaDaemonDeps(ctx, rt, client, signer, store) };
 }
 
 /** A daemon event in a few words for the actor's line. */
@@ -344,10 +332,10 @@ async function topUpStakes(actors: Actor[]): Promise<number> {
 }
 
 /** dave's model: a small MLP trained here and exported without its softmax, as a hasty export would be. */
-async function writeBrokenModel(d: DemoDeps, taskId: bigint, file: string): Promise<void> {
+async function writeBrokenModel(d: DemoDeps, dave: Actor, taskId: bigint, file: string): Promise<void> {
   const { loadTaskSpec, train, exportOnnx } = await import('../../engine/index.js');
   const { writeFileAtomic } = await import('../../files/atomic.js');
-  d.emit({ kind: 'actor', name: 'dave', role: CAST[3]!.label, text: 'training a small MLP, exporting it without its softmax' });
+  d.emit({ kind: 'actor', name: dave.name, role: dave.label, text: 'training a small MLP, exporting it without its softmax' });
   const { spec, files } = await loadTaskSpec(SPEC);
   const r = await train({ data: files.train, schema: spec.schema, config: { ...MLP, seed: Number(taskId) + 7 } });
   try {
