@@ -107,6 +107,8 @@ describe('README.md', () => {
       const r = await runBlock(runnable(b.code), home);
       expect(r.code, `README.md:${b.line} failed:\n${b.code}\n--- output ---\n${r.out}`).toBe(0);
       expect(r.out).not.toMatch(/npm warn/i);
+      // A claim the README shows pays something (the round once paid 0: no stake, no emission).
+      for (const m of r.out.matchAll(/^task \d+: reward ([\d,.]+) FLOCK/gm)) expect(Number(m[1]!.replace(/,/g, '')), m[0]).toBeGreaterThan(0);
     }, 600_000);
   }
 });
