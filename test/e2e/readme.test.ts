@@ -2,7 +2,7 @@
  * The README's command blocks, run exactly as written (issue #10: the README's Arena round did not
  * work when pasted). Every ```sh block of README.md runs in bash -e from the repository root with
  * a fresh HOME (so the default ~/.flock is new) and no FLOCK_* variables, as a new user's shell
- * would. Two exceptions, both visible in the README itself: `npm ci` lines are the set-up CI has
+ * would (but FLOCK_RUNTIME_DIR: the devnet registry of the run, see src/devnet/registry.ts). Two exceptions, both visible in the README itself: `npm ci` lines are the set-up CI has
  * already done, and a block right after `<!-- readme-test: skip ... -->` (the development
  * commands, which are this test suite) is not run. A block that leaves a devnet running has it
  * stopped afterwards, whatever happened.
@@ -58,7 +58,8 @@ const BLOCKS = shellBlocks(README);
 function runBlock(code: string, home: string): Promise<{ code: number | null; out: string }> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('FLOCK_') && k !== 'ETH_RPC_URL' && !k.startsWith('npm_')) env[k] = v;
-  Object.assign(env, { HOME: home, NO_COLOR: '1' });
+  // The devnet registry of this run only: a developer's own devnet is neither found nor disturbed.
+  Object.assign(env, { HOME: home, NO_COLOR: '1', FLOCK_RUNTIME_DIR: join(home, 'runtime') });
   return new Promise((resolve) => {
     const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', code], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

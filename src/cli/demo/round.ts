@@ -6,90 +6,28 @@
  * lazy validator, which no command would play, acts through protocol actions directly.
  */
 import { join } from 'node:path';
-import type { ProtocolClient } from '../../protocol/client.js';
-import type { Logger } from '../../log/index.js';
-import type { DemoEvent } from '../../ui/demo-view.js';
-import type { Context } from '../context.js';
 import { PACKAGE_ROOT } from '../../devnet/anvil.js';
 import { AbortError } from '../../errors/index.js';
-import { DaemonRuntime, messageOf, type EventRecord } from '../../daemons/kernel/index.js';
 import { runTrainer } from '../../daemons/arena/trainer.js';
 import { runValidator } from '../../daemons/arena/validator.js';
-import type { ArenaDaemonDeps } from '../../daemons/arena/ports.js';
-import { fromWad, toWad } from '../../units/index.js';
-import { progressReady, newSalt, scoreCommitment, scoreTree, SubmissionStatus, SUBMISSION_STATUSES, ZERO_LEAF, type ReadyOptions } from '../../protocol/arena/index.js';
-import { arenaDaemonDeps } from '../daemon.js';
-import { openProtocol } from '../protocol.js';
+import { fromWad } from '../../units/index.js';
+import { progressReady, type ReadyOptions } from '../../protocol/arena/index.js';
 import { openContextStore } from '../storage.js';
 import { logitsModel } from './broken.js';
+import { CAST, openActor, TASK_STAKE, type Actor, type DemoDeps } from './cast.js';
+import { lazyCommit, lazyReveal, LAZY_SCORE, type LazyCommit } from './lazy.js';
+import { tableRows, type DemoRow } from './report.js';
 
-export type CastRole = 'creator' | 'trainer' | 'validator';
-
-export interface CastMember {
-  /** A devnet account name (`flock devnet accounts`). */
-  name: string;
-  role: CastRole;
-  /** What it does, in the view and the table. */
-  label: string;
-  model?: 'cnn' | 'mlp' | 'broken';
-  lazy?: boolean;
-}
-
-/** The round's people: a creator, three trainers (one broken model), three validators (one lazy). */
-export const CAST: readonly CastMember[] = [
-  { name: 'alice', role: 'creator', label: 'creator' },
-  { name: 'bob', role: 'trainer', label: 'trainer: CNN', model: 'cnn' },
-  { name: 'carol', role: 'trainer', label: 'trainer: small MLP', model: 'mlp' },
-  { name: 'dave', role: 'trainer', label: 'trainer: broken model (logits, no softmax)', model: 'broken' },
-  { name: 'erin', role: 'validator', label: 'validator' },
-  { name: 'frank', role: 'validator', label: 'validator' },
-  { name: 'grace', role: 'validator', label: 'validator: lazy (scores 0.5 without looking)', lazy: true },
-];
+export type { DemoDeps } from './cast.js';
+export type { DemoRow } from './report.js';
 
 const SPEC = join(PACKAGE_ROOT, 'examples', 'tasks', 'digits', 'task.yaml');
 /** gmFLOCK each actor holds before the round (staked at lock 0 when short). */
 const STAKE = 200n * 10n ** 18n;
-/** gmFLOCK each trainer and validator stakes in the task: enough for a slash to show. */
-const TASK_STAKE = 50n * 10n ** 18n;
 const BOUNTY = '100';
 /** The small MLP: 16 hidden units, 6 epochs (about 0.94 on the hidden split, above the 0.9 baseline). */
 const MLP = { model: { kind: 'mlp' as const, hidden: [16] }, epochs: 6, batchSize: 32, learningRate: 0.01, validationFraction: 0, seed: 1 };
-/** What the lazy validator says of every model, without running any. */
-const LAZY_SCORE = 0.5;
-const POLL_SECONDS = 0.3;
 const WAIT_MS = 240_000;
-
-export interface DemoDeps {
-  ctx: Context;
-  /** Starts or reuses this home's devnet and deploys flock if needed. */
-  ensureDevnet(): Promise<{ rpcUrl: string; chainId: number; reused: boolean; deployed: boolean }>;
-  /** A context acting as a devnet account (no password on the devnet). */
-  actorContext(name: string): Promise<Context>;
-  /** Where the daemons' records go (the live view is drawn from events, not from logs). */
-  log: Logger;
-  emit(e: DemoEvent): void;
-}
-
-export interface DemoRow {
-  name: string;
-  address: string;
-  role: CastRole;
-  label: string;
-  submission: string | null;
-  /** SUBMISSION_STATUSES name for a trainer; 'honest' / 'lazy' for a validator; 'creator'. */
-  status: string;
-  /** 1-based; null when not ranked. */
-  rank: number | null;
-  /** The on-chain consensus score (metric units); null when none. */
-  consensus: number | null;
-  /** The model's score on the hidden split, computed here; null for an invalid model. */
-  trueScore: number | null;
-  /** FLOCK paid by the claim (wei). */
-  reward: bigint;
-  /** gmFLOCK staked in the task and gmFLOCK lost to slashing (wei). */
-  staked: bigint;
-  slashed: bigint;
-}
 
 export interface DemoResult {
   taskId: string;
@@ -108,13 +46,6 @@ export interface DemoResult {
   logFile: string;
 }
 
-interface Actor extends CastMember {
-  ctx: Context;
-  client: ProtocolClient;
-  address: string;
-  rt: DaemonRuntime;
-  deps: ArenaDaemonDeps;
-}
 
 /** Runs the round; every step is reported through `emit`. */
 export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult> {
@@ -304,21 +235,6 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
   }
 }
 
-async function openActor(d: DemoDeps, m: CastMember, store: ArenaDaemonDeps['store']): Promise<Actor> {
-  const ctx = await d.actorContext(m.name);
-  const { client, signer, account } = await openProtocol(ctx, { sign: true });
-  const rt = new DaemonRuntime({ log: d.log.child({ actor: m.name }), role: m.role === 'validator' ? 'validator' : 'trainer', pollSeconds: POLL_SECONDS, env: ctx.env });
-  rt.onEvent((e) => d.emit({ kind: 'actor', name: m.name, role: m.label, text: describe(e), warn: e.level >= 40 }));
-  return { ...m, ctx, client, address: account, rt, deps: await arenaDaemonDeps(ctx, rt, client, signer, store) };
-}
-
-/** A daemon event in a few words for the actor's line. */
-function describe(e: EventRecord): string {
-  if (e.event === 'epoch') return `training: epoch ${e.epoch}/${e.epochs}, loss ${e.loss.toFixed(3)}`;
-  if (e.event === 'model-scored') return `scored model #${e.submission}: ${e.metric} ${e.score.toFixed(3)}`;
-  if (e.event === 'model-invalid') return `model #${e.submission} is invalid: ${e.reason}`;
-  return messageOf(e);
-}
 
 /** Stakes 200 FLOCK at lock 0 for every actor holding less than 200 gmFLOCK; how many did. */
 async function topUpStakes(actors: Actor[]): Promise<number> {
@@ -330,6 +246,7 @@ async function topUpStakes(actors: Actor[]): Promise<number> {
   }
   return n;
 }
+
 
 /** dave's model: a small MLP trained here and exported without its softmax, as a hasty export would be. */
 async function writeBrokenModel(d: DemoDeps, dave: Actor, taskId: bigint, file: string): Promise<void> {
@@ -345,99 +262,3 @@ async function writeBrokenModel(d: DemoDeps, dave: Actor, taskId: bigint, file: 
   }
 }
 
-interface LazyCommit {
-  tree: ReturnType<typeof scoreTree>;
-  leaves: { submission: bigint; score: bigint; salt: string }[];
-}
-
-/** grace commits one root over "0.5" for every revealed model; her salts stay in memory (a demo, not a daemon). */
-async function lazyCommit(d: DemoDeps, a: Actor, taskId: bigint): Promise<LazyCommit> {
-  const subs = await a.client.arena.getSubmissions({ taskId });
-  const score = toWad(LAZY_SCORE);
-  const leaves: string[] = [];
-  const mine: { submission: bigint; score: bigint; salt: string }[] = [];
-  for (const s of subs) {
-    if (s.status !== SubmissionStatus.Revealed) {
-      leaves.push(ZERO_LEAF);
-      continue;
-    }
-    const salt = newSalt();
-    leaves.push(scoreCommitment(taskId, s.id, a.address, score, false, salt));
-    mine.push({ submission: s.id, score, salt });
-  }
-  const tree = scoreTree(leaves);
-  await a.client.arena.commitScores({ taskId, root: tree.root });
-  d.emit({ kind: 'actor', name: a.name, role: a.label, text: `scores committed (${LAZY_SCORE} for each of ${mine.length} models)` });
-  return { tree, leaves: mine };
-}
-
-async function lazyReveal(d: DemoDeps, a: Actor, taskId: bigint, { tree, leaves: mine }: LazyCommit): Promise<void> {
-  const { index } = await a.client.arena.getParticipant({ taskId, account: a.address });
-  const t = await a.client.arena.getTaskInfo({ taskId });
-  if (t.committerCount > t.sampleSize && t.seed === 0n) await a.client.arena.drawSeed({ taskId });
-  const openings = [];
-  for (const x of mine) {
-    const { counted } = await a.client.arena.getAssignment({ taskId, submissionId: x.submission, validatorIndex: index });
-    if (counted) openings.push({ submissionId: x.submission, score: x.score, invalid: false, salt: x.salt, proof: tree.proof(Number(x.submission)) });
-  }
-  if (openings.length > 0) await a.client.arena.revealScores({ taskId, openings });
-  d.emit({ kind: 'actor', name: a.name, role: a.label, text: `opened ${openings.length} counted scores` });
-}
-
-/** The table: each actor's part, claim and loss, with each model's true score on the hidden split. */
-async function tableRows(
-  d: DemoDeps,
-  actors: Actor[],
-  claims: Map<string, { reward: bigint; stake: bigint }>,
-  taskId: bigint,
-  t: Awaited<ReturnType<ProtocolClient['arena']['getTask']>>,
-): Promise<DemoRow[]> {
-  const client = actors[0]!.client;
-  const [{ fetchManifest }, { evaluateModel, loadEvaluationData }, { readSecrets, keptValidationPath }] = await Promise.all([
-    import('../../tasks/manifest.js'),
-    import('../../engine/index.js'),
-    import('../../tasks/secrets.js'),
-  ]);
-  const store = await openContextStore(d.ctx);
-  try {
-    const manifest = await fetchManifest(store, t.dataCID);
-    const secrets = readSecrets(d.ctx.config.home, client.record.chainId, taskId);
-    const data = await loadEvaluationData(keptValidationPath(d.ctx.config.home, client.record.chainId, secrets.validationCID), manifest.spec.schema);
-    const subs = await client.arena.getSubmissions({ taskId });
-    const rows: DemoRow[] = [];
-    for (const a of actors) {
-      const claim = claims.get(a.name) ?? { reward: 0n, stake: 0n };
-      const base = { name: a.name, address: a.address, role: a.role, label: a.label, reward: claim.reward };
-      if (a.role === 'creator') {
-        rows.push({ ...base, submission: null, status: 'creator', rank: null, consensus: null, trueScore: null, staked: t.creatorStake, slashed: t.creatorStake - claim.stake });
-        continue;
-      }
-      if (a.role === 'validator') {
-        rows.push({ ...base, submission: null, status: a.lazy ? 'lazy' : 'honest', rank: null, consensus: null, trueScore: null, staked: TASK_STAKE, slashed: TASK_STAKE - claim.stake });
-        continue;
-      }
-      const s = subs.find((x) => x.account.toLowerCase() === a.address.toLowerCase())!;
-      const ev = s.modelCID ? await evaluateModel(await store.get(s.modelCID), { contract: manifest.spec.contract, metric: manifest.spec.metric.name, data }) : undefined;
-      const status = SUBMISSION_STATUSES[s.status]!;
-      const scored = status === 'ranked' || status === 'eligible' || status === 'below-baseline';
-      rows.push({
-        ...base,
-        submission: s.id.toString(),
-        status,
-        rank: status === 'ranked' ? Number(s.rank) + 1 : null,
-        consensus: scored ? orient(fromWad(s.consensus), t.higherIsBetter) : null,
-        trueScore: ev?.valid ? ev.score : null,
-        staked: TASK_STAKE,
-        slashed: TASK_STAKE - claim.stake,
-      });
-    }
-    return rows;
-  } finally {
-    await store.close();
-  }
-}
-
-/** The contract orients consensus so that higher is better; a lower-is-better metric is stored negated. */
-function orient(v: number, higherIsBetter: boolean): number {
-  return higherIsBetter ? v : -v;
-}
