@@ -4,8 +4,13 @@
 //   2. TypeChain (ethers-v6) out/<File>.sol/<Contract>.json of contracts/ only -> src/chain/types/
 //   3. tsc                  src/ -> dist/
 // Plain Node, no dependencies beyond the installed tools, so it runs before anything is built.
+//
+// Nothing is rebuilt when dist/.build-stamp (written last) is newer than every input, unless
+// --force: `npx flock` in a HOME whose npx cache is new links this folder there and runs its
+// "prepare" again, which rebuilt dist/ under running CLIs and tests (the README test runs every
+// block in a fresh HOME).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { foundryBinary } from './foundry.mjs';
@@ -40,6 +45,23 @@ function walk(dir, keep) {
 
 // Protocol sources only: deployment scripts (contracts/script, *.s.sol) and tests never ship.
 const isProtocolSource = (src) => src.startsWith('contracts/') && !src.startsWith('contracts/script/') && !/\.(t|s)\.sol$/.test(src);
+
+const STAMP = join(root, 'dist', '.build-stamp');
+const started = new Date();
+/** Newest mtime (ms) of what the build reads: contracts, src/ but its generated bindings, and the build's configuration. */
+function newestInput() {
+  const files = [
+    ...walk(join(root, 'contracts'), (p) => p.endsWith('.sol')),
+    ...walk(join(root, 'src'), (p) => !p.startsWith(TYPES_DIR)),
+    ...['tsconfig.json', 'foundry.toml', 'package-lock.json', join('scripts', 'build.mjs')].map((f) => join(root, f)).filter(existsSync),
+  ];
+  return Math.max(0, ...files.map((p) => statSync(p).mtimeMs));
+}
+const outputsExist = () => [join(root, 'dist', 'cli', 'main.js'), join(TYPES_DIR, 'index.ts'), join(root, 'out')].every(existsSync);
+if (!process.argv.includes('--force') && existsSync(STAMP) && outputsExist() && statSync(STAMP).mtimeMs >= newestInput()) {
+  step('up to date (nothing under contracts/ or src/ changed since the last build; --force rebuilds)');
+  process.exit(0);
+}
 
 // 1. Contracts.
 const sources = walk(join(root, 'contracts'), (p) => p.endsWith('.sol')).map((p) => relative(root, p).split('\\').join('/'));
@@ -76,4 +98,7 @@ if (artifacts.length === 0) {
 // 3. TypeScript.
 step('tsc -> dist/');
 run(bin('tsc'), ['-p', 'tsconfig.json']);
+// Dated at the build's start: a file edited while it ran is newer, so the next build runs.
+writeFileSync(STAMP, `${started.toISOString()}\n`);
+utimesSync(STAMP, started, started);
 step('done');

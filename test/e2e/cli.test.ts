@@ -98,6 +98,7 @@ describe('flock (global behaviour)', () => {
       'task create': ['--spec', join(ROOT, 'examples/tasks/digits/task.yaml')],
       'model check': ['missing.onnx', '--spec', join(ROOT, 'examples/tasks/digits/task.yaml')],
       'task show': ['1'],
+      'task wait': ['1', '--timeout', '1s'],
       'task reveal': ['1'],
       'task finalize': ['1'],
       'task claim': ['1'],

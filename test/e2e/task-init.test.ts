@@ -23,7 +23,7 @@ import { createProtocolClient, type ProtocolClient } from '../../src/protocol/cl
 import { requireArena } from '../../src/protocol/arena/index.js';
 import { AttributeType } from '../../src/engine/onnx/proto.js';
 import { floatTensor, gemmSoftmax, model, node, valueInfo } from '../fixtures/engine/handmade.js';
-import { cloneHome, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
+import { cloneHome, readDaemonState, ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
 import { ensureBuilt, startCliDevnet, teardownCliDevnet } from './helpers.js';
 
 const IRIS = join(ROOT, 'test/fixtures/iris/iris.csv');
@@ -192,10 +192,7 @@ describe('a task of your own data, on a devnet', () => {
     writeFileSync(join(t.dir, 'logits.onnx'), logitsModel());
     const homes = Object.fromEntries((['trainer', 'logits', 'v1'] as const).map((w) => [w, cloneHome(t.home, join(t.dir, `home-${w}`))])) as Record<'trainer' | 'logits' | 'v1', string>;
     const daemon = (who: 'trainer' | 'logits' | 'v1', args: string[]) => runCli([...args, '--poll', '0.3', '--rpc-url', rpcUrl, ...as(who)], { home: homes[who], cwd: t.dir, timeoutMs: 200_000 });
-    const state = (who: 'trainer' | 'logits' | 'v1') => {
-      const p = join(homes[who], 'daemons', `${who === 'v1' ? 'validator' : 'trainer'}-31337-${id}.json`);
-      return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : undefined;
-    };
+    const state = (who: 'trainer' | 'logits' | 'v1') => readDaemonState(homes[who], who === 'v1' ? 'validator' : 'trainer', 31337, id);
     const until = async (what: string, check: () => boolean) => {
       const deadline = Date.now() + 120_000;
       while (!check()) {
