@@ -194,6 +194,11 @@ export function register(program: Command): void {
     });
 }
 
+/**
+ * `flock task create` as a function (`flock demo`'s creator calls it too): checks the spec and
+ * both data files, uploads the training data and the manifest, keeps the validation set here,
+ * and creates the task with its commitment.
+ */
 export async function create(ctx: Context, opts: CreateFlags) {
   const [{ loadTaskSpec, checkTaskData }, { EngineError }, { buildManifest, encodeManifest }, { parseFlock, parseDuration }, { openContextStore }, { AbortError }, { keepValidationSet }, { scoreToleranceWad }] = await Promise.all([
     import('../../engine/task.js'),
