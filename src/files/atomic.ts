@@ -5,8 +5,9 @@
  * Secrets (salts, a kept model, a creator's validation set) go through here before the
  * transaction that commits to them is sent.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { mkdirPrivate } from './dirs.js';
 
 export interface AtomicWriteOptions {
   /** File mode (default 0600: many of these files hold secrets). */
@@ -21,7 +22,7 @@ export interface AtomicWriteOptions {
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirPrivate(dir);
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', opts.mode ?? 0o600);
   try {

@@ -1,12 +1,19 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BaseWallet } from 'ethers';
 import { AbortError } from '../errors/index.js';
+import { writeFileAtomic } from '../files/atomic.js';
+import { mkdirPrivate } from '../files/dirs.js';
 
 /**
- * Encrypted keystores in the JSON v3 format that ethers' `Wallet.encrypt` and Foundry's
- * `cast wallet` both read and write. Keys are only ever on disk encrypted.
+ * Encrypted keystores in the Web3 Secret Storage v3 format (JSON: `address`, `id`, `version: 3`,
+ * `crypto` with aes-128-ctr and scrypt) that Foundry's `cast wallet` and ethers both read and
+ * write. Keys are only ever on disk encrypted.
+ *
+ * ethers' encryptKeystoreJson spells the key `Crypto`; ethers and geth read either spelling but
+ * Foundry (the eth-keystore crate) only `crypto`, so flock writes `crypto` and renames `Crypto` in
+ * a keystore it has just unlocked (see decryptKeystore).
  */
 
 export interface KeystoreRef {
@@ -170,14 +177,54 @@ export async function writeKeystore(dir: string, name: string, wallet: { address
   const { encryptKeystoreJson } = await import('ethers');
   const n = scryptN();
   const account = { address: wallet.address, privateKey: wallet.privateKey };
-  const json = await encryptKeystoreJson(account, password, n ? { scrypt: { N: n } } : {});
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const json = toFoundryJson(await encryptKeystoreJson(account, password, n ? { scrypt: { N: n } } : {}));
+  mkdirPrivate(dir);
   // 'wx' fails if the file appeared meanwhile: two `wallet new` racing must not clobber a key.
   writeFileSync(path, json, { mode: 0o600, flag: 'wx' });
   return path;
 }
 
-/** Decrypts a keystore; a wrong password is a one-line AbortError (exit 6). */
+/**
+ * `json` with the spec's lowercase `crypto` for ethers' `Crypto`, in the same place; undefined
+ * when there is nothing to rename (already `crypto`, or not a JSON object).
+ */
+export function lowercaseCrypto(json: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (!entries.some(([k]) => k === 'Crypto') || entries.some(([k]) => k === 'crypto')) return undefined;
+  return JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k === 'Crypto' ? 'crypto' : k, v])));
+}
+
+function toFoundryJson(json: string): string {
+  return lowercaseCrypto(json) ?? json;
+}
+
+/**
+ * A keystore flock wrote before it spelled `crypto` in lowercase, renamed in place once it has
+ * been unlocked (so it is known to be a keystore and its owner's). Atomic and lossless: the
+ * encrypted fields are untouched. A file flock may not write (read-only, someone else's) is left
+ * as it is: ethers reads it either way.
+ */
+function upgradeLegacyKeystore(path: string, json: string): void {
+  const upgraded = lowercaseCrypto(json);
+  if (upgraded === undefined) return;
+  try {
+    writeFileAtomic(path, upgraded, { mode: statSync(path).mode & 0o777 });
+  } catch {
+    // Unchanged: flock still reads it, only Foundry does not.
+  }
+}
+
+/**
+ * Decrypts a keystore; a wrong password is a one-line AbortError (exit 6). A keystore with ethers'
+ * `Crypto` is rewritten with `crypto` afterwards (see upgradeLegacyKeystore).
+ */
 export async function decryptKeystore(ref: KeystoreRef, password: string): Promise<BaseWallet> {
   const { Wallet } = await import('ethers');
   let json: string;
@@ -186,8 +233,9 @@ export async function decryptKeystore(ref: KeystoreRef, password: string): Promi
   } catch (e) {
     throw new AbortError(`cannot read keystore ${ref.path}`, { code: 'KEYSTORE_NOT_FOUND', cause: e });
   }
+  let wallet: BaseWallet;
   try {
-    return await Wallet.fromEncryptedJson(json, password);
+    wallet = await Wallet.fromEncryptedJson(json, password);
   } catch (e) {
     if (/incorrect password/i.test((e as Error).message)) {
       throw new AbortError(`wrong password for keystore ${ref.name}`, {
@@ -201,4 +249,6 @@ export async function decryptKeystore(ref: KeystoreRef, password: string): Promi
       cause: e,
     });
   }
+  upgradeLegacyKeystore(ref.path, json);
+  return wallet;
 }

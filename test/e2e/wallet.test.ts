@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyMessage } from 'ethers';
+import { encryptKeystoreJson, verifyMessage, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempHome, type TempHome } from '../harness/index.js';
+import { ROOT, runCli, tempHome, type TempHome } from '../harness/index.js';
 import { ANVIL_ACCOUNT_0, ensureBuilt, startTestAnvil, type TestAnvil } from './helpers.js';
 
 let t: TempHome;
@@ -164,5 +165,89 @@ describe('flock wallet', () => {
       expect(r.code).toBe(4);
       expect(r.stderr.split('\n')[0]).toBe(`error: wrong chain id: ${anvil.rpcUrl} is chain 31337, expected 8453`);
     });
+  });
+});
+
+/** `cast wallet address --keystore <file>`: what Foundry makes of a keystore (exit status, output). */
+function castAddress(file: string, password: string): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'foundry.mjs'), 'cast', 'wallet', 'address', '--keystore', file, '--password', password], {
+    encoding: 'utf8',
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}`.trim() };
+}
+
+describe('keystores and passwords (issue #14)', () => {
+  it('a keystore flock writes is one Foundry reads: lowercase "crypto", the Web3 Secret Storage v3 fields (finding 1)', async () => {
+    const created = await runCli(['wallet', 'new', 'forge', '--password-file', pw, '--json'], { home: t.home });
+    expect(created.code, created.stderr).toBe(0);
+    const { address, path } = created.json();
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    expect(Object.keys(json).sort()).toEqual(['address', 'crypto', 'id', 'version']);
+    expect(Object.keys(json.crypto).sort()).toEqual(['cipher', 'cipherparams', 'ciphertext', 'kdf', 'kdfparams', 'mac']);
+    expect(json.crypto.kdfparams.n).toBe(1024); // FLOCK_SCRYPT_N of the tests: cast reads light files too
+    expect(castAddress(path, 'correct horse')).toEqual({ code: 0, out: address });
+
+    const keyFile = join(t.dir, 'key-forge');
+    writeFileSync(keyFile, '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d\n');
+    const imported = await runCli(['wallet', 'import', 'forge1', '--private-key-file', keyFile, '--password-file', pw, '--json'], { home: t.home });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(castAddress(imported.json().path, 'correct horse')).toEqual({ code: 0, out: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' });
+  });
+
+  it('a keystore written with "Crypto" (flock before issue #14) still unlocks, and is rewritten so Foundry reads it too', async () => {
+    const wallet = Wallet.createRandom();
+    const old = await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, 'correct horse', { scrypt: { N: 1024 } });
+    expect(Object.keys(JSON.parse(old))).toContain('Crypto');
+    const path = join(t.home, 'keystores', 'legacy.json');
+    writeFileSync(path, old, { mode: 0o600 });
+    expect(castAddress(path, 'correct horse').code).not.toBe(0);
+
+    const signed = await runCli(['wallet', 'sign', 'hello', '--account', 'legacy', '--password-file', pw, '--json'], { home: t.home });
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(verifyMessage('hello', signed.json().signature)).toBe(wallet.address);
+    const now = JSON.parse(readFileSync(path, 'utf8'));
+    expect(Object.keys(now)).toEqual(['address', 'id', 'version', 'crypto']);
+    expect(now.crypto).toEqual(JSON.parse(old).Crypto);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(castAddress(path, 'correct horse')).toEqual({ code: 0, out: wallet.address });
+  });
+
+  it('an empty password is refused before anything is written: new, import (exit 6, finding 2)', async () => {
+    const empty = join(t.dir, 'empty-pw');
+    writeFileSync(empty, '\n');
+    const keyFile = join(t.dir, 'key-empty');
+    writeFileSync(keyFile, '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a\n');
+    for (const args of [
+      ['wallet', 'new', 'nopw', '--password-file', empty],
+      ['wallet', 'import', 'nopw', '--private-key-file', keyFile, '--password-file', empty],
+    ]) {
+      const r = await runCli(args, { home: t.home });
+      expect(r.code, r.stderr).toBe(6);
+      expect(r.stderr).toBe('error: the password for keystore nopw is empty\nhint: choose a password of at least 8 characters; flock never writes an unencrypted key\n');
+      expect(existsSync(join(t.home, 'keystores', 'nopw.json'))).toBe(false);
+    }
+  });
+
+  it('a short password is taken with a warning (finding 2)', async () => {
+    const short = join(t.dir, 'short-pw');
+    writeFileSync(short, 'x\n');
+    const r = await runCli(['wallet', 'new', 'shortpw', '--password-file', short, '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('the password for keystore shortpw is shorter than 8 characters');
+    expect(castAddress(r.json().path, 'x')).toEqual({ code: 0, out: r.json().address });
+    const long = await runCli(['wallet', 'new', 'longpw', '--password-file', pw], { home: t.home });
+    expect(long.stderr).not.toContain('shorter than');
+  });
+
+  it('the home is created 0700 by wallet new (finding 3)', async () => {
+    const fresh = tempHome();
+    try {
+      const r = await runCli(['wallet', 'new', 'a', '--password-file', pw], { home: fresh.home });
+      expect(r.code, r.stderr).toBe(0);
+      expect(statSync(fresh.home).mode & 0o777).toBe(0o700);
+      expect(statSync(join(fresh.home, 'keystores')).mode & 0o777).toBe(0o700);
+    } finally {
+      fresh.cleanup();
+    }
   });
 });
