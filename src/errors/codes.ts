@@ -36,6 +36,7 @@ const wallet = {
   NO_ACCOUNT: { exit: WALLET, meaning: 'no account is selected (and the chain is not a devnet)' },
   NO_PASSWORD: { exit: WALLET, meaning: 'a keystore needs a password and none was given, nor can one be asked' },
   PASSWORD_FILE: { exit: WALLET, meaning: 'the --password-file cannot be read' },
+  EMPTY_PASSWORD: { exit: WALLET, meaning: 'the password chosen for a new keystore is empty' },
   PASSWORD_MISMATCH: { exit: WALLET, meaning: 'the two passwords typed for a new keystore differ' },
   WRONG_PASSWORD: { exit: WALLET, meaning: 'the password does not decrypt the keystore' },
   KEYSTORE_NOT_FOUND: { exit: WALLET, meaning: 'no keystore of that name or path' },

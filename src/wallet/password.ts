@@ -7,8 +7,32 @@ export interface ResolvePasswordOptions {
   env?: NodeJS.ProcessEnv;
   /** The keystore's name, for prompts and errors. */
   name: string;
-  /** `new`: asks twice when prompting and refuses an empty password. */
+  /** `new`: asks twice when prompting, refuses an empty password and warns about a short one. */
   purpose: 'unlock' | 'new';
+  /** Where a warning about a new password goes (the CLI's logger); stderr when not given. */
+  warn?: (message: string) => void;
+}
+
+/** New keystores' passwords shorter than this (in characters) are taken with a warning. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/**
+ * The policy for a new keystore's password, wherever it came from (file, environment, prompt):
+ * empty is refused (EMPTY_PASSWORD, before anything is written), shorter than MIN_PASSWORD_LENGTH
+ * is warned about. Always, devnet or not: a keystore outlives the chain it was made for, and the
+ * key in it may later hold real funds.
+ */
+export function checkNewPassword(password: string, name: string, warn: (message: string) => void): void {
+  if (password === '') {
+    throw new AbortError(`the password for keystore ${name} is empty`, {
+      code: 'EMPTY_PASSWORD',
+      hint: `choose a password of at least ${MIN_PASSWORD_LENGTH} characters; flock never writes an unencrypted key`,
+    });
+  }
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) {
+    warn(`the password for keystore ${name} is shorter than ${MIN_PASSWORD_LENGTH} characters (${length}): anyone who gets the file can guess it quickly`);
+  }
 }
 
 /**
@@ -16,13 +40,19 @@ export interface ResolvePasswordOptions {
  * a person is at a terminal. A daemon without any of them fails at once instead of hanging.
  */
 export async function resolvePassword(opts: ResolvePasswordOptions): Promise<string> {
+  const password = await findPassword(opts);
+  if (opts.purpose === 'new') checkNewPassword(password, opts.name, opts.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)));
+  return password;
+}
+
+async function findPassword(opts: ResolvePasswordOptions): Promise<string> {
   const env = opts.env ?? process.env;
   if (opts.passwordFile) return readPasswordFile(opts.passwordFile);
   if (env.FLOCK_PASSWORD !== undefined && env.FLOCK_PASSWORD !== '') return env.FLOCK_PASSWORD;
   if (process.stdin.isTTY && process.stderr.isTTY) {
     const pw = await promptHidden(`${opts.purpose === 'new' ? 'New password' : 'Password'} for keystore ${opts.name}: `);
     if (opts.purpose === 'new') {
-      if (pw === '') throw new AbortError('the password must not be empty', { code: 'NO_PASSWORD' });
+      checkNewPassword(pw, opts.name, () => {}); // refuse an empty one before asking again; warn once, after
       const again = await promptHidden('Repeat the password: ');
       if (again !== pw) throw new AbortError('the passwords do not match', { code: 'PASSWORD_MISMATCH', hint: 'run the command again' });
     }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../harness/index.js';
@@ -69,6 +69,26 @@ describe('flock init', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^wrote .*flock\.config\.yaml\nnext: /);
       expect(existsSync(join(other.home, 'keystores'))).toBe(false);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('an empty password: exit 6 before anything is written; a short one is taken with a warning (issue #14, finding 2)', async () => {
+    const other = tempHome();
+    try {
+      const empty = join(other.dir, 'empty');
+      writeFileSync(empty, '');
+      const r = await runCli(['init', '--yes', '--new-account', 'bob', '--password-file', empty], { home: other.home, cwd: other.dir });
+      expect(r.code).toBe(6);
+      expect(r.stderr.split('\n')[0]).toBe('error: the password for keystore bob is empty');
+      expect(existsSync(join(other.dir, 'flock.config.yaml'))).toBe(false);
+      expect(existsSync(join(other.home, 'keystores', 'bob.json'))).toBe(false);
+
+      const ok = await runCli(['init', '--yes', '--new-account', 'bob', '--password-file', pw, '--json'], { home: other.home, cwd: other.dir });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).toContain('the password for keystore bob is shorter than 8 characters');
+      expect(statSync(other.home).mode & 0o777).toBe(0o700);
     } finally {
       other.cleanup();
     }

@@ -177,7 +177,7 @@ export async function createAccount(ctx: Context, name: string, privateKey: stri
     // Never echo the key: it may be almost right, and terminals keep scrollback.
     throw new AbortError('invalid private key: expected 32 bytes as 64 hex characters', { code: 'INVALID_KEY' });
   }
-  const password = await resolvePassword({ passwordFile: ctx.config.passwordFile, env: ctx.env, name, purpose: 'new' });
+  const password = await resolvePassword({ passwordFile: ctx.config.passwordFile, env: ctx.env, name, purpose: 'new', warn: (m) => ctx.log.warn(m) });
   const path = await ks.writeKeystore(dir, name, wallet, password);
   ctx.log.debug({ name, path }, 'keystore written');
   const result: NewAccountResult = { name, address: wallet.address, path, default: false };
