@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Signer } from 'ethers';
 import type { ArenaDaemonDeps } from '../daemons/arena/ports.js';
@@ -6,6 +6,7 @@ import type { ProtocolClient } from '../protocol/client.js';
 import type { Store } from '../storage/index.js';
 import type { DaemonRuntime } from '../daemons/kernel/index.js';
 import { AbortError } from '../errors/index.js';
+import { mkdirPrivate } from '../files/dirs.js';
 import type { Logger } from '../log/index.js';
 import type { LiveView } from '../ui/live-view.js';
 import type { Context } from './context.js';
@@ -105,7 +106,9 @@ async function openDaemon(ctx: Context, pollSeconds: number | undefined, command
     const file = logFile(ctx.config.home, command);
     try {
       const [{ startLiveView }, { pino }] = await Promise.all([import('../ui/live-view.js'), import('pino')]);
-      // The file first: one that cannot be created fails here, before anything is drawn.
+      // The file first: one that cannot be created fails here, before anything is drawn. Its
+      // folder is made here, 0700 like the rest of the home (pino's own mkdir would make it 0755).
+      if (ctx.config.logLevel !== 'silent') mkdirPrivate(dirname(file));
       const live = await createLogger({ level: ctx.config.logLevel, mode: 'daemon', live: { file, onLine: (line) => view?.onLine(line) } });
       const chainId = await ctx.chainId();
       view = await startLiveView({

@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AbortError } from '../errors/index.js';
+import { mkdirPrivate } from '../files/dirs.js';
 import type { DevnetConfig } from '../config/schema.js';
 
 /**
@@ -146,7 +147,7 @@ export interface StartAnvilResult {
 export async function startAnvil(opts: StartAnvilOptions): Promise<StartAnvilResult> {
   const { home, devnet } = opts;
   const timeoutMs = (opts.timeout ?? 30) * 1000;
-  mkdirSync(devnetDir(home), { recursive: true });
+  mkdirPrivate(devnetDir(home));
 
   const existing = readAnvilState(home);
   if (existing && isAnvilProcess(existing.pid)) {

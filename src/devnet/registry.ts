@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { AbortError } from '../errors/index.js';
+import { mkdirPrivate } from '../files/dirs.js';
 import {
   isAnvilProcess,
   keepClockMonotonic,
@@ -51,7 +52,7 @@ export function registryDirs(env: NodeJS.ProcessEnv = process.env): string[] {
 
 function trusted(dir: string, uid: number | undefined): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirPrivate(dir);
     const st = lstatSync(dir);
     if (!st.isDirectory()) return false;
     return uid === undefined || (st.uid === uid && (st.mode & 0o077) === 0);

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
+import { mkdirPrivateAsync } from '../files/dirs.js';
 import { join, resolve } from 'node:path';
 import { AbortError } from '../errors/index.js';
 import { normalizeCid } from './cid.js';
@@ -191,7 +192,7 @@ export class DirectoryStore implements Store {
   /** Filesystem errors (full disk, permissions) as AbortErrors naming the store. */
   private async io<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      await mkdir(this.dir, { recursive: true });
+      await mkdirPrivateAsync(this.dir);
       return await fn();
     } catch (e) {
       if (e instanceof AbortError) throw e;

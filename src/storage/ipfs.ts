@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { mkdirPrivateAsync } from '../files/dirs.js';
 import { dirname } from 'node:path';
 import { CID } from 'multiformats/cid';
 import { AbortError, isFlockError } from '../errors/index.js';
@@ -308,7 +309,7 @@ async function loadOrCreateKey(file: string): Promise<unknown> {
     }
   }
   const key = await generateKeyPair('Ed25519');
-  await mkdir(dirname(file), { recursive: true });
+  await mkdirPrivateAsync(dirname(file));
   await writeFile(file, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EEXIST') throw e; // another process created it first: use theirs
   });

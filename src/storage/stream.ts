@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
+import { mkdirPrivateAsync } from '../files/dirs.js';
 import { basename, dirname, join } from 'node:path';
 import { CidHasher } from './cid.js';
 import { hashMismatch, tooLarge } from './errors.js';
@@ -101,7 +102,7 @@ export interface WriteHashedOptions {
  * same object simply replace it with identical bytes.
  */
 export async function writeHashed(source: PutSource, opts: WriteHashedOptions): Promise<ObjectStat> {
-  await mkdir(opts.tmpDir, { recursive: true });
+  await mkdirPrivateAsync(opts.tmpDir);
   const tmp = join(opts.tmpDir, `${opts.tmpPrefix ?? ''}${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   const hasher = new CidHasher();
   let fh: Awaited<ReturnType<typeof open>> | undefined;
@@ -118,7 +119,7 @@ export async function writeHashed(source: PutSource, opts: WriteHashedOptions): 
     const cid = hasher.cid();
     if (opts.expected !== undefined && cid !== opts.expected) throw hashMismatch(opts.expected, cid, opts.where ?? 'the upload');
     const dest = opts.dest(cid);
-    await mkdir(dirname(dest), { recursive: true });
+    await mkdirPrivateAsync(dirname(dest));
     try {
       await rename(tmp, dest);
     } catch (e) {

@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runCli, spawnCli, tempHome, type TempHome } from '../harness/index.js';
@@ -113,6 +113,17 @@ describe('flock store (directory backend)', () => {
     const noOut = await runCli(['store', 'get', HELLO_CID, '--json'], { home: t.home });
     expect(noOut.code).toBe(2);
     expect(noOut.json().error.message).toMatch(/--json needs -o/);
+  });
+
+  it('a put in a fresh home creates the home and the store 0700, as wallet new does (issue #14, finding 3)', async () => {
+    const fresh = tempHome();
+    try {
+      const put = await runCli(['store', 'put', hello], { home: fresh.home });
+      expect(put.code, put.stderr).toBe(0);
+      for (const dir of [fresh.home, join(fresh.home, 'store'), join(fresh.home, 'store', 'ei')]) expect(statSync(dir).mode & 0o777, dir).toBe(0o700);
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it('a tampered object: exit 9 HASH_MISMATCH, and nothing written', async () => {

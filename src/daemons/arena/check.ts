@@ -7,9 +7,9 @@
  * is TASK_DATA_INVALID (exit 9: the creator's fault), a missing --model MODEL_FILE (exit 2), a
  * --model that breaks the contract MODEL_INVALID (exit 9).
  */
-import { mkdirSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mkdirPrivate } from '../../files/dirs.js';
 import { EngineError } from '../../engine/errors.js';
 import { AbortError } from '../../errors/index.js';
 import { Phase, Role } from '../../protocol/arena/index.js';
@@ -58,7 +58,7 @@ async function fetchTrainingData(c: TaskAccess): Promise<{ manifest: TaskManifes
   const t = await read(c, 'task', () => c.arena.getTaskInfo({ taskId: c.taskId }));
   const manifest = await fetchManifest(c.store, t.dataCID);
   const work = workDir(c);
-  mkdirSync(work, { recursive: true, mode: 0o700 });
+  mkdirPrivate(work);
   const trainFile = join(work, manifest.trainName.replace(/[^\w.-]/g, '_') || 'train.data');
   await c.store.getToFile(manifest.train, trainFile);
   return { manifest, trainFile };

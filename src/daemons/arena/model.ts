@@ -4,8 +4,9 @@
  * work folder (0600) under its locally computed CID. Nothing is uploaded here.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mkdirPrivate } from '../../files/dirs.js';
 import type { BackendChoice, TrainerConfigInput } from '../../engine/index.js';
 import { AbortError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../files/atomic.js';
@@ -66,7 +67,7 @@ export async function produceModel(c: ModelContext): Promise<KeptModel | undefin
   const manifest = await fetchManifest(c.store, t.dataCID);
   const spec = manifest.spec;
   const work = workDir(c);
-  mkdirSync(work, { recursive: true, mode: 0o700 });
+  mkdirPrivate(work);
   const trainFile = join(work, manifest.trainName.replace(/[^\w.-]/g, '_') || 'train.data');
   await c.store.getToFile(manifest.train, trainFile);
   report.emit({ event: 'data-ready', cid: manifest.train, file: trainFile });

@@ -4,8 +4,8 @@
  * too large), a model that does not parse or breaks the task's contract are an invalid mark, never
  * a crash; a model that cannot be fetched now is unavailable, asked again later, never invalid.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { mkdirPrivate } from '../../files/dirs.js';
 import type { EvaluationData } from '../../engine/index.js';
 import { ExitCode, isFlockError } from '../../errors/index.js';
 import type { TaskManifest } from '../../tasks/manifest.js';
@@ -18,7 +18,7 @@ export type ScoringContext = TaskAccess & { report: Reporter; st: StateStore<{ v
 export async function loadValidation(c: ScoringContext, manifest: TaskManifest): Promise<EvaluationData> {
   const cid = await read(c, 'task spec', () => c.arena.getValidationCID({ taskId: c.taskId }));
   const work = workDir(c);
-  mkdirSync(work, { recursive: true });
+  mkdirPrivate(work);
   const file = join(work, 'validation.data');
   await c.store.getToFile(cid, file);
   c.st.update({ validation: { cid, file } });

@@ -7,9 +7,10 @@
  * transaction that commits to it is sent, so a SIGKILL between the send and the record never
  * loses what the reveal needs.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJsonFile, writeJsonAtomic } from '../../files/atomic.js';
+import { mkdirPrivate } from '../../files/dirs.js';
 import { AbortError } from '../../errors/index.js';
 
 /** The daemon's role, which names its state files: 'trainer', 'validator', ... */
@@ -93,7 +94,7 @@ export class StateStore<T extends object> {
  */
 export function lockState(path: string): () => void {
   const lock = `${path}.lock`;
-  mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
+  mkdirPrivate(dirname(lock));
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(lock, 'wx', 0o600);
