@@ -8,7 +8,7 @@ export * from './actions.js';
 export * from './params.js';
 export * from './types.js';
 export { describeCall, type DescribeCallParameters } from './describeCall.js';
-export { parseProposalId } from './proposalId.js';
+export { parseProposalId, parseProposalRef, type ProposalRef } from './proposalId.js';
 export { proposalDescription } from './propose.js';
 export { rawCallAction } from './rawCallAction.js';
 export type { ClaimProposalParameters, ClaimProposalReturnType } from './claimProposal.js';
