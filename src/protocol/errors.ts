@@ -141,7 +141,13 @@ export const unknownProposal = (id: bigint) => fail('UNKNOWN_PROPOSAL', `no prop
 /** A --set, --call or proposal id the user wrote wrong. */
 export const invalidProposal = (message: string, hint: string, cause?: unknown) => fail('INVALID_PROPOSAL', message, hint, cause);
 
-export const unknownParam = (message: string, known: readonly string[]) => fail('UNKNOWN_PARAM', message, `known parameters: ${known.join(', ')}`);
+/** A parameter name the catalogue lacks (or this chain has not registered), with the close names it has. */
+export const unknownParam = (message: string, close: readonly string[]) =>
+  fail('UNKNOWN_PARAM', close.length ? `${message}; did you mean ${close.join(', ')}?` : message, '`flock params` lists every governed parameter with its value');
+
+/** A short proposal number past the last proposal of this chain. */
+export const unknownProposalNumber = (n: number, count: number) =>
+  fail('UNKNOWN_PROPOSAL', `no proposal #${n} on this chain: it has ${count === 0 ? 'none yet' : count === 1 ? 'only #1' : `#1 to #${count}`}`, LIST_HINT);
 
 export const paramOutOfBounds = (name: string, value: string, min: string, max: string) =>
   fail('PARAM_OUT_OF_BOUNDS', `${name} = ${value} is outside its bounds`, `${name} must lie between ${min} and ${max}`);

@@ -15,6 +15,8 @@ export type { ClaimProposalParameters, ClaimProposalReturnType } from './claimPr
 export type { ExecuteParameters, ExecuteReturnType } from './execute.js';
 export type { FlagParameters, FlagReturnType } from './flag.js';
 export type { GetParamParameters, GetParamReturnType } from './getParam.js';
+export type { GetParamsParameters, GetParamsReturnType, ParamInfo } from './getParams.js';
+export type { GetProposalIdsReturnType, ResolveProposalIdParameters, ResolveProposalIdReturnType } from './proposalNumbers.js';
 export type { GetProposalParameters, GetProposalReturnType } from './getProposal.js';
 export type { GetProposalsReturnType, ProposalInfo } from './getProposals.js';
 export type { GetUndelegatedFlockParameters, GetUndelegatedFlockReturnType } from './getUndelegatedFlock.js';
