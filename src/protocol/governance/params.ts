@@ -126,7 +126,7 @@ function exactDuration(v: bigint): string {
 
 /**
  * The parameter names close to a misspelt or partial one: up to two edits away (whole name or
- * the part after the dot), or containing it.
+ * the part after the dot), or containing it; failing those, the names of its domain (`pool.`).
  *
  * @example
  * closeParamNames('arena.gama') // ['arena.gamma']
@@ -134,9 +134,11 @@ function exactDuration(v: bigint): string {
 export function closeParamNames(text: string): ParamName[] {
   const q = text.trim().toLowerCase();
   if (!q) return [];
-  return PARAM_NAMES.filter((name) => {
+  const close = PARAM_NAMES.filter((name) => {
     const n = name.toLowerCase();
     const tail = n.slice(n.indexOf('.') + 1);
     return editDistance(q, n) <= 2 || editDistance(q, tail) <= 2 || (q.length >= 3 && n.includes(q));
   });
+  const dot = q.indexOf('.');
+  return close.length || dot <= 0 ? close : PARAM_NAMES.filter((name) => name.toLowerCase().startsWith(q.slice(0, dot + 1)));
 }
