@@ -125,8 +125,9 @@ function exactDuration(v: bigint): string {
 }
 
 /**
- * The parameter names close to a misspelt or partial one: up to two edits away (whole name or
- * the part after the dot), or containing it; failing those, the names of its domain (`pool.`).
+ * The parameter names close to a misspelt or partial one: a few edits away (one for a name of up
+ * to five letters, two for a longer one; whole name or the part after the dot), or containing it;
+ * failing those, the names of its domain (`pool.`).
  *
  * @example
  * closeParamNames('arena.gama') // ['arena.gamma']
@@ -134,10 +135,11 @@ function exactDuration(v: bigint): string {
 export function closeParamNames(text: string): ParamName[] {
   const q = text.trim().toLowerCase();
   if (!q) return [];
+  const edits = q.length > 5 ? 2 : 1;
   const close = PARAM_NAMES.filter((name) => {
     const n = name.toLowerCase();
     const tail = n.slice(n.indexOf('.') + 1);
-    return editDistance(q, n) <= 2 || editDistance(q, tail) <= 2 || (q.length >= 3 && n.includes(q));
+    return editDistance(q, n) <= edits || editDistance(q, tail) <= edits || (q.length >= 3 && n.includes(q));
   });
   const dot = q.indexOf('.');
   return close.length || dot <= 0 ? close : PARAM_NAMES.filter((name) => name.toLowerCase().startsWith(q.slice(0, dot + 1)));

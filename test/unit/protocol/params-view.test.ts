@@ -41,6 +41,7 @@ describe('governed parameters for display', () => {
     expect(closeParamNames('sigmaMax')).toContain('pool.sigmaMax');
     expect(closeParamNames('pool')).toEqual(['pool.sigmaMin', 'pool.sigmaMax', 'pool.sigmaCooldown', 'pool.undelegateCooldown']);
     expect(closeParamNames('zzzzzz')).toEqual([]);
+    expect(closeParamNames('nope')).toEqual([]); // two edits from "slope": too many for four letters
     // Nothing close: the names of the same domain.
     expect(closeParamNames('pool.nope')).toEqual(['pool.sigmaMin', 'pool.sigmaMax', 'pool.sigmaCooldown', 'pool.undelegateCooldown']);
     expect(closeParamNames('lock.maxduration')).toEqual(['lock.maxDuration']);
