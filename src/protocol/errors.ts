@@ -134,7 +134,7 @@ export const stillUnbonding = (amount: bigint, readyAt: bigint) =>
 
 // ---------------------------------------------------------------- governance
 
-const LIST_HINT = '`flock proposals list` shows the proposals and their ids';
+const LIST_HINT = '`flock proposals list` shows the proposals with their numbers and ids';
 
 export const unknownProposal = (id: bigint) => fail('UNKNOWN_PROPOSAL', `no proposal ${id} on this chain`, LIST_HINT);
 
@@ -160,4 +160,4 @@ export function belowProposalThreshold(weight: bigint, threshold: bigint, undele
 export const insufficientBond = (bond: bigint, held: bigint) =>
   fail('INSUFFICIENT_FLOCK', `the proposal bond is ${formatFlock(bond)}; you hold ${formatFlock(held)} liquid`, 'the bond comes back when the proposal is not dropped as spam (`flock proposals claim <id>`)');
 
-export const nothingToClaim = (id: bigint, why: string) => fail('NOTHING_TO_CLAIM', `nothing to claim for proposal ${id}: ${why}`, '`flock proposals show <id>` shows its bond and reward');
+export const nothingToClaim = (id: bigint, why: string) => fail('NOTHING_TO_CLAIM', `nothing to claim for proposal ${id}: ${why}`, '`flock proposals show <proposal>` shows its bond and reward');
