@@ -72,8 +72,19 @@ export function describeState(x: Pick<ProposalInfo, 'state' | 'voteStart' | 'vot
  * await ctx.output(proposalView(await client.governance.getProposal({ proposalId }), now));
  */
 export function proposalView(x: ProposalInfo, now: number) {
-  const { id, proposer, title, description, targets, values, calldatas, actions, descriptionHash, state, ...rest } = x;
-  return { id: id.toString(), proposer, title, description, targets, values, calldatas, actions, descriptionHash, state, status: describeState(x, now), ...rest };
+  const { id, number, proposer, title, description, targets, values, calldatas, actions, descriptionHash, state, ...rest } = x;
+  return { id: id.toString(), number, proposer, title, description, targets, values, calldatas, actions, descriptionHash, state, status: describeState(x, now), ...rest };
+}
+
+/**
+ * How a command's text names a proposal, and how a follow-up command takes it: by its short
+ * number on this chain when it has one, else by its full id.
+ *
+ * @example
+ * proposalNames(3, 7321…n) // { name: '#3', arg: '3' }
+ */
+export function proposalNames(number: number | undefined, id: bigint): { name: string; arg: string } {
+  return number === undefined ? { name: id.toString(), arg: id.toString() } : { name: `#${number}`, arg: String(number) };
 }
 
 /**

@@ -25,6 +25,7 @@ import * as flag from './commands/flag.js';
 import * as vote from './commands/vote.js';
 import * as queue from './commands/queue.js';
 import * as execute from './commands/execute.js';
+import * as params from './commands/params.js';
 import * as wallet from './commands/wallet.js';
 import { positiveInt } from './parse.js';
 
@@ -37,7 +38,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, propose, proposals, flag, vote, queue, execute, store, doctor];
+export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, params, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

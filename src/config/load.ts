@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { AbortError } from '../errors/index.js';
+import { AbortError, editDistance } from '../errors/index.js';
 import { ConfigSchema, DevnetSchema, type FlockConfig } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'flock.config.yaml';
@@ -241,16 +241,6 @@ function suggestKey(parent: string[], key: string): string | undefined {
   if (!shape) return undefined;
   const known = Object.keys(shape);
   return known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 export function expandHome(p: string): string {

@@ -6,3 +6,4 @@
 export * from './base.js';
 export * from './codes.js';
 export * from './exit-codes.js';
+export * from './suggest.js';

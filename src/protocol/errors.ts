@@ -134,14 +134,20 @@ export const stillUnbonding = (amount: bigint, readyAt: bigint) =>
 
 // ---------------------------------------------------------------- governance
 
-const LIST_HINT = '`flock proposals list` shows the proposals and their ids';
+const LIST_HINT = '`flock proposals list` shows the proposals with their numbers and ids';
 
 export const unknownProposal = (id: bigint) => fail('UNKNOWN_PROPOSAL', `no proposal ${id} on this chain`, LIST_HINT);
 
 /** A --set, --call or proposal id the user wrote wrong. */
 export const invalidProposal = (message: string, hint: string, cause?: unknown) => fail('INVALID_PROPOSAL', message, hint, cause);
 
-export const unknownParam = (message: string, known: readonly string[]) => fail('UNKNOWN_PARAM', message, `known parameters: ${known.join(', ')}`);
+/** A parameter name the catalogue lacks (or this chain has not registered), with the close names it has. */
+export const unknownParam = (message: string, close: readonly string[]) =>
+  fail('UNKNOWN_PARAM', close.length ? `${message}; did you mean ${close.join(', ')}?` : message, '`flock params` lists every governed parameter with its value');
+
+/** A short proposal number past the last proposal of this chain. */
+export const unknownProposalNumber = (n: number, count: number) =>
+  fail('UNKNOWN_PROPOSAL', `no proposal #${n} on this chain: it has ${count === 0 ? 'none yet' : count === 1 ? 'only #1' : `#1 to #${count}`}`, LIST_HINT);
 
 export const paramOutOfBounds = (name: string, value: string, min: string, max: string) =>
   fail('PARAM_OUT_OF_BOUNDS', `${name} = ${value} is outside its bounds`, `${name} must lie between ${min} and ${max}`);
@@ -154,4 +160,4 @@ export function belowProposalThreshold(weight: bigint, threshold: bigint, undele
 export const insufficientBond = (bond: bigint, held: bigint) =>
   fail('INSUFFICIENT_FLOCK', `the proposal bond is ${formatFlock(bond)}; you hold ${formatFlock(held)} liquid`, 'the bond comes back when the proposal is not dropped as spam (`flock proposals claim <id>`)');
 
-export const nothingToClaim = (id: bigint, why: string) => fail('NOTHING_TO_CLAIM', `nothing to claim for proposal ${id}: ${why}`, '`flock proposals show <id>` shows its bond and reward');
+export const nothingToClaim = (id: bigint, why: string) => fail('NOTHING_TO_CLAIM', `nothing to claim for proposal ${id}: ${why}`, '`flock proposals show <proposal>` shows its bond and reward');

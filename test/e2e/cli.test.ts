@@ -104,6 +104,7 @@ describe('flock (global behaviour)', () => {
       'task claim': ['1'],
       train: ['--task', '1'],
       validate: ['--task', '1'],
+      params: ['arena.gamma'],
       propose: ['--title', 'lower sigmaMax', '--set', 'pool.sigmaMax=0.4'],
       'proposals show': ['1'],
       'proposals claim': ['1'],

@@ -212,10 +212,11 @@ describe('governance on the devnet', () => {
     ]);
   }, 120_000);
 
-  it('rejects an unknown parameter with the list of known ones, and a value outside its bounds', async () => {
+  it('rejects an unknown parameter with the close ones (here: its domain\'s), and a value outside its bounds', async () => {
     const unknown = await cli(['propose', '--title', 'x', '--set', 'pool.nope=1', '--json'], flags.proposer);
     expect(unknown.code).toBe(2);
-    expect(unknown.json().error.hint).toMatch(/pool\.sigmaMax/);
+    expect(unknown.json().error.message).toMatch(/did you mean .*pool\.sigmaMax/);
+    expect(unknown.json().error.hint).toMatch(/`flock params`/);
     const out = await cli(['propose', '--title', 'x', '--set', 'redeem.fee=2', '--json'], flags.proposer);
     expect(out.code).toBe(2);
     expect(out.json().error.hint).toMatch(/between/);

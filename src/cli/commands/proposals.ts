@@ -18,23 +18,29 @@ export function register(program: Command): void {
       await ctx.output({ proposals: all }, () =>
         all.length === 0
           ? 'no proposals yet; `flock propose --title … --set <param>=<value>` makes one'
-          : all.map((x) => `${x.id}  ${x.state.padEnd(9)} ${x.title}: ${x.status} (for ${formatFlock(x.votes.for)}, against ${formatFlock(x.votes.against)})`),
+          : [
+              ...all.map((x) => `${`#${x.number}`.padEnd(4)} ${x.state.padEnd(9)} ${x.title}: ${x.status} (for ${formatFlock(x.votes.for)}, against ${formatFlock(x.votes.against)})`),
+              '',
+              ...all.map((x) => `#${x.number} is ${x.id}`),
+            ],
       );
     });
 
   proposals
     .command('show')
     .description('a proposal: state in plain words with its deadlines, votes, flags, bond, reward and actions')
-    .argument('<id>', 'the proposal id')
+    .argument('<proposal>', 'the proposal: its number (`flock proposals list`) or full id')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseProposalId }, { proposalView }, { formatFlock }] = await Promise.all([import('../../protocol/governance/index.js'), import('../describe.js'), import('../../units/index.js')]);
-      const proposalId = parseProposalId(idText);
+      const [{ parseProposalRef }, { proposalView }, { formatFlock }] = await Promise.all([import('../../protocol/governance/index.js'), import('../describe.js'), import('../../units/index.js')]);
+      const ref = parseProposalRef(idText);
       const { client } = await openProtocol(ctx);
+      const { proposalId } = await client.governance.resolveProposalId({ ref });
       const now = await chainNow(ctx);
       const x = proposalView(await client.governance.getProposal({ proposalId }), now);
       await ctx.output(x, () => [
-        `proposal ${x.id}: ${x.title}`,
+        `proposal #${x.number}: ${x.title}`,
+        `id         ${x.id}`,
         `state      ${x.state === x.status ? x.state : `${x.state}: ${x.status}`}`,
         `proposer   ${x.proposer}`,
         `votes      for ${formatFlock(x.votes.for)}, against ${formatFlock(x.votes.against)}, abstain ${formatFlock(x.votes.abstain)} (quorum ${formatFlock(x.quorum)})`,
@@ -49,14 +55,20 @@ export function register(program: Command): void {
   proposals
     .command('claim')
     .description('pay a proposal’s bond back to its proposer (once the vote is over) and its reward (once executed); anyone may')
-    .argument('<id>', 'the proposal id')
+    .argument('<proposal>', 'the proposal: its number (`flock proposals list`) or full id')
     .action(async (idText: string, _opts, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ parseProposalId }, { formatFlock }] = await Promise.all([import('../../protocol/governance/index.js'), import('../../units/index.js')]);
-      const proposalId = parseProposalId(idText);
+      const [{ parseProposalRef }, { formatFlock }, { proposalNames }] = await Promise.all([
+        import('../../protocol/governance/index.js'),
+        import('../../units/index.js'),
+        import('../describe.js'),
+      ]);
+      const ref = parseProposalRef(idText);
       const { client } = await openProtocol(ctx, { sign: true });
+      const { proposalId, number } = await client.governance.resolveProposalId({ ref });
       const r = await client.governance.claimProposal({ proposalId });
-      const result = { ...r, proposalId: r.proposalId.toString() };
-      await ctx.output(result, (x) => [`paid ${x.proposer} a bond of ${formatFlock(r.bond)} and a reward of ${formatFlock(r.reward)} for proposal ${x.proposalId}`]);
+      const p = proposalNames(number, proposalId);
+      const result = { ...r, proposalId: r.proposalId.toString(), proposalNumber: number };
+      await ctx.output(result, (x) => [`paid ${x.proposer} a bond of ${formatFlock(r.bond)} and a reward of ${formatFlock(r.reward)} for proposal ${p.name}`]);
     });
 }

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--set <param=value>', 'change a governed parameter, e.g. pool.sigmaMax=0.4, pool.sigmaCooldown=7d (repeatable)', collect)
     .option('--call <target-signature-args...>', 'a call from the timelock: <target> <signature> <args...>, e.g. 0x… "setTreasury(address)" 0x…')
     .option('--self-delegate', 'first make your liquid FLOCK vote for yourself (needed once; counts from the next second)')
-    .addHelpText('after', '\nThe proposal is Pending for the flag window, then Active for the vote; then `flock queue`, `flock execute`, `flock proposals claim`.')
+    .addHelpText('after', '\nThe proposal is Pending for the flag window, then Active for the vote; then `flock queue`, `flock execute`, `flock proposals claim`.\nCommands take a proposal by its short number (#1, #2 … on this chain) or its full id; docs/GOVERNANCE.md walks through it.')
     .action(async (opts: { title: string; description?: string; set?: string[]; call?: string[]; selfDelegate?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
       const [g, { formatFlock }, { AbortError }, { ExitCode }] = await Promise.all([
@@ -41,8 +41,10 @@ export function register(program: Command): void {
         await new Promise((r) => setTimeout(r, 1100));
       }
       const r = await client.governance.propose({ actions, title: opts.title, description: opts.description });
+      const { number } = await client.governance.resolveProposalId({ ref: { id: r.proposalId } });
       const result = {
         proposalId: r.proposalId.toString(),
+        proposalNumber: number,
         proposer: r.proposer,
         bond: r.bond,
         actions: r.actions.map((a) => ({ target: a.target, value: a.value, calldata: a.calldata, summary: a.summary })),
@@ -52,7 +54,7 @@ export function register(program: Command): void {
         txHash: r.txHash,
       };
       await ctx.output(result, (x) => [
-        `proposal ${x.proposalId}`,
+        number === undefined ? `proposal ${x.proposalId}` : `proposal #${number} (id ${x.proposalId})`,
         ...r.actions.map((a) => `  ${a.summary}`),
         `bonded ${formatFlock(r.bond)}; flag window until ${x.voteStart}, vote until ${x.voteEnd}`,
         `tx ${x.txHash}`,

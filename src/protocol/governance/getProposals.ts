@@ -2,11 +2,14 @@ import { id as keccakText } from 'ethers';
 import type { FlockGovernor } from '../../chain/types/index.js';
 import { requireGovernor, type ProtocolConnection } from '../connection.js';
 import { describeCall } from './describeCall.js';
+import { proposalCreatedEvents } from './proposalNumbers.js';
 import { BOND_STATUSES, PROPOSAL_STATES, type BondStatusName, type ProposalStateName } from './types.js';
 
 /** A proposal as its ProposalCreated event and the Governor's views tell it. */
 export interface ProposalInfo {
   id: bigint;
+  /** Its short number on this chain: 1 for the first proposal, in creation order. */
+  number: number;
   proposer: string;
   title: string;
   description: string;
@@ -42,9 +45,9 @@ export type GetProposalsReturnType = ProposalInfo[];
  */
 export async function getProposals(client: ProtocolConnection): Promise<GetProposalsReturnType> {
   const gov = requireGovernor(client);
-  const events = await gov.queryFilter(gov.filters.ProposalCreated(), client.record.block || 0);
+  const events = await proposalCreatedEvents(client);
   return Promise.all(
-    events.map(async (e) => {
+    events.map(async (e, i) => {
       // Positional: on an ethers Result, `values` is Array.prototype.values.
       const r = e.args as unknown as readonly unknown[];
       const created: Created = {
@@ -57,7 +60,7 @@ export async function getProposals(client: ProtocolConnection): Promise<GetPropo
         voteEnd: r[7] as bigint,
         description: r[8] as string,
       };
-      const info = await readProposal(gov, created, e.blockNumber);
+      const info = await readProposal(gov, created, e.blockNumber, i + 1);
       info.actions = info.targets.map((target, i) => describeCall(client, { target, calldata: info.calldatas[i]! }));
       return info;
     }),
@@ -75,7 +78,7 @@ interface Created {
   description: string;
 }
 
-async function readProposal(gov: FlockGovernor, a: Created, block: number): Promise<ProposalInfo> {
+async function readProposal(gov: FlockGovernor, a: Created, block: number, number: number): Promise<ProposalInfo> {
   const id = a.proposalId;
   const [state, eta, counts, info, quorum] = await Promise.all([
     gov.state(id),
@@ -86,6 +89,7 @@ async function readProposal(gov: FlockGovernor, a: Created, block: number): Prom
   ]);
   return {
     id,
+    number,
     proposer: a.proposer,
     title: a.description.split('\n')[0]!.replace(/^#\s*/, ''),
     description: a.description,

@@ -1,6 +1,6 @@
 import type { ProtocolConnection } from '../connection.js';
 import { invalidProposal, paramOutOfBounds, unknownParam } from '../errors.js';
-import { formatParamValue, PARAM_NAMES, paramKey, paramKind, parseParamValue } from './params.js';
+import { closeParamNames, formatParamValue, paramKey, paramKind, parseParamValue } from './params.js';
 import type { ProposalAction } from './types.js';
 
 export interface ParamActionParameters {
@@ -24,11 +24,11 @@ export async function paramAction(client: ProtocolConnection, { assignment }: Pa
   if (eq <= 0) throw invalidProposal(`invalid --set "${assignment}"`, 'write --set <param>=<value>, e.g. --set pool.sigmaMax=0.4');
   const name = assignment.slice(0, eq).trim();
   const kind = paramKind(name);
-  if (!kind) throw unknownParam(`unknown parameter "${name}"`, PARAM_NAMES);
+  if (!kind) throw unknownParam(`unknown parameter "${name}"`, closeParamNames(name));
   const key = paramKey(name);
   const value = parseParamValue(kind, assignment.slice(eq + 1), `value of ${name}`);
   const [min, max, registered] = await config.bounds(key);
-  if (!registered) throw unknownParam(`parameter "${name}" is not registered on this chain`, PARAM_NAMES);
+  if (!registered) throw unknownParam(`parameter "${name}" is not registered on this chain`, []);
   const f = (v: bigint) => formatParamValue(kind, v);
   if (value < min || value > max) throw paramOutOfBounds(name, f(value), f(min), f(max));
   const current = await config.get(key);

@@ -13,32 +13,34 @@ export interface ParamSpec {
   default: bigint;
   min: bigint;
   max: bigint;
+  /** What it governs, in one line: its NatSpec in Params.sol. */
+  meaning: string;
 }
 
 /** The governed parameters, in Params.sol's order. */
 export const PARAMS = {
-  'lock.maxDuration': { constant: 'LOCK_MAX_DURATION', kind: 'duration', default: 31536000n, min: 2592000n, max: 126144000n },
-  'lock.bonusStart': { constant: 'LOCK_BONUS_START', kind: 'duration', default: 2592000n, min: 0n, max: 31536000n },
-  'lock.slope': { constant: 'LOCK_SLOPE', kind: 'wad', default: 2190000000000000000n, min: 0n, max: 10000000000000000000n },
-  'redeem.fee': { constant: 'REDEEM_FEE', kind: 'wad', default: 50000000000000000n, min: 0n, max: 200000000000000000n },
-  'pool.sigmaMin': { constant: 'POOL_SIGMA_MIN', kind: 'wad', default: 20000000000000000n, min: 0n, max: 1000000000000000000n },
-  'pool.sigmaMax': { constant: 'POOL_SIGMA_MAX', kind: 'wad', default: 500000000000000000n, min: 0n, max: 1000000000000000000n },
-  'pool.sigmaCooldown': { constant: 'POOL_SIGMA_COOLDOWN', kind: 'duration', default: 604800n, min: 0n, max: 7776000n },
-  'pool.undelegateCooldown': { constant: 'POOL_UNDELEGATE_COOLDOWN', kind: 'duration', default: 604800n, min: 0n, max: 7776000n },
-  'emission.dailyCap': { constant: 'EMISSION_DAILY_CAP', kind: 'amount', default: 1074000000000000000000n, min: 0n, max: 1000000000000000000000000n },
-  'arena.gamma': { constant: 'ARENA_GAMMA', kind: 'wad', default: 200000000000000000n, min: 0n, max: 500000000000000000n },
-  'arena.beta': { constant: 'ARENA_BETA', kind: 'wad', default: 500000000000000000n, min: 0n, max: 1000000000000000000n },
-  'arena.creatorShare': { constant: 'ARENA_CREATOR_SHARE', kind: 'wad', default: 50000000000000000n, min: 0n, max: 200000000000000000n },
-  'arena.validatorTolerance': { constant: 'ARENA_VALIDATOR_TOLERANCE', kind: 'wad', default: 50000000000000000n, min: 1000000000000000n, max: 1000000000000000000n },
-  'arena.validatorSlash': { constant: 'ARENA_VALIDATOR_SLASH', kind: 'wad', default: 200000000000000000n, min: 0n, max: 1000000000000000000n },
-  'arena.nodeSlash': { constant: 'ARENA_NODE_SLASH', kind: 'wad', default: 100000000000000000n, min: 0n, max: 1000000000000000000n },
-  'arena.creatorSlash': { constant: 'ARENA_CREATOR_SLASH', kind: 'wad', default: 500000000000000000n, min: 0n, max: 1000000000000000000n },
-  'arena.rankDecay': { constant: 'ARENA_RANK_DECAY', kind: 'wad', default: 800000000000000000n, min: 0n, max: 1000000000000000000n },
-  'arena.sampleSize': { constant: 'ARENA_SAMPLE_SIZE', kind: 'count', default: 21n, min: 1n, max: 32n },
-  'arena.minCreatorStake': { constant: 'ARENA_MIN_CREATOR_STAKE', kind: 'amount', default: 100000000000000000000n, min: 0n, max: 10000000000000000000000000n },
-  'arena.minStake': { constant: 'ARENA_MIN_STAKE', kind: 'amount', default: 1000000000000000000n, min: 0n, max: 1000000000000000000000000n },
-  'arena.minPhase': { constant: 'ARENA_MIN_PHASE', kind: 'duration', default: 3600n, min: 60n, max: 2592000n },
-  'arena.maxTaskDuration': { constant: 'ARENA_MAX_TASK_DURATION', kind: 'duration', default: 7776000n, min: 86400n, max: 31536000n },
+  'lock.maxDuration': { constant: 'LOCK_MAX_DURATION', kind: 'duration', default: 31536000n, min: 2592000n, max: 126144000n, meaning: 'Longest lock; also where the multiplier stops growing' },
+  'lock.bonusStart': { constant: 'LOCK_BONUS_START', kind: 'duration', default: 2592000n, min: 0n, max: 31536000n, meaning: 'Locks up to this long get no bonus' },
+  'lock.slope': { constant: 'LOCK_SLOPE', kind: 'wad', default: 2190000000000000000n, min: 0n, max: 10000000000000000000n, meaning: 'Multiplier gained per 365 days locked beyond the bonus start' },
+  'redeem.fee': { constant: 'REDEEM_FEE', kind: 'wad', default: 50000000000000000n, min: 0n, max: 200000000000000000n, meaning: 'Share of redeemed FLOCK paid to the treasury' },
+  'pool.sigmaMin': { constant: 'POOL_SIGMA_MIN', kind: 'wad', default: 20000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Lowest operator share sigma a pool may set' },
+  'pool.sigmaMax': { constant: 'POOL_SIGMA_MAX', kind: 'wad', default: 500000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Highest operator share sigma a pool may set' },
+  'pool.sigmaCooldown': { constant: 'POOL_SIGMA_COOLDOWN', kind: 'duration', default: 604800n, min: 0n, max: 7776000n, meaning: 'Time an operator must wait between two sigma changes' },
+  'pool.undelegateCooldown': { constant: 'POOL_UNDELEGATE_COOLDOWN', kind: 'duration', default: 604800n, min: 0n, max: 7776000n, meaning: 'Time between an undelegation request and the withdrawal' },
+  'emission.dailyCap': { constant: 'EMISSION_DAILY_CAP', kind: 'amount', default: 1074000000000000000000n, min: 0n, max: 1000000000000000000000000n, meaning: 'Most FLOCK released per day, whatever the schedule says' },
+  'arena.gamma': { constant: 'ARENA_GAMMA', kind: 'wad', default: 200000000000000000n, min: 0n, max: 500000000000000000n, meaning: 'Floor of each side\'s share of a task\'s rewards: R_nodes = R * (gamma + (1 - 2 gamma) * T / (T + V))' },
+  'arena.beta': { constant: 'ARENA_BETA', kind: 'wad', default: 500000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Exponent of stake in a task\'s share of the Arena\'s emission, stake^beta' },
+  'arena.creatorShare': { constant: 'ARENA_CREATOR_SHARE', kind: 'wad', default: 50000000000000000n, min: 0n, max: 200000000000000000n, meaning: 'Share of a task\'s emission paid to its creator' },
+  'arena.validatorTolerance': { constant: 'ARENA_VALIDATOR_TOLERANCE', kind: 'wad', default: 50000000000000000n, min: 1000000000000000n, max: 1000000000000000000n, meaning: 'Relative distance from consensus beyond which a validator is slashed' },
+  'arena.validatorSlash': { constant: 'ARENA_VALIDATOR_SLASH', kind: 'wad', default: 200000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Fraction of a validator\'s stake (own and pool) slashed for deviating or not revealing' },
+  'arena.nodeSlash': { constant: 'ARENA_NODE_SLASH', kind: 'wad', default: 100000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Fraction of a training node\'s stake (own and pool) slashed for an invalid model' },
+  'arena.creatorSlash': { constant: 'ARENA_CREATOR_SLASH', kind: 'wad', default: 500000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Fraction of a creator\'s stake slashed for not revealing the validation set' },
+  'arena.rankDecay': { constant: 'ARENA_RANK_DECAY', kind: 'wad', default: 800000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Ratio of the geometric series over ranks that pays training nodes' },
+  'arena.sampleSize': { constant: 'ARENA_SAMPLE_SIZE', kind: 'count', default: 21n, min: 1n, max: 32n, meaning: 'k: validators drawn per submission when a task has more than k' },
+  'arena.minCreatorStake': { constant: 'ARENA_MIN_CREATOR_STAKE', kind: 'amount', default: 100000000000000000000n, min: 0n, max: 10000000000000000000000000n, meaning: 'Least gmFLOCK a task creator stakes' },
+  'arena.minStake': { constant: 'ARENA_MIN_STAKE', kind: 'amount', default: 1000000000000000000n, min: 0n, max: 1000000000000000000000000n, meaning: 'Floor of the per-task node and validator stake minimums' },
+  'arena.minPhase': { constant: 'ARENA_MIN_PHASE', kind: 'duration', default: 3600n, min: 60n, max: 2592000n, meaning: 'Shortest phase of a task' },
+  'arena.maxTaskDuration': { constant: 'ARENA_MAX_TASK_DURATION', kind: 'duration', default: 7776000n, min: 86400n, max: 31536000n, meaning: 'Longest task, all four phases together' },
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamName = keyof typeof PARAMS;
