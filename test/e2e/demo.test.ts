@@ -43,5 +43,10 @@ describe('flock demo', () => {
     const shown = await runCli(['task', 'show', x.taskId, '--json'], { home: t.home });
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.json()).toMatchObject({ phase: 'finalized' });
+
+    // `task wait` on a task that does not exist says so (it used to fail as a bare revert, exit 7).
+    const missing = await runCli(['task', 'wait', '99', '--json'], { home: t.home });
+    expect(missing.code).not.toBe(0);
+    expect(missing.json().error).toMatchObject({ code: 'UNKNOWN_TASK' });
   }, 300_000);
 });

@@ -39,6 +39,7 @@ async function wait(ctx: Context, taskId: bigint, opts: WaitFlags) {
   const timeoutMs = parseDuration(opts.timeout, '--timeout') * 1000;
   const pollMs = Math.max(parseDuration(opts.poll, '--poll'), 0.1) * 1000;
   const { client } = await openProtocol(ctx);
+  await client.arena.getTask({ taskId }); // an unknown id: UNKNOWN_TASK (with the task count), not a bare revert
   const started = Date.now();
   let last = '';
   for (;;) {
