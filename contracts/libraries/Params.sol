@@ -52,7 +52,7 @@ library Params {
     bytes32 internal constant ARENA_CREATOR_SLASH = bytes32("arena.creatorSlash");
     /// @notice Ratio of the geometric series over ranks that pays training nodes (WAD, 0.8e18).
     bytes32 internal constant ARENA_RANK_DECAY = bytes32("arena.rankDecay");
-    /// @notice k: validators drawn per submission when a task has more than k (count, 7; at most 32).
+    /// @notice k: validators drawn per submission when a task has more than k (count, 21; at most 32).
     bytes32 internal constant ARENA_SAMPLE_SIZE = bytes32("arena.sampleSize");
     /// @notice Least gmFLOCK a task creator stakes (wei, 100e18).
     bytes32 internal constant ARENA_MIN_CREATOR_STAKE = bytes32("arena.minCreatorStake");

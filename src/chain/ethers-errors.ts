@@ -155,3 +155,8 @@ function formatArg(a: unknown): string {
   if (Array.isArray(a)) return `[${a.map(formatArg).join(', ')}]`;
   return String(a);
 }
+
+/** The registered hint of `errorName` for these arguments, if any (what a revert shows). */
+export function revertHint(errorName: string, args: readonly unknown[]): string | undefined {
+  return revertHints.get(errorName)?.(args);
+}
