@@ -71,7 +71,7 @@ const KEYS: Record<GenesisKind, readonly string[]> = {
 };
 const TOP_KEYS = ['supply', 'allocations'];
 const WHAT: Record<GenesisKind, string> = {
-  treasury: 'the timelock (DAO treasury)',
+  treasury: 'the timelock, i.e. the DAO treasury',
   emission: "the Emission contract's reserve",
   governor: "the Governor's proposal-reward budget",
   account: 'a liquid transfer to an address',
@@ -148,7 +148,7 @@ export function parseGenesis(text: string, file?: string): GenesisPlan {
     const once = a.kind === 'treasury' || a.kind === 'emission' || a.kind === 'governor';
     const first = kindLines.get(a.kind);
     if (once && first !== undefined) {
-      w.fail(line, `a second ${a.kind} entry "${a.name}" (the first is on line ${first}); there is only one ${WHAT[a.kind]}`, `merge the two ${a.kind} entries into one`);
+      w.fail(line, `a second ${a.kind} entry "${a.name}" (the first is on line ${first}); only one is allowed: ${WHAT[a.kind]}`, `merge the two ${a.kind} entries into one`);
     }
     if (first === undefined) kindLines.set(a.kind, line);
     allocations.push(a);
@@ -242,8 +242,8 @@ function allocation(doc: Document, node: YNode, w: Where): GenesisAllocation {
 
   const amountPair = need('amount');
   const amountText = scalar(doc, amountPair.value, w, amountPair.key, `amount of "${name}"`);
+  if (/%\s*$/.test(amountText)) w.fail(amountPair.value, `amount of "${name}" is a percentage; give FLOCK (e.g. 10000000 for 1%) so the sum is exact`);
   const amount = wrap(w, amountPair.value, () => parseFlock(amountText, { what: `amount of "${name}"` }));
-  if (/%\s*$/.test(amountText)) w.fail(amountPair.value, `amount of "${name}" is a percentage; give whole FLOCK so the sum is exact`);
   if (amount === 0n) w.fail(amountPair.value, `amount of "${name}" is zero; drop the entry or give it FLOCK`);
   if (kind === 'emission' && amount < ONE_FLOCK) {
     w.fail(amountPair.value, `the emission reserve "${name}" must be at least 1 FLOCK (got ${formatUnits(amount)})`, 'fund the emission reserve (the reference schedule sums to about 322,200 FLOCK)');
