@@ -148,7 +148,7 @@ export function parseGenesis(text: string, file?: string): GenesisPlan {
     const once = a.kind === 'treasury' || a.kind === 'emission' || a.kind === 'governor';
     const first = kindLines.get(a.kind);
     if (once && first !== undefined) {
-      w.fail(line, `a second ${a.kind} entry "${a.name}" (the first is on line ${first}); only one is allowed: ${WHAT[a.kind]}`, `merge the two ${a.kind} entries into one`);
+      w.fail(line, `a second ${a.kind} entry "${a.name}" (the first is on line ${first}); only one is allowed: ${WHAT[a.kind]}`, `keep one ${a.kind} entry: merge the amounts, or correct the other's kind`);
     }
     if (first === undefined) kindLines.set(a.kind, line);
     allocations.push(a);
@@ -229,7 +229,7 @@ function allocation(doc: Document, node: YNode, w: Where): GenesisAllocation {
     const guess = closest(kindText, KINDS);
     w.fail(kindPair.value, `unknown kind "${kindText}"${guess ? ` (did you mean "${guess}"?)` : ''}; kinds: ${KINDS.join(', ')}`);
   }
-  const f = entries(doc, node, w, KEYS[kind], `key for kind ${kind}`);
+  const f = entries(doc, node, w, KEYS[kind], 'key', ` in a ${kind} entry`);
   const need = (key: string) => {
     const p = f.get(key);
     if (!p) w.fail(node, `${kind} entry${f.has('name') ? ` "${scalar(doc, f.get('name')!.value, w, node, 'name')}"` : ''} has no \`${key}\` (a ${kind} entry takes ${KEYS[kind].join(', ')})`);
@@ -326,7 +326,7 @@ function address(doc: Document, node: YNode, w: Where, keyNode: YNode, what: str
 type Pair = { key: YNode; value: YNode };
 
 /** A mapping's keys, refusing unknown ones (with a "did you mean") and non-scalar keys. */
-function entries(doc: Document, map: YAMLMap, w: Where, allowed: readonly string[], what: string): Map<string, Pair> {
+function entries(doc: Document, map: YAMLMap, w: Where, allowed: readonly string[], what: string, context = ''): Map<string, Pair> {
   const out = new Map<string, Pair>();
   for (const item of map.items) {
     const key = deref(doc, item.key as YNode);
@@ -336,7 +336,7 @@ function entries(doc: Document, map: YAMLMap, w: Where, allowed: readonly string
       const guess = closest(k, allowed);
       const other = KINDS.filter((kind) => KEYS[kind].includes(k) && !allowed.includes(k));
       const why = guess ? ` (did you mean "${guess}"?)` : other.length ? ` (only kind ${other.join(', ')} takes it)` : '';
-      w.fail(key, `unknown ${what} "${k}"${why}; allowed: ${allowed.join(', ')}`);
+      w.fail(key, `unknown ${what} "${k}"${context}${why}; allowed: ${allowed.join(', ')}`);
     }
     out.set(k, { key, value: deref(doc, item.value as YNode) as YNode });
   }

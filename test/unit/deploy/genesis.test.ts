@@ -181,9 +181,9 @@ describe('parseGenesis: every rule refuses with file:line', () => {
   it('unknown keys are refused: top level, a typo in an entry, and a key of another kind', () => {
     expectRefused(edit(L.supply, 'suply: 1000000000'), 1, 'unknown top-level key "suply" (did you mean "supply"?)');
     expectRefused(`notes: hi\n${VALID}`, 1, 'unknown top-level key "notes"; allowed: supply, allocations');
-    expectRefused(VALID.replace('amount: 5000', 'amout: 5000'), 11, 'unknown key for kind governor "amout" (did you mean "amount"?)');
-    expectRefused(VALID.replace('    amount: 5000', `    amount: 5000\n    to: "${ALICE}"`), 12, '"to" (only kind account takes it)');
-    expectRefused(VALID.replace('    amount: 600000', '    amount: 600000\n    cliff_months: 12'), 23, 'unknown key for kind vesting "cliff_months"');
+    expectRefused(VALID.replace('amount: 5000', 'amout: 5000'), 11, 'unknown key "amout" in a governor entry (did you mean "amount"?)');
+    expectRefused(VALID.replace('    amount: 5000', `    amount: 5000\n    to: "${ALICE}"`), 12, 'unknown key "to" in a governor entry (only kind account takes it)');
+    expectRefused(VALID.replace('    amount: 600000', '    amount: 600000\n    cliff_months: 12'), 23, 'unknown key "cliff_months" in a vesting entry; allowed: name, kind, amount, beneficiary, start, cliff, duration');
   });
 
   it('amounts: required, decimal FLOCK, not zero, not a percentage; the emission reserve at least 1 FLOCK', () => {
