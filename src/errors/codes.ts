@@ -24,11 +24,12 @@ const cli = {
   INTERRUPTED: { exit: INTERRUPTED, meaning: 'Ctrl-C or SIGTERM before the operation finished' },
 } as const satisfies Record<string, CodeInfo>;
 
-/** flock.config.yaml, FLOCK_* variables. */
+/** flock.config.yaml, FLOCK_* variables, and the genesis allocation file of `flock deploy`. */
 const config = {
   CONFIG_NOT_FOUND: { exit: USAGE, meaning: 'the --config file does not exist' },
   CONFIG_INVALID: { exit: USAGE, meaning: 'a configuration value (file, environment or flag) is invalid' },
   CONFIG_EXISTS: { exit: USAGE, meaning: '`flock init` would overwrite an existing flock.config.yaml' },
+  GENESIS_INVALID: { exit: USAGE, meaning: 'the genesis allocation file of `flock deploy` is invalid (its file:line says which rule)' },
 } as const satisfies Record<string, CodeInfo>;
 
 /** Keystores, passwords, the selected account. */

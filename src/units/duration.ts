@@ -1,18 +1,23 @@
 import { AbortError } from '../errors/index.js';
 
-const SECONDS = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 } as const;
+/**
+ * Seconds per unit. `mo` (30 days) and `y` (365 days) are fixed calendar approximations for long
+ * spans such as vesting schedules, where a contract counts plain seconds anyway; `m` is minutes.
+ */
+const SECONDS = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800, mo: 30 * 86400, y: 365 * 86400 } as const;
 
 /**
- * Parses `3d`, `12h`, `90m`, `30s`, `1w` or plain seconds into seconds; an AbortError
- * (INVALID_DURATION, exit 2) naming `what` otherwise.
+ * Parses `3d`, `12h`, `90m`, `30s`, `1w`, `6mo` (30 days each), `4y` (365 days each) or plain
+ * seconds into seconds; an AbortError (INVALID_DURATION, exit 2) naming `what` otherwise.
  *
  * @example
  * parseDuration('2h') // 7200
+ * parseDuration('1y') // 31536000
  */
 export function parseDuration(text: string, what = 'duration'): number {
-  const m = /^\s*(\d+)\s*([smhdw]?)\s*$/i.exec(text);
+  const m = /^\s*(\d+)\s*(mo|[smhdwy]?)\s*$/i.exec(text);
   if (!m) {
-    throw new AbortError(`invalid ${what} "${text}"`, { code: 'INVALID_DURATION', hint: 'use seconds or a number with a unit: 90s, 30m, 12h, 3d, 1w' });
+    throw new AbortError(`invalid ${what} "${text}"`, { code: 'INVALID_DURATION', hint: 'use seconds or a number with a unit: 90s, 30m, 12h, 3d, 1w, 6mo (30 d), 1y (365 d)' });
   }
   return Number(m[1]) * SECONDS[m[2]!.toLowerCase() as keyof typeof SECONDS];
 }
