@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { writeJsonAtomic } from '../files/atomic.js';
 import { dirname, join } from 'node:path';
 import type { JsonRpcProvider } from 'ethers';
@@ -19,6 +19,8 @@ export const DeploymentRecordSchema = z.object({
   contracts: z.record(z.string(), address),
   /** True for a local anvil started by `flock devnet up`. */
   devnet: z.boolean(),
+  /** The FlockDirectory naming every contract (chain/directory.ts): the address operators share. */
+  protocol: address.optional(),
 });
 
 /** Where flock's contracts live on one chain: `<home>/deployments/<chainId>.json`. */
@@ -159,4 +161,22 @@ export async function loadDeployment(ctx: DeploymentContext): Promise<Deployment
     hint: record.devnet ? 'the devnet was reset; `flock devnet up` redeploys' : redeployHint(chainId),
     details: `record: ${path}`,
   });
+}
+
+/**
+ * Moves this home's record of `chainId` aside to `<chainId>.replaced-<time>.json` before a new
+ * deployment overwrites it, so `deploy --force` never loses the address of the old one. Returns
+ * the backup's path, or undefined when there was no record.
+ */
+export function backupDeployment(home: string, chainId: number | bigint, now = new Date()): string | undefined {
+  const path = deploymentPath(home, chainId);
+  if (!existsSync(path)) return undefined;
+  const backup = join(dirname(path), `${chainId}.replaced-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+  renameSync(path, backup);
+  return backup;
+}
+
+/** Drops the journal of a finished deployment: the next `deploy --force` starts a new copy. */
+export function removeJournal(home: string, chainId: number | bigint): void {
+  rmSync(journalPath(home, chainId), { force: true });
 }

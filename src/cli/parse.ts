@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { AbortError } from '../errors/index.js';
 
 /** Option parsers shared by commands; commander turns their throws into usage errors (exit 2). */
 
@@ -17,4 +18,12 @@ export function days(value: string): number {
 export function nonNegativeInt(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number (0, 1, 2, …).');
   return Number(value);
+}
+
+/** A 0x address argument; INVALID_ADDRESS (exit 2) otherwise. */
+export function parseAddress(value: string, what: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    throw new AbortError(`${what} "${value}" is not an address`, { code: 'INVALID_ADDRESS', hint: `pass the ${what} as a 0x-prefixed 20-byte hex address` });
+  }
+  return value;
 }

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../log/levels.js';
 import * as delegate from './commands/delegate.js';
 import * as deploy from './commands/deploy.js';
+import * as deployment from './commands/deployment.js';
 import * as devnet from './commands/devnet.js';
 import * as demo from './commands/demo.js';
 import * as doctor from './commands/doctor.js';
@@ -38,7 +39,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, params, propose, proposals, flag, vote, queue, execute, store, doctor];
+export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, deployment, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, params, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeJsonAtomic } from '../files/atomic.js';
 import { dirname } from 'node:path';
-import { ZeroAddress, parseEther, type JsonRpcProvider, type Signer } from 'ethers';
+import { ZeroAddress, getAddress, parseEther, type JsonRpcProvider, type Signer } from 'ethers';
 import type { Logger } from 'pino';
 import {
   ArenaLens__factory,
@@ -11,12 +11,17 @@ import {
   DelegationPools__factory,
   Emission__factory,
   FlockTimelock__factory,
+  FlockDirectory__factory,
   FlockToken__factory,
+  FlockVestingWallet__factory,
   GmFlock__factory,
   ProtocolConfig__factory,
 } from '../chain/types/index.js';
 import type { DeploymentRecord } from '../chain/deployment.js';
+import { CREATE2_PROXY, directoryAddress, directorySalt, initCode } from '../chain/directory.js';
 import { AbortError } from '../errors/index.js';
+import { formatFlock } from '../units/index.js';
+import type { GenesisPlan } from './genesis.js';
 import { deployGovernance } from './governance.js';
 
 /** Genesis economy. Reference values from SPEC.md; all later changes go through governance. */
@@ -50,6 +55,13 @@ export interface DeployProtocolOptions {
   journalPath?: string;
   /** Overrides of {@link GENESIS}. */
   genesis?: Partial<{ [K in keyof typeof GENESIS]: bigint }>;
+  /**
+   * Where the whole supply goes (genesis.ts). Without one (the devnet) the treasury, reserve and
+   * reward budget are the GENESIS defaults and the deployer keeps the rest.
+   */
+  plan?: GenesisPlan;
+  /** The deployer's FlockDirectory slot (chain/directory.ts): 0, or the next free one for --force. */
+  directoryIndex?: number;
 }
 
 type ContractName =
@@ -65,11 +77,15 @@ type ContractName =
   | 'Arena'
   | 'ProposalBonds'
   | 'FlockVotes'
-  | 'FlockGovernor';
+  | 'FlockGovernor'
+  | 'FlockDirectory'
+  | `Vesting:${string}`;
 
 interface Journal {
   chainId: string;
   deployer: string;
+  /** The directory slot this journal fills: a journal of another slot is not resumed. */
+  directoryIndex?: number;
   block?: number;
   contracts: Partial<Record<ContractName, string>>;
 }
@@ -87,8 +103,10 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
   const g = { ...GENESIS, ...(opts.devnet ? { timelockDelay: 60n } : {}), ...opts.genesis };
   const deployer = await signer.getAddress();
   const chainId = (await provider.getNetwork()).chainId;
+  const directoryIndex = opts.directoryIndex ?? 0;
+  const plan = opts.plan ? planAmounts(opts.plan, deployer) : undefined;
 
-  const journal = readJournal(opts.journalPath, chainId, deployer);
+  const journal = readJournal(opts.journalPath, chainId, deployer, directoryIndex);
   const save = () => writeJournal(opts.journalPath, journal);
 
   // Deploys `name` unless the journal already has it with code on chain.
@@ -108,6 +126,9 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
     return address;
   };
 
+  // The directory first: its address (deployer, index) marks this key's deployment on the chain
+  // from the first transaction on, so a crash half-way is visible to `flock deploy` anywhere.
+  const directoryAddr = await step('FlockDirectory', () => createDirectory(signer, provider, deployer, directoryIndex));
   const tokenAddr = await step('FlockToken', () => new FlockToken__factory(signer).deploy(deployer));
   const timelockAddr = await step('FlockTimelock', () =>
     // No proposer yet: the Governor is wired in by the governance deployment. Anyone may execute.
@@ -151,8 +172,15 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
     const have = await token.balanceOf(to);
     if (have < target) await send(what, token.transfer(to, target - have));
   };
-  await topUp(emissionAddr, g.reserve, 'emission reserve funded');
-  await topUp(timelockAddr, g.treasury, 'treasury funded');
+  await topUp(emissionAddr, plan?.emission ?? g.reserve, 'emission reserve funded');
+  await topUp(timelockAddr, plan?.treasury ?? g.treasury, 'treasury funded');
+  for (const [to, amount] of plan?.accounts ?? []) {
+    if (to.toLowerCase() !== deployer.toLowerCase()) await topUp(to, amount, `genesis: ${formatFlock(amount)} to ${to}`);
+  }
+  for (const v of plan?.vesting ?? []) {
+    const wallet = await step(`Vesting:${v.name}`, () => new FlockVestingWallet__factory(signer).deploy(v.beneficiary, v.start, v.duration, v.cliff));
+    await topUp(wallet, v.amount, `genesis: ${formatFlock(v.amount)} vesting to ${v.beneficiary} (${v.name})`);
+  }
   if (opts.devnet) {
     for (const account of opts.fundAccounts ?? []) {
       if (account.toLowerCase() !== deployer.toLowerCase()) await topUp(account, g.devnetFunding, `funded ${account}`);
@@ -160,7 +188,18 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
   }
 
   // Governance: the Governor becomes the timelock's only proposer and canceller (before the hand-over).
-  await deployGovernance({ signer, deployer, devnet: opts.devnet, step, send, token: tokenAddr, gm: gmAddr, timelock: timelockAddr, log });
+  await deployGovernance({
+    signer,
+    deployer,
+    devnet: opts.devnet,
+    step,
+    send,
+    token: tokenAddr,
+    gm: gmAddr,
+    timelock: timelockAddr,
+    log,
+    ...(plan ? { settings: { rewardBudget: plan.governor } } : {}),
+  });
 
   // Hand-over: the timelock becomes the only admin; the deployer keeps nothing.
   const ADMIN = await config.DEFAULT_ADMIN_ROLE();
@@ -169,19 +208,84 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
   const TL_ADMIN = await timelock.DEFAULT_ADMIN_ROLE();
   if (await timelock.hasRole(TL_ADMIN, deployer)) await send('deployer renounced timelock admin', timelock.renounceRole(TL_ADMIN, deployer));
 
+  // With a plan the deployer keeps exactly what the file gives it (usually nothing).
+  if (plan) {
+    const left = await token.balanceOf(deployer);
+    if (left !== plan.deployerKeeps) {
+      throw new AbortError(`after the genesis transfers the deployer holds ${formatFlock(left)}, not the ${formatFlock(plan.deployerKeeps)} the genesis file gives it`, {
+        code: 'GENESIS_INVALID',
+        hint: 'the token supply and the genesis file disagree; check `supply` in the file',
+      });
+    }
+  }
+
+  // Last: publish the directory, which marks the deployment finished for every other home.
+  const directory = FlockDirectory__factory.connect(directoryAddr, signer);
+  if (!(await directory.published())) {
+    const entries = Object.entries(journal.contracts).filter(([name]) => name !== 'FlockDirectory') as Array<[string, string]>;
+    await send(`directory published at ${directoryAddr}`, directory.publish(entries.map(([n]) => n), entries.map(([, a]) => a), journal.block ?? 0));
+  }
+
   const record: DeploymentRecord = {
     chainId: Number(chainId),
     deployedAt: new Date().toISOString(),
     deployer,
     block: journal.block ?? 0,
     devnet: opts.devnet,
+    protocol: directoryAddr,
     contracts: journal.contracts as Record<string, string>,
   };
   return record;
 }
 
-function readJournal(path: string | undefined, chainId: bigint, deployer: string): Journal {
-  const fresh: Journal = { chainId: chainId.toString(), deployer, contracts: {} };
+/** The plan as amounts per destination (two entries for one address add up). */
+function planAmounts(p: GenesisPlan, deployer: string) {
+  const sum = (kind: string) => p.allocations.filter((a) => a.kind === kind).reduce((n, a) => n + a.amount, 0n);
+  const accounts = new Map<string, bigint>();
+  for (const a of p.allocations) {
+    if (a.kind === 'account') accounts.set(getAddress(a.to), (accounts.get(getAddress(a.to)) ?? 0n) + a.amount);
+  }
+  return {
+    treasury: sum('treasury'),
+    emission: sum('emission'),
+    governor: sum('governor'),
+    accounts,
+    vesting: p.allocations.flatMap((a) => (a.kind === 'vesting' ? [a] : [])),
+    deployerKeeps: accounts.get(getAddress(deployer)) ?? 0n,
+  };
+}
+
+/** Creates the deployer's directory number `index` through the CREATE2 proxy. */
+async function createDirectory(signer: Signer, provider: JsonRpcProvider, deployer: string, index: number) {
+  const address = directoryAddress(deployer, index);
+  const wait = async () => ({ getAddress: async () => address, deploymentTransaction: () => null });
+  // Created already (a crashed run from another home, or someone squatting it): only the
+  // deployer can publish into it, so it is ours to use as long as it is unpublished.
+  if ((await provider.getCode(address)) !== '0x') {
+    if (await FlockDirectory__factory.connect(address, provider).published()) {
+      throw new AbortError(`directory ${index} of ${deployer} (${address}) is already published`, {
+        code: 'ALREADY_DEPLOYED',
+        hint: '`flock deployment use ' + address + '` uses that deployment; --force deploys another copy',
+      });
+    }
+    return wait();
+  }
+  if ((await provider.getCode(CREATE2_PROXY)) === '0x') {
+    throw new AbortError(`chain has no deterministic deployment proxy at ${CREATE2_PROXY}`, {
+      code: 'NO_CREATE2_PROXY',
+      hint: 'deploy it first (github.com/Arachnid/deterministic-deployment-proxy; one pre-signed transaction), then run flock deploy again',
+    });
+  }
+  const receipt = await (await signer.sendTransaction({ to: CREATE2_PROXY, data: directorySalt(index) + initCode(deployer).slice(2) })).wait();
+  // At the receipt's block: "latest" may still name the block before it for a moment.
+  if ((await provider.getCode(address, receipt?.blockNumber)) === '0x') {
+    throw new AbortError(`the CREATE2 proxy did not create the directory at ${address}`, { code: 'NO_CREATE2_PROXY', hint: 'the proxy at ' + CREATE2_PROXY + ' is not the standard one' });
+  }
+  return wait();
+}
+
+function readJournal(path: string | undefined, chainId: bigint, deployer: string, directoryIndex: number): Journal {
+  const fresh: Journal = { chainId: chainId.toString(), deployer, directoryIndex, contracts: {} };
   if (!path || !existsSync(path)) return fresh;
   let j: Journal;
   try {
@@ -194,7 +298,8 @@ function readJournal(path: string | undefined, chainId: bigint, deployer: string
     });
   }
   // A journal of another chain or deployer is not ours to resume.
-  if (j.chainId !== fresh.chainId || j.deployer.toLowerCase() !== deployer.toLowerCase()) return fresh;
+  // Nor one of another directory slot: `--force` starts a new copy, it does not resume the last.
+  if (j.chainId !== fresh.chainId || j.deployer.toLowerCase() !== deployer.toLowerCase() || (j.directoryIndex ?? 0) !== directoryIndex) return fresh;
   return j;
 }
 

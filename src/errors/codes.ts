@@ -63,7 +63,10 @@ const chain = {
   NO_DEPLOYMENT: { exit: CHAIN, meaning: 'flock is not deployed on this chain (no deployment record)' },
   STALE_DEPLOYMENT: { exit: CHAIN, meaning: 'the deployment record names contracts that are not on this chain' },
   DEPLOYMENT_INVALID: { exit: CHAIN, meaning: 'the deployment record is unreadable' },
-  ALREADY_DEPLOYED: { exit: USAGE, meaning: '`flock deploy` found a finished deployment on this chain' },
+  ALREADY_DEPLOYED: { exit: CHAIN, meaning: '`flock deploy` found a finished deployment by this account on this chain' },
+  NOT_A_DIRECTORY: { exit: CHAIN, meaning: 'the address given to `flock deployment use` is not a published flock deployment on this chain' },
+  NO_CREATE2_PROXY: { exit: CHAIN, meaning: 'the chain lacks the deterministic deployment proxy `flock deploy` creates the directory with' },
+  SHORT_TIMELOCK_DELAY: { exit: USAGE, meaning: 'a timelock delay under a day outside the devnet, without --yes and --allow-short-delay' },
   BAD_JOURNAL: { exit: USAGE, meaning: 'the deployment journal of a resumed `flock deploy` is unreadable' },
 } as const satisfies Record<string, CodeInfo>;
 
