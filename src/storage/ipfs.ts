@@ -240,6 +240,11 @@ export class IpfsStore implements Store {
     this.location = `ipfs peer ${this.peerId}`;
   }
 
+  /** The directory store this node's objects live in. */
+  get storeDir(): string {
+    return this.dir.dir;
+  }
+
   get peerId(): string {
     return this.helia.libp2p.peerId.toString();
   }
