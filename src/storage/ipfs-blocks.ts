@@ -29,10 +29,13 @@ export interface RootEntry {
 
 export class BlockFolder {
   readonly dir: string;
+  /** The directory store's temporary folder: same filesystem, and its stale files are cleaned there. */
+  private readonly tmpDir: string;
 
   /** `storeDir`: the directory store's folder. */
   constructor(storeDir: string) {
     this.dir = join(storeDir, '.ipfs');
+    this.tmpDir = join(storeDir, '.tmp');
   }
 
   private blockPath(cid: string): string {
@@ -91,9 +94,8 @@ export class BlockFolder {
   }
 
   private async atomicWrite(path: string, bytes: Uint8Array): Promise<void> {
-    const tmpDir = join(this.dir, 'tmp');
-    await mkdirPrivateAsync(tmpDir);
-    const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+    await mkdirPrivateAsync(this.tmpDir);
+    const tmp = join(this.tmpDir, `ipfs-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(tmp, bytes);
       await mkdirPrivateAsync(join(path, '..'));

@@ -75,7 +75,7 @@ async function build(dir: DirectoryStore, blocks: BlockFolder, cid: string, chun
   if (actual !== cid) throw hashMismatch(cid, actual, dir.pathOf(cid));
   const entry = { root: result.cid.toString(), size: hasher.size };
   await blocks.writeRoot(cid, entry);
-  log?.debug({ cid, ...entry, ms: Date.now() - started }, 'ipfs object indexed as UnixFS');
+  log?.info({ cid, ...entry, ms: Date.now() - started }, 'ipfs object indexed as UnixFS');
   return entry;
 }
 

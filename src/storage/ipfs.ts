@@ -60,8 +60,6 @@ interface HeliaNode {
 
 /** The block size every bitswap implementation must accept. */
 export const DEFAULT_IPFS_MAX_BLOCK_BYTES = 2 * 1024 * 1024;
-/** @deprecated the name of DEFAULT_IPFS_MAX_BLOCK_BYTES when an object was one block. */
-export const DEFAULT_IPFS_MAX_BYTES = DEFAULT_IPFS_MAX_BLOCK_BYTES;
 
 /** Room for the bitswap message around the largest block. */
 const MESSAGE_OVERHEAD = 64 * 1024;
@@ -153,7 +151,10 @@ export async function createIpfsStore(opts: IpfsStoreOptions): Promise<IpfsStore
           }
         }
         const bytes = await blocks.get(CID.parse(key.toString()));
-        if (bytes) return bytes;
+        if (bytes) {
+          log?.debug({ block: key.toString() }, 'ipfs block served');
+          return bytes;
+        }
       } catch (e) {
         if (!isFlockError(e)) throw e;
         // A corrupted (HASH_MISMATCH) or oversized copy is never handed to a peer. It is reported
