@@ -125,7 +125,8 @@ describe('IPFS objects larger than one block (UnixFS, /flock/root/1.0.0)', () =>
     const lie = JSON.parse(readFileSync(join(roots, `${otherCid}.json`), 'utf8')) as { root: string; size: number };
     writeFileSync(join(roots, `${cid}.json`), JSON.stringify(lie));
 
-    const { store: d, dir: dirD } = await node('d', { peers: a.multiaddrs() });
+    const logsD: Array<Record<string, any>> = [];
+    const { store: d, dir: dirD } = await node('d', { peers: a.multiaddrs(), log: logsD });
     const e = await rejection(d.getToFile(cid, join(root, 'lie.bin')));
     expect(e.code).toBe('HASH_MISMATCH');
     expect(e.exitCode).toBe(9);
@@ -133,6 +134,8 @@ describe('IPFS objects larger than one block (UnixFS, /flock/root/1.0.0)', () =>
     expect(await dirD.has(cid)).toBe(false);
     // Neither the object, a temporary file, nor the liar's blocks remain.
     expect(files(dirD.dir).filter((f) => !f.endsWith('.key'))).toEqual([]);
+    // The failure is logged on the fetcher's side, naming the peer.
+    expect(logsD.find((l) => l.msg === 'ipfs fetch failed')).toMatchObject({ level: 40, cid, peer: a.peerId, code: 'HASH_MISMATCH' });
   });
 
   it('over maxBytes: TOO_LARGE (exit 9) from the announced size, and while streaming when the size is a lie', async () => {
