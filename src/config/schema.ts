@@ -90,9 +90,9 @@ export const StorageSchema = z.strictObject({
       listen: z.array(z.string(), { error: 'must be a list of multiaddrs' }).optional(),
       /** Peers dialled at start: multiaddrs ending in /p2p/<peer id>. */
       peers: z.array(z.string(), { error: 'must be a list of multiaddrs' }).optional(),
-      /** Largest IPFS object (one raw block); raise on every peer together. */
+      /** Largest block sent or accepted over bitswap; objects larger than one 1 MiB leaf move as UnixFS (storage/ipfs.ts). */
       maxBlockBytes: byteSize.optional(),
-      /** Seconds get waits for a block from the peers. */
+      /** Seconds a peer may take to answer, or to send the next block. */
       timeout: seconds.optional(),
     })
     .optional(),

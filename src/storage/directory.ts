@@ -112,9 +112,9 @@ export class DirectoryStore implements Store {
 
   /**
    * An object's bytes as a stream, for servers that forward them (the receiver verifies; see
-   * server.ts). Returns undefined when absent.
+   * server.ts), with a `version` of the file (size, mtime, inode). Returns undefined when absent.
    */
-  async openRead(cid: string): Promise<{ size: number; stream: NodeJS.ReadableStream & AsyncIterable<Buffer>; close(): Promise<void> } | undefined> {
+  async openRead(cid: string): Promise<{ size: number; version: string; stream: NodeJS.ReadableStream & AsyncIterable<Buffer>; close(): Promise<void> } | undefined> {
     const c = normalizeCid(cid);
     let fh: Awaited<ReturnType<typeof open>>;
     try {
@@ -123,8 +123,9 @@ export class DirectoryStore implements Store {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw ioError(e, this.dir);
     }
-    const { size } = await fh.stat();
-    return { size, stream: fh.createReadStream({ highWaterMark: CHUNK, autoClose: false }), close: () => fh.close() };
+    const { size, mtimeMs, ino } = await fh.stat();
+    // `version` changes whenever the file is replaced or written to: what a cache of checks keys on.
+    return { size, version: `${size}:${mtimeMs}:${ino}`, stream: fh.createReadStream({ highWaterMark: CHUNK, autoClose: false }), close: () => fh.close() };
   }
 
   async has(cid: string): Promise<boolean> {

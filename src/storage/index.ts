@@ -6,7 +6,8 @@
  * - `dir`: a local folder (directory.ts), the devnet default, shared safely by local processes;
  * - `http`: `flock store serve` (server.ts) and its client (http.ts), uploads signed by the
  *   uploader's key (auth.ts);
- * - `ipfs`: an in-process Helia node exchanging raw blocks over bitswap (ipfs.ts).
+ * - `ipfs`: an in-process Helia node exchanging blocks over bitswap: small objects as one raw
+ *   block, large ones as UnixFS found through `/flock/root/1.0.0` (ipfs.ts).
  *
  * Knows nothing of the chain beyond checking an upload's signature, and nothing of the engine.
  */
@@ -64,12 +65,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       return new HttpStore({ url: opts.url, signer: opts.signer, maxBytes: opts.maxBytes, timeoutMs: (opts.timeout ?? 30) * 1000 });
     }
     case 'ipfs': {
-      const { createIpfsStore, DEFAULT_IPFS_MAX_BYTES } = await import('./ipfs.js');
+      const { createIpfsStore } = await import('./ipfs.js');
       return createIpfsStore({
         dir,
         listen: opts.ipfs?.listen,
         peers: opts.ipfs?.peers,
-        maxBytes: Math.min(opts.maxBytes, opts.ipfs?.maxBlockBytes ?? DEFAULT_IPFS_MAX_BYTES),
+        maxBytes: opts.maxBytes,
+        maxBlockBytes: opts.ipfs?.maxBlockBytes,
         timeoutMs: (opts.ipfs?.timeout ?? 60) * 1000,
         keyFile: opts.ipfs?.keyFile,
         log: opts.log,

@@ -1,65 +1,73 @@
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { mkdirPrivateAsync } from '../files/dirs.js';
-import { dirname } from 'node:path';
-import { CID } from 'multiformats/cid';
 import { AbortError, isFlockError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { cidOf, normalizeCid, parseCid, RAW_CODE, SHA2_256_CODE } from './cid.js';
-import { statInput, type DirectoryStore } from './directory.js';
-import { hashMismatch, notFound, tooLarge } from './errors.js';
-import { formatBytes } from '../units/index.js';
-import { readVerified, writeVerifiedFile } from './stream.js';
+import { normalizeCid, parseCid } from './cid.js';
+import type { DirectoryStore } from './directory.js';
+import { notFound, tooLarge } from './errors.js';
+import { BlockFolder, type RootEntry } from './ipfs-blocks.js';
+import { startHeliaNode, type HeliaNode } from './ipfs-node.js';
+import { askPeers, serveRootProtocol, type PeerAnswer } from './ipfs-root-protocol.js';
+import { CHUNK_BYTES, fetchObject, indexObject } from './ipfs-unixfs.js';
+import { readVerified } from './stream.js';
 import type { GetOptions, ObjectStat, PutOptions, PutSource, Store } from './store.js';
 
 /**
- * The IPFS backend: an in-process Helia node (libp2p over TCP, noise, yamux; bitswap) whose
- * blockstore is a DirectoryStore. Each flock object is ONE raw block whose CID is the flock CID
- * (cid.ts), so the same CID names it here, in the directory store and on the HTTP store, and any
- * IPFS implementation can serve or fetch it as a raw block (`ipfs block get <cid>`).
+ * The IPFS backend: an in-process Helia node (libp2p over TCP, noise, yamux; bitswap) over the
+ * DirectoryStore. Objects of every size up to `storage.maxBytes` move, always named by their
+ * flock CID (cid.ts: raw sha2-256 of the whole object), the same name as in the directory store,
+ * over HTTP and in on-chain commitments.
  *
- * One block per object bounds IPFS objects to a block size: 2 MiB by default, the largest block
- * every bitswap implementation must accept. flock peers can raise it (`storage.ipfs.maxBlockBytes`;
- * both sides raise their bitswap message size with it). Larger objects travel by the directory or
- * HTTP backends. No public bootstrap, DHT or relay: peers are dialled explicitly (`peers`), which
- * is what a training network's known nodes need and keeps tests on loopback.
+ * - **Small objects** (at most one chunk, 1 MiB): ONE raw block whose CID is the flock CID, so any
+ *   IPFS implementation can serve or fetch it (`ipfs block get <cid>`).
+ * - **Large objects**: a UnixFS file (CIDv1, raw leaves of 1 MiB, balanced DAG; ipfs-unixfs.ts),
+ *   built when the object is put, or when a peer first asks for one that came by another backend.
+ *   A node that has only the flock CID asks every connected peer over `/flock/root/1.0.0`
+ *   (ipfs-root-protocol.ts) for the root and size, then walks the DAG over bitswap, streaming the
+ *   content into a temporary file while hashing it. The peer's answer is untrusted: the object is
+ *   kept only if the whole hashes to the flock CID (HASH_MISMATCH, exit 9, otherwise) and stays
+ *   within maxBytes while streaming (TOO_LARGE, exit 9); nothing of a failed fetch remains.
+ * - The DAG's blocks and the flock CID → root mapping live in `<store>/.ipfs/` (ipfs-blocks.ts):
+ *   a restarted node keeps serving, and a node that fetched an object keeps it whole in its
+ *   directory store (the dir and http backends see it) and serves it on to other IPFS peers.
+ * - Blocks on the wire are at most `maxBlockBytes` (2 MiB by default, the size every bitswap
+ *   implementation accepts); leaves are 1 MiB, or maxBlockBytes when that is smaller.
+ * - Not found: NOT_FOUND (exit 2, as the dir and http backends) when every connected peer
+ *   answered that it lacks the object; NOT_FOUND_REMOTE (exit 3) when a peer did not answer or
+ *   stopped sending blocks in time (`timeoutMs`), since the object may yet be there.
+ *
+ * Memory stays bounded: an object is streamed through files, a few 1 MiB blocks at a time;
+ * only `get` (bytes in memory) holds it, once. Both sides log (the pino logger given): root
+ * requests served or not found (info), fetch progress (debug), failures (warn, error).
+ * No public bootstrap, DHT or relay: peers are dialled explicitly (`peers`), which is what a
+ * training network's known nodes need and keeps tests on loopback.
  */
 
-/** The parts of a Helia node this backend uses (typed here: Helia's types span two libp2p majors). */
-interface HeliaNode {
-  libp2p: {
-    peerId: { toString(): string };
-    getMultiaddrs(): Array<{ toString(): string }>;
-    getPeers(): unknown[];
-    dial(addr: any, opts?: { signal?: AbortSignal }): Promise<unknown>;
-  };
-  blockstore: {
-    put(cid: any, bytes: Uint8Array, opts?: { signal?: AbortSignal }): Promise<unknown>;
-    get(cid: any, opts?: { signal?: AbortSignal }): Promise<Uint8Array>;
-  };
-  stop(): Promise<void>;
-}
-
 /** The block size every bitswap implementation must accept. */
-export const DEFAULT_IPFS_MAX_BYTES = 2 * 1024 * 1024;
-
-/** Room for the bitswap message around the largest block. */
-const MESSAGE_OVERHEAD = 64 * 1024;
+export const DEFAULT_IPFS_MAX_BLOCK_BYTES = 2 * 1024 * 1024;
 
 export interface IpfsStoreOptions {
-  /** Where blocks live (shared with the directory backend and `flock store serve`). */
+  /** Where objects live (shared with the directory backend and `flock store serve`). */
   dir: DirectoryStore;
   /** Multiaddrs to listen on, e.g. /ip4/127.0.0.1/tcp/4001; default none (dial out only). */
   listen?: readonly string[];
   /** Peers to connect to at start: multiaddrs ending in /p2p/<peer id>. */
   peers?: readonly string[];
-  /** Largest object (one block); default 2 MiB. */
+  /** Largest object put or fetched (storage.maxBytes); default: the directory store's. */
   maxBytes?: number;
-  /** How long get waits for a block from the network (default 60 s). */
+  /** Largest block exchanged (storage.ipfs.maxBlockBytes); default 2 MiB. Leaves are min(1 MiB, this). */
+  maxBlockBytes?: number;
+  /** How long a peer may take to answer, or to send the next block (default 60 s). */
   timeoutMs?: number;
   /** File holding the node's private key, so its peer id survives restarts (created if absent). */
   keyFile?: string;
   log?: Logger;
+}
+
+/** An IPFS stat: where the object is, this node or a peer (and which). */
+export interface IpfsObjectStat extends ObjectStat {
+  /** In this node's directory store. */
+  local: boolean;
+  /** The peer that has it, when not local. */
+  peer?: string;
 }
 
 /**
@@ -72,115 +80,49 @@ export interface IpfsStoreOptions {
  * await b.get(cid); // over bitswap, verified
  */
 export async function createIpfsStore(opts: IpfsStoreOptions): Promise<IpfsStore> {
-  polyfillNode20();
-  const maxBytes = opts.maxBytes ?? DEFAULT_IPFS_MAX_BYTES;
-  const [{ Helia }, { bitswap }, { createLibp2p }, { tcp }, { noise }, { yamux }, { identify }, { MemoryDatastore }, { BaseBlockstore }, { multiaddr }] = await Promise.all([
-    import('@helia/utils'),
-    import('@helia/block-brokers'),
-    import('libp2p'),
-    import('@libp2p/tcp'),
-    import('@chainsafe/libp2p-noise'),
-    import('@chainsafe/libp2p-yamux'),
-    import('@libp2p/identify'),
-    import('datastore-core'),
-    import('blockstore-core/base'),
-    import('@multiformats/multiaddr'),
-  ]);
-
-  /** Helia's view of the DirectoryStore: flock CIDs only, verified both ways, never deleted. */
-  class DirBlockstore extends BaseBlockstore {
-    /** Objects over the block limit are not offered: peers could not take them anyway. */
-    override async has(key: { toString(): string }): Promise<boolean> {
-      const cid = flockCid(key);
-      const st = cid === undefined ? undefined : await opts.dir.stat(cid);
-      return st !== undefined && st.size <= maxBytes;
-    }
-
-    override async put(key: any, val: Uint8Array): Promise<any> {
-      const cid = flockCid(key);
-      if (cid === undefined) throw new Error(`flock stores raw sha2-256 blocks only, not ${String(key)}`);
-      await opts.dir.put(val, { expectedCid: cid, maxBytes });
-      return key;
-    }
-
-    override async get(key: any): Promise<Uint8Array> {
-      const cid = flockCid(key);
-      try {
-        if (cid === undefined) throw notFound(String(key), 'this IPFS node');
-        return await opts.dir.get(cid, { maxBytes });
-      } catch (e) {
-        if (!isFlockError(e)) throw e;
-        // A corrupted (HASH_MISMATCH) or oversized copy is never handed to a peer. It is reported
-        // to bitswap as missing: any other error would stall everything else that peer wants.
-        if (e.code !== 'NOT_FOUND') opts.log?.error({ cid, code: e.code }, `not serving ${cid} to IPFS peers: ${e.message}`);
-        throw Object.assign(new Error(`block ${String(key)} not found`), { name: 'NotFoundError' });
-      }
-    }
-
-    override async delete(): Promise<void> {
-      // Objects are shared with the other backends and immutable: Helia never deletes them.
-    }
-
-    override async *getAll(): AsyncGenerator<any> {
-      for await (const cid of opts.dir.list()) yield { cid: CID.parse(cid), block: await opts.dir.get(cid, { maxBytes: Number.MAX_SAFE_INTEGER }) };
-    }
-  }
-
-  const datastore = new MemoryDatastore();
-  const privateKey = opts.keyFile ? await loadOrCreateKey(opts.keyFile) : undefined;
-  let libp2p: Awaited<ReturnType<typeof createLibp2p>>;
+  const maxBytes = opts.maxBytes ?? opts.dir.maxBytes;
+  const maxBlockBytes = opts.maxBlockBytes ?? DEFAULT_IPFS_MAX_BLOCK_BYTES;
+  const chunkBytes = Math.min(CHUNK_BYTES, maxBlockBytes);
+  const blocks = new BlockFolder(opts.dir.dir);
+  const log = opts.log;
+  const { helia, toMultiaddr } = await startHeliaNode({ dir: opts.dir, blocks, chunkBytes, maxBlockBytes, listen: opts.listen, keyFile: opts.keyFile, log });
+  const store = new IpfsStore(helia, opts.dir, blocks, { maxBytes, chunkBytes, timeoutMs: opts.timeoutMs ?? 60_000 }, toMultiaddr, log);
   try {
-    libp2p = await createLibp2p({
-      ...(privateKey ? { privateKey } : {}),
-      datastore,
-      addresses: { listen: [...(opts.listen ?? [])] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: { identify: identify() },
-    } as Parameters<typeof createLibp2p>[0]);
-  } catch (e) {
-    throw new AbortError(`cannot start the IPFS node: ${(e as Error).message}`, {
-      code: 'IPFS_START',
-      hint: 'check storage.ipfs.listen (e.g. /ip4/127.0.0.1/tcp/4001) and that the port is free',
-      cause: e,
-    });
-  }
-  const messageSize = maxBytes + MESSAGE_OVERHEAD;
-  // The casts bridge @libp2p/interface 2 and 3 and multiformats 13 and 14, which Helia 5's
-  // dependencies mix; the objects are the same at run time.
-  const helia = new Helia({
-    libp2p: libp2p as any,
-    blockstore: new DirBlockstore() as any,
-    datastore: datastore as any,
-    blockBrokers: [bitswap({ maxIncomingMessageSize: messageSize, maxOutgoingMessageSize: messageSize })],
-    routers: [],
-  });
-  await helia.start();
-  const store = new IpfsStore(helia as unknown as HeliaNode, opts.dir, maxBytes, opts.timeoutMs ?? 60_000, (s) => multiaddr(s), opts.log);
-  try {
+    await serveRootProtocol(helia.libp2p, (cid) => store.rootOf(cid), log);
     for (const peer of opts.peers ?? []) await store.dial(peer);
   } catch (e) {
     await store.close();
     throw e;
   }
-  opts.log?.debug({ peerId: store.peerId, listen: store.multiaddrs() }, 'ipfs node started');
+  log?.debug({ peerId: store.peerId, listen: store.multiaddrs() }, 'ipfs node started');
   return store;
 }
 
 export class IpfsStore implements Store {
   readonly kind = 'ipfs' as const;
   readonly location: string;
+  readonly maxBytes: number;
+  /** Objects of at most this size are one raw block; larger ones are UnixFS with leaves of this size. */
+  readonly chunkBytes: number;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly helia: HeliaNode,
     private readonly dir: DirectoryStore,
-    readonly maxBytes: number,
-    private readonly timeoutMs: number,
+    private readonly blocks: BlockFolder,
+    limits: { maxBytes: number; chunkBytes: number; timeoutMs: number },
     private readonly toMultiaddr: (s: string) => unknown,
     private readonly log: Logger | undefined,
   ) {
+    this.maxBytes = limits.maxBytes;
+    this.chunkBytes = limits.chunkBytes;
+    this.timeoutMs = limits.timeoutMs;
     this.location = `ipfs peer ${this.peerId}`;
+  }
+
+  /** The directory store this node's objects live in. */
+  get storeDir(): string {
+    return this.dir.dir;
   }
 
   get peerId(): string {
@@ -212,47 +154,34 @@ export class IpfsStore implements Store {
     }
   }
 
+  /** Into the directory store (streamed, hashed); a large object is then indexed as UnixFS. */
   async put(source: PutSource, opts: PutOptions = {}): Promise<string> {
     const max = Math.min(opts.maxBytes ?? this.maxBytes, this.maxBytes);
-    const bytes = source instanceof Uint8Array ? source : await readAll(source, max, opts.signal);
-    if (bytes.length > max) throw this.tooBig(max, bytes.length);
-    const cid = cidOf(bytes);
-    if (opts.expectedCid !== undefined && normalizeCid(opts.expectedCid) !== cid) throw hashMismatch(normalizeCid(opts.expectedCid), cid, 'the source');
-    await this.helia.blockstore.put(parseCid(cid), bytes, { signal: opts.signal });
+    const cid = await this.dir.put(source, { ...opts, maxBytes: max });
+    await this.index(cid);
     return cid;
   }
 
   async putFile(path: string, opts: PutOptions = {}): Promise<string> {
     const max = Math.min(opts.maxBytes ?? this.maxBytes, this.maxBytes);
-    const { size } = await statInput(path);
-    if (size > max) throw this.tooBig(max, size, path);
-    return this.put(await readFile(path), opts);
+    const cid = await this.dir.putFile(path, { ...opts, maxBytes: max });
+    await this.index(cid);
+    return cid;
   }
 
-  /** From the local blockstore, else from connected peers over bitswap; verified either way. */
+  /** From the local store, else from the peers (then kept locally); verified either way. */
   async get(cid: string, opts: GetOptions = {}): Promise<Uint8Array> {
     const c = normalizeCid(cid);
     const max = opts.maxBytes ?? this.maxBytes;
-    // Local objects are read (verified, size-checked) straight from the directory store.
-    if (await this.dir.has(c)) return this.dir.get(c, { maxBytes: max, signal: opts.signal });
-    const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs);
-    let block: Uint8Array;
-    try {
-      block = await this.helia.blockstore.get(parseCid(c), { signal });
-    } catch (e) {
-      if (isFlockError(e)) throw e;
-      if (opts.signal?.aborted) throw e;
-      const peers = this.helia.libp2p.getPeers().length;
-      throw notFound(c, `the local store or ${peers} connected IPFS peer${peers === 1 ? '' : 's'} within ${this.timeoutMs / 1000} s`, 'NOT_FOUND_REMOTE');
-    }
-    // Bitswap checks blocks it receives; check again here, as every backend does on every read.
-    return readVerified(block, { expected: c, maxBytes: max, where: `IPFS (${this.location})`, size: block.length });
+    if (!(await this.dir.has(c))) await this.fetch(c, max, opts.signal);
+    return this.dir.get(c, { maxBytes: max, signal: opts.signal });
   }
 
   async getToFile(cid: string, path: string, opts: GetOptions = {}): Promise<ObjectStat> {
     const c = normalizeCid(cid);
-    const bytes = await this.get(c, opts);
-    return writeVerifiedFile(bytes, path, { expected: c, maxBytes: opts.maxBytes ?? this.maxBytes, where: `IPFS (${this.location})` });
+    const max = opts.maxBytes ?? this.maxBytes;
+    if (!(await this.dir.has(c))) await this.fetch(c, max, opts.signal);
+    return this.dir.getToFile(c, path, { maxBytes: max, signal: opts.signal });
   }
 
   /** Local only: asking the network would mean fetching. */
@@ -260,8 +189,20 @@ export class IpfsStore implements Store {
     return this.dir.has(cid);
   }
 
-  stat(cid: string): Promise<ObjectStat | undefined> {
-    return this.dir.stat(cid);
+  /**
+   * Where an object is: this node's store, else the first connected peer that answers it has it
+   * (with the size it announces; not verified). Undefined when every peer said it lacks it;
+   * NOT_FOUND_REMOTE when some peer did not answer.
+   */
+  async stat(cid: string, opts: { signal?: AbortSignal } = {}): Promise<IpfsObjectStat | undefined> {
+    const c = normalizeCid(cid);
+    const local = await this.dir.stat(c);
+    if (local) return { ...local, local: true };
+    const answers = await this.ask(c, opts.signal);
+    const found = answers.find((a) => a.kind === 'found');
+    if (found) return { cid: c, size: found.size, local: false, peer: found.peer };
+    if (answers.some((a) => a.kind === 'failed')) throw this.notFoundRemote(c, answers);
+    return undefined;
   }
 
   async close(): Promise<void> {
@@ -269,67 +210,91 @@ export class IpfsStore implements Store {
     this.log?.debug({ peerId: this.peerId }, 'ipfs node stopped');
   }
 
-  private tooBig(max: number, size: number, what = 'object'): AbortError {
-    const err = tooLarge(`${what} (one IPFS block)`, max, size);
-    return new AbortError(err.message, {
-      code: err.code,
-      hint: `an IPFS object is one block, at most ${formatBytes(max)} here: use the dir or http backend for larger objects, or raise storage.ipfs.maxBlockBytes on every peer`,
-    });
-  }
-}
-
-/** The canonical string of a flock CID (raw, sha2-256, v1), or undefined for any other CID. */
-function flockCid(key: { toString(): string }): string | undefined {
-  const c = key as { version?: number; code?: number; multihash?: { code?: number } };
-  if (c.version !== 1 || c.code !== RAW_CODE || c.multihash?.code !== SHA2_256_CODE) return undefined;
-  return key.toString();
-}
-
-async function readAll(source: Exclude<PutSource, Uint8Array>, max: number, signal?: AbortSignal): Promise<Uint8Array> {
-  const { chunks } = await import('./stream.js');
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of chunks(source)) {
-    signal?.throwIfAborted();
-    size += chunk.length;
-    if (size > max) throw tooLarge('object (one IPFS block)', max);
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts);
-}
-
-/** The node's libp2p identity, kept in `file` (mode 0600) so its peer id is stable. */
-async function loadOrCreateKey(file: string): Promise<unknown> {
-  const { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } = await import('@libp2p/crypto/keys');
-  if (existsSync(file)) {
+  /**
+   * What this node answers on /flock/root/1.0.0: a small object is its own root (checked first:
+   * a corrupted copy is not offered); a large one has its DAG built on the first request when it
+   * came in by another backend (an HTTP upload, the dir backend).
+   */
+  async rootOf(cid: string): Promise<RootEntry | undefined> {
+    const st = await this.dir.stat(cid);
+    if (st === undefined) return this.blocks.readRoot(cid);
     try {
-      return privateKeyFromProtobuf(await readFile(file));
+      if (st.size <= this.chunkBytes) {
+        await this.dir.get(cid, { maxBytes: this.chunkBytes });
+        return { root: cid, size: st.size };
+      }
+      return (await this.blocks.readRoot(cid)) ?? (await indexObject(this.dir, this.blocks, cid, this.chunkBytes, this.log));
     } catch (e) {
-      throw new AbortError(`${file} is not a libp2p private key`, { code: 'USAGE', hint: 'delete it to get a new peer id', cause: e });
+      if (!isFlockError(e)) throw e;
+      this.log?.error({ cid, code: e.code }, `not offering ${cid} to IPFS peers: ${e.message}`);
+      return undefined;
     }
   }
-  const key = await generateKeyPair('Ed25519');
-  await mkdirPrivateAsync(dirname(file));
-  await writeFile(file, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EEXIST') throw e; // another process created it first: use theirs
-  });
-  return privateKeyFromProtobuf(await readFile(file));
+
+  private async index(cid: string): Promise<void> {
+    const st = await this.dir.stat(cid);
+    if (st && st.size > this.chunkBytes && !(await this.blocks.readRoot(cid))) await indexObject(this.dir, this.blocks, cid, this.chunkBytes, this.log);
+  }
+
+  private ask(cid: string, signal?: AbortSignal): Promise<PeerAnswer[]> {
+    return askPeers(this.helia.libp2p, cid, { timeoutMs: this.timeoutMs, signal, log: this.log });
+  }
+
+  /** Brings an object into the local store from the peers, or throws why not. */
+  private async fetch(cid: string, max: number, signal?: AbortSignal): Promise<void> {
+    const answers = await this.ask(cid, signal);
+    const found = answers.filter((a): a is Extract<PeerAnswer, { kind: 'found' }> => a.kind === 'found');
+    if (found.length === 0) {
+      // Peers that do not speak /flock/root (another IPFS implementation) may still have a small
+      // object as a raw block under its flock CID.
+      if (answers.some((a) => a.kind === 'unsupported')) return this.fetchBlock(cid, max, signal, answers);
+      if (answers.some((a) => a.kind === 'failed')) throw this.notFoundRemote(cid, answers);
+      this.log?.info({ cid, peers: answers.length }, 'ipfs object not found');
+      throw notFound(cid, `the local store or ${peersText(answers.length)}`);
+    }
+    let last: unknown;
+    for (const f of found) {
+      try {
+        if (f.size > max) throw tooLarge(`object ${cid} (announced by IPFS peer ${f.peer})`, max, f.size);
+        this.log?.debug({ cid, peer: f.peer, root: f.root, size: f.size }, 'ipfs fetch');
+        if (f.root === cid) await this.fetchBlock(cid, max, signal, answers);
+        else await fetchObject({ cid, entry: f, peer: f.peer, network: this.helia.blockstore, blocks: this.blocks, dir: this.dir, maxBytes: max, stallMs: this.timeoutMs, signal, log: this.log });
+        return;
+      } catch (e) {
+        if (!isFlockError(e) || signal?.aborted) throw e;
+        last = e;
+        if (f !== found[found.length - 1]) this.log?.warn({ cid, peer: f.peer, code: e.code, err: e.message }, 'ipfs fetch from this peer failed: trying the next');
+      }
+    }
+    throw last;
+  }
+
+  /** One raw block under the flock CID, over bitswap, verified and moved into the directory store. */
+  private async fetchBlock(cid: string, max: number, signal: AbortSignal | undefined, answers: PeerAnswer[]): Promise<void> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    let block: Uint8Array;
+    try {
+      block = await this.helia.blockstore.get(parseCid(cid), { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    } catch (e) {
+      if (isFlockError(e) || signal?.aborted) throw e;
+      this.log?.warn({ cid, peers: answers.length, err: (e as Error).message }, 'ipfs block fetch failed');
+      throw this.notFoundRemote(cid, answers);
+    }
+    try {
+      // Bitswap checks blocks it receives; check again here, as every backend does on every read.
+      const bytes = await readVerified(block, { expected: cid, maxBytes: max, where: `IPFS (${this.location})`, size: block.length });
+      await this.dir.put(bytes, { expectedCid: cid, maxBytes: max });
+    } finally {
+      await this.blocks.delete(cid);
+    }
+  }
+
+  private notFoundRemote(cid: string, answers: PeerAnswer[]): AbortError {
+    const silent = answers.filter((a) => a.kind === 'failed' || a.kind === 'unsupported').length;
+    return notFound(cid, `the local store or ${peersText(answers.length)} within ${this.timeoutMs / 1000} s (${silent} did not answer)`, 'NOT_FOUND_REMOTE');
+  }
 }
 
-/**
- * Promise.withResolvers (Node 22) is used by mortice/it-queue inside Helia. flock supports Node
- * 20.18+, so supply it there; the standard method is used when present.
- */
-function polyfillNode20(): void {
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  if (typeof P.withResolvers === 'function') return;
-  P.withResolvers = function withResolvers<T>(this: PromiseConstructor) {
-    let resolve!: (v: T | PromiseLike<T>) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new this<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
+function peersText(n: number): string {
+  return `${n} connected IPFS peer${n === 1 ? '' : 's'}`;
 }

@@ -108,9 +108,11 @@ const DRAIN_LIMIT = 1024 * 1024;
 /**
  * The HTTP store (`flock store serve`): a node:http server over a DirectoryStore.
  *
- * - `GET|HEAD /objects/<cid>` and `/ipfs/<cid>` (gateway-style): the object's bytes. The server
- *   hashes what it sends and holds back the last chunk until the hash matches; a corrupted
- *   object is cut off (the client sees an incomplete body), never sent whole. Clients verify too.
+ * - `GET|HEAD /objects/<cid>` and `/ipfs/<cid>` (gateway-style): the object's bytes. Before a GET
+ *   is answered the file is hashed (once per version of the file), so a corrupted copy is
+ *   answered 500 `HASH_MISMATCH` (the client exits 9) rather than sent. What is sent is hashed
+ *   again, the last chunk held back until it matches: a file altered in between is cut off
+ *   short of its Content-Length, never sent whole. Clients verify too.
  * - `PUT /objects/<cid>` (or `POST /objects` with `x-flock-cid`): an upload signed by the
  *   uploader's key (see auth.ts). Refused with 401 (unsigned, stale, bad signature), 403 (not on
  *   the allow-list), 413 (over the limit, checked on Content-Length and again while streaming),
@@ -293,7 +295,46 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     throw new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${path}`);
   }
 
+  /**
+   * Objects whose file was hashed right, by CID, with the file version checked (directory.ts
+   * openRead): a download of an unchanged object needs no second pass. Bounded, oldest dropped.
+   */
+  const verified = new Map<string, string>();
+  const VERIFIED_MAX = 10_000;
+
+  /** Hashes an object's file through; true when it matches its CID (and its size). */
+  async function fileMatches(cid: string): Promise<{ ok: boolean; actual?: string; size?: number; version?: string } | undefined> {
+    const obj = await store.openRead(cid);
+    if (!obj) return undefined;
+    try {
+      if (verified.get(cid) === obj.version) return { ok: true, version: obj.version };
+      const hasher = new CidHasher();
+      for await (const chunk of obj.stream) hasher.update(chunk);
+      const actual = hasher.cid();
+      const ok = actual === cid && hasher.size === obj.size;
+      if (ok) {
+        verified.delete(cid);
+        verified.set(cid, obj.version);
+        if (verified.size > VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+      }
+      return { ok, actual, size: hasher.size, version: obj.version };
+    } finally {
+      await obj.close();
+    }
+  }
+
   async function serveObject(req: IncomingMessage, res: ServerResponse, cid: string, fields: Record<string, unknown>): Promise<void> {
+    if (req.method === 'GET') {
+      // Checked before the status line: a corrupted copy is answered 500 HASH_MISMATCH, which the
+      // client reports as exit 9 (bad content), never as a download cut off (exit 3, "retry").
+      // An object whose file has not changed since its last check is not read twice.
+      const check = await fileMatches(cid);
+      if (check && !check.ok) {
+        verified.delete(cid);
+        log.error({ cid, actual: check.actual, size: check.size }, 'stored object is corrupted: refused to send it');
+        throw new HttpError(500, 'HASH_MISMATCH', `this store's copy of ${cid} is corrupted; it was not sent`);
+      }
+    }
     const obj = await store.openRead(cid);
     if (!obj) throw new HttpError(404, 'NOT_FOUND', `object ${cid} not found`);
     try {
@@ -308,9 +349,9 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
         res.writeHead(200, headers);
         return void res.end();
       }
-      // The last chunk is held back until the whole object hashed right. An object of one chunk
-      // (1 MiB) is thus checked before the status line goes out, and refused with a 500; a larger
-      // one is cut off short of its Content-Length, which every client reads as a failure.
+      // Hashed again while sent, in case the file changed after its check: the last chunk is held
+      // back until the whole object hashed right, so a copy corrupted meanwhile is cut off short
+      // of its Content-Length (or refused with a 500 when it is one chunk), never delivered whole.
       const hasher = new CidHasher();
       let held: Buffer | undefined;
       for await (const chunk of obj.stream) {
@@ -323,6 +364,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       }
       const actual = hasher.cid();
       if (actual !== cid || hasher.size !== obj.size) {
+        verified.delete(cid);
         log.error({ cid, actual, size: hasher.size }, 'stored object is corrupted: refused to send it');
         if (res.headersSent) {
           fields.error = 'HASH_MISMATCH';

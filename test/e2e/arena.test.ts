@@ -99,7 +99,13 @@ describe('Arena round on the devnet', () => {
   };
   const warp = (d: string) => ok(['devnet', 'warp', d]);
   /** Is an object in the shared store, as any participant would ask it. */
-  const inStore = async (cid: string) => (await json(['store', 'stat', cid])).present as boolean;
+  const inStore = async (cid: string) => {
+    // A missing object is NOT_FOUND (exit 2); anything else is a failure of the test.
+    const r = await cli(['store', 'stat', cid, '--json']);
+    if (r.code === 2 && r.json().error?.code === 'NOT_FOUND') return false;
+    expect(r.code, `store stat ${cid}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    return r.json().present as boolean;
+  };
   /** An adversary: the protocol facade bound to its own key (it signs as the CLI does). */
   const adversary = (who: 'copycat' | 'lazy') => {
     const signer: Signer = new NonceManager(new Wallet(KEYS[who], provider));

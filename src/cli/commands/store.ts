@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { StorageConfig } from '../../config/schema.js';
 import { AbortError } from '../../errors/index.js';
 import type { UploadSigner } from '../../storage/auth.js';
+import type { IpfsObjectStat, IpfsStore } from '../../storage/ipfs.js';
 import type { OpenStoreOptions, Store, StoreKind } from '../../storage/index.js';
 import { parseDuration, parseSize } from '../../units/index.js';
 import { createContext, type Context } from '../context.js';
@@ -120,12 +121,12 @@ export function register(program: Command): void {
   addBackendOptions(
     store
       .command('stat')
-      .description('is an object in the store, and how large is it (not verified: get does that)')
+      .description('is an object in the store (or, over IPFS, on which peer), and how large is it (not verified: get does that); exit 2 when absent')
       .argument('<cid>', 'CID of the object'),
   ).action(async (cid: string, opts: BackendFlags, cmd: Command) => {
     const ctx = await createContext(cmd);
     const result = await stat(ctx, cid, opts);
-    await ctx.output(result, (r) => (r.present ? `${r.cid}: ${r.size} bytes (${r.backend}: ${r.location})` : `${r.cid}: not in ${r.backend} store ${r.location}`));
+    await ctx.output(result, (r) => `${r.cid}: ${r.size} bytes (${r.backend}: ${r.location})`);
   });
 
   store
@@ -232,18 +233,32 @@ async function get(ctx: Context, cid: string, flags: BackendFlags & { output?: s
 
 export interface StoreStatResult {
   cid: string;
-  present: boolean;
-  size: number | null;
+  /** Always true: a missing object is the error NOT_FOUND (exit 2), as `store get` on every backend. */
+  present: true;
+  size: number;
   backend: StoreKind;
+  /** Where the object is: the folder, the URL, or over IPFS this node's store or the peer that has it. */
   location: string;
+  /** IPFS only: whether this node has it, else which peer answered that it has it. */
+  local?: boolean;
+  peer?: string;
 }
 
 async function stat(ctx: Context, cid: string, flags: BackendFlags): Promise<StoreStatResult> {
-  const { normalizeCid } = await import('../../storage/cid.js');
+  const [{ normalizeCid }, { notFound }] = await Promise.all([import('../../storage/cid.js'), import('../../storage/errors.js')]);
   const c = normalizeCid(cid);
   return withStore(ctx, flags, async (store) => {
     const st = await store.stat(c);
-    return { cid: c, present: st !== undefined, size: st?.size ?? null, backend: store.kind, location: store.location };
+    if (st === undefined) {
+      // One code for a missing object, whatever the backend and whether `get` or `stat` asked.
+      throw notFound(c, store.kind === 'ipfs' ? `this IPFS node's store or its connected peers` : `the ${store.kind} store ${store.location}`);
+    }
+    const base = { cid: c, present: true as const, size: st.size, backend: store.kind };
+    if (store.kind !== 'ipfs') return { ...base, location: store.location };
+    const where = st as IpfsObjectStat;
+    return where.local
+      ? { ...base, location: `this node's store ${(store as IpfsStore).storeDir}`, local: true }
+      : { ...base, location: `IPFS peer ${where.peer}`, local: false, peer: where.peer };
   });
 }
 
@@ -319,7 +334,8 @@ async function serve(ctx: Context, flags: ServeFlags): Promise<void> {
         dir,
         listen,
         peers: s.ipfs.peers,
-        maxBytes: Math.min(maxBytes, s.ipfs.maxBlockBytes),
+        maxBytes,
+        maxBlockBytes: s.ipfs.maxBlockBytes,
         timeoutMs: s.ipfs.timeout * 1000,
         keyFile: join(ctx.config.home, 'ipfs', 'peer.key'),
         log,
