@@ -9,4 +9,5 @@ export * from './cli.js';
 export * from './daemon.js';
 export * from './net.js';
 export * from './random.js';
+export * from './reject.js';
 export * from './store.js';

@@ -1,3 +1,4 @@
+import { rejection } from '../../harness/reject.js';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, closeSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +16,6 @@ beforeEach(() => {
   store = new DirectoryStore({ dir: join(dir, 'store'), maxBytes: 1024 * 1024 });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function rejection(p: Promise<unknown>): Promise<FlockError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as FlockError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Flips one byte of a stored object on disk (objects are 0444: make it writable first). */
 function flipByte(path: string, at = 0): void {

@@ -1,3 +1,4 @@
+import { rejection } from '../../harness/reject.js';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -7,7 +8,6 @@ import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlockError } from '../../../src/errors/index.js';
 import { signUpload, uploadMessage, verifyUpload } from '../../../src/storage/auth.js';
 import { cidOf } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
@@ -28,15 +28,6 @@ beforeAll(() => {
   logs = [];
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function rejection(p: Promise<unknown>): Promise<FlockError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as FlockError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A server on 127.0.0.1 (a free port) over a fresh directory. */
 async function serve(opts: { allow?: string[]; maxBytes?: number; skewMs?: number } = {}): Promise<{ server: StoreServer; store: DirectoryStore }> {

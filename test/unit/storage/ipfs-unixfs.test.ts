@@ -1,3 +1,4 @@
+import { rejection } from '../../harness/reject.js';
 /**
  * IPFS objects larger than one block, for real: in-process Helia nodes on loopback TCP. The flock
  * CID stays the name; the UnixFS root is learned from peers over /flock/root/1.0.0 and never
@@ -9,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlockError } from '../../../src/errors/index.js';
 import { cidOf } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
 import { createIpfsStore, type IpfsStore } from '../../../src/storage/ipfs.js';
@@ -26,15 +26,6 @@ const logsA: Array<Record<string, any>> = [];
 const logsB: Array<Record<string, any>> = [];
 const stores: IpfsStore[] = [];
 const logTo = (into: Array<Record<string, any>>) => pino({ level: 'debug' }, { write: (l: string) => void into.push(JSON.parse(l) as Record<string, any>) });
-
-async function rejection(p: Promise<unknown>): Promise<FlockError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as FlockError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Every file under `dir` (recursively), relative. */
 function files(dir: string): string[] {

@@ -1,3 +1,4 @@
+import { rejection } from '../../harness/reject.js';
 /**
  * The IPFS backend for real: in-process Helia nodes talking bitswap over TCP on 127.0.0.1, no
  * bootstrap, DHT or public peer. One node stores, another fetches by CID.
@@ -7,7 +8,6 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlockError } from '../../../src/errors/index.js';
 import { cidOf, parseCid } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
 import { createIpfsStore, type IpfsStore } from '../../../src/storage/ipfs.js';
@@ -18,15 +18,6 @@ let b: IpfsStore;
 let dirA: DirectoryStore;
 let dirB: DirectoryStore;
 const LISTEN = ['/ip4/127.0.0.1/tcp/0'];
-
-async function rejection(p: Promise<unknown>): Promise<FlockError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as FlockError;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'flock-ipfs-'));

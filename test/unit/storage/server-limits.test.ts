@@ -1,3 +1,4 @@
+import { rejection } from '../../harness/reject.js';
 /**
  * The store server's limits (issue 9): header and body timeouts, a minimum transfer rate, a
  * connection cap (total and per address) and per-uploader limits (bytes and objects per window,
@@ -13,7 +14,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { storageConfig } from '../../../src/config/schema.js';
-import { AbortError, FlockError } from '../../../src/errors/index.js';
+import { AbortError } from '../../../src/errors/index.js';
 import { signUpload } from '../../../src/storage/auth.js';
 import { cidOf } from '../../../src/storage/cid.js';
 import { DirectoryStore } from '../../../src/storage/directory.js';
@@ -80,15 +81,6 @@ async function dribble(socket: Socket, text: string, everyMs: number): Promise<v
     socket.write(ch);
     await sleep(everyMs);
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<FlockError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as FlockError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Signed PUT request head for `cid` with a Content-Length, as a raw client would send it. */
