@@ -7,4 +7,5 @@ export { addGaussianNoise, noiseStd, privatiseAggregate, type NoiseOptions, type
 export { cryptoRandomBytes, GaussianSource, type RandomBytes } from './random.js';
 export { DEFAULT_ORDERS, epsilon, epsilonFromRdp, rdpCurve, rdpStep, type PrivacySpent } from './rdp.js';
 export { maxRounds, PrivacyAccountant, roundEpsilon, type RoundPrivacy, type TaskPrivacy } from './accountant.js';
+export { privacyReport, type PrivacyQuery, type PrivacyReport } from './report.js';
 export { type FloatArray, type TensorMap } from './tensors.js';
