@@ -30,7 +30,7 @@ export function parsePrivacyFlags(opts: PrivacyFlags): { sampleRate: number; noi
 /**
  * `flock fl privacy`: the (epsilon, delta) differential privacy that R rounds of clipped, noised
  * federated averaging spend, by the Rényi-DP accountant of the subsampled Gaussian. Added to the
- * `fl` command by its module; registerFlPrivacy is all it exports to it.
+ * `fl` command by its module through registerFlPrivacy; parsePrivacyFlags is exported for tests.
  */
 export function registerFlPrivacy(fl: Command): void {
   fl.command('privacy')
