@@ -12,6 +12,7 @@ import { EngineError } from './errors.js';
 import { createAccumulator, type Metrics } from './metrics.js';
 import { buildModel } from './models/index.js';
 import { deriveSeed, permutation } from './random.js';
+import { loadInitializers } from './warm-start.js';
 
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config.js';
 
@@ -51,6 +52,11 @@ export interface TrainOptions {
   onBatch?: (report: BatchReport) => void;
   /** Aborting stops between batches with an EngineError('aborted'). */
   signal?: AbortSignal;
+  /**
+   * A global model (ONNX bytes) to start from instead of fresh weights: federated rounds. Its graph
+   * must be the one `config.model` builds (see warm-start.ts); its normalisation is kept.
+   */
+  initialOnnx?: Uint8Array;
 }
 
 export interface TrainResult {
@@ -133,6 +139,17 @@ async function trainOnce(options: TrainOptions): Promise<TrainResult> {
 
   const affine = normalisationAffine(schema.normalisation, stats.features, f);
   const model = buildModel(cfg.model, { taskType: schema.taskType, inputShape: schema.inputShape, outputShape: schema.outputShape, seed: cfg.seed }, affine);
+  if (options.initialOnnx) {
+    try {
+      loadInitializers(model, options.initialOnnx);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+    // An exported regression model outputs raw targets (foldTargetScaling); training runs on
+    // standardised ones, so undo the fold with this data's statistics (and redo it at the end).
+    if (regression) foldTargetScaling(model, -targetMean / targetStd, 1 / targetStd);
+  }
   model.compile({ optimizer: makeOptimizer(cfg), loss: regression ? 'meanSquaredError' : 'categoricalCrossentropy' });
 
   const inMemory = ds.bytesFor(stats.trainRows) <= cfg.maxInMemoryBytes;

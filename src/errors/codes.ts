@@ -106,6 +106,7 @@ const engine = {
   'backend-unavailable': { exit: USAGE, meaning: 'the requested training backend is not installed' },
   'unsupported-layer': { exit: USAGE, meaning: 'the model uses a layer the ONNX exporter does not support' },
   unparsable: { exit: INTEGRITY, meaning: 'bytes that should be an ONNX model do not parse' },
+  'incompatible-model': { exit: USAGE, meaning: 'a global model’s graph or initializers differ from the model the trainer config builds (the message names the op or initializer)' },
   aborted: { exit: INTERRUPTED, meaning: 'training was stopped by a signal' },
 } as const satisfies Record<string, CodeInfo>;
 
