@@ -1,8 +1,9 @@
 /**
  * FedTrimmedAvg (Yin et al. 2018; Flower's `aggregate_trimmed_avg`, scipy's `trim_mean`): per
  * coordinate sort the n values, cut k = floor(beta * n) from each end and average the n - 2k
- * left, unweighted. beta defaults to 0.2 (Flower's default). scipy refuses 2k > n and returns NaN
- * for 2k = n; we refuse both (nothing would be left to average). O(n d) for small n.
+ * left, unweighted. beta defaults to 0.2 (Flower's default) and lies in [0, 1). scipy refuses
+ * 2k > n and returns NaN for 2k = n; we refuse both: beta is too large for n when nothing would
+ * be left to average (so beta = 0.5 is fine for odd n: the median). O(n d) for small n.
  */
 import { AbortError } from '../../errors/index.js';
 import { sortSmall } from '../math.js';
@@ -13,8 +14,8 @@ export const DEFAULT_BETA = 0.2;
 
 /** The number of values cut from each end: floor(beta * n), checked. */
 export function trimCount(n: number, beta: number): number {
-  if (!(Number.isFinite(beta) && beta >= 0 && beta < 0.5)) {
-    throw new AbortError(`beta ${beta} is not in [0, 0.5)`, { code: 'FL_BAD_PARAMETER', hint: 'the share cut from each end, e.g. --beta 0.2' });
+  if (!(Number.isFinite(beta) && beta >= 0 && beta < 1)) {
+    throw new AbortError(`beta ${beta} is not in [0, 1)`, { code: 'FL_BAD_PARAMETER', hint: 'the share cut from each end, e.g. --beta 0.2' });
   }
   const k = Math.floor(beta * n);
   if (n - 2 * k < 1) {

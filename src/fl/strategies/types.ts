@@ -19,7 +19,7 @@ export interface Update {
 }
 
 export interface StrategyOptions {
-  /** FedTrimmedAvg: the share cut from each end, 0 <= beta < 0.5 (default 0.2). */
+  /** FedTrimmedAvg: the share cut from each end, 0 <= beta < 1, refused when floor(beta n) >= n / 2 (default 0.2). */
   beta?: number;
   /** Krum, MultiKrum, Bulyan: the number of malicious updates tolerated (default 0). */
   f?: number;
@@ -47,6 +47,9 @@ export interface RejectedSignal {
   kept: false;
   /** Why, e.g. 'initializer dense/kernel: shape [4, 3], expected [4, 2]'. */
   rejected: string;
+  krumScore?: undefined;
+  distanceToMedian?: undefined;
+  norm?: undefined;
 }
 
 export interface AggregateResult {
