@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
 
