@@ -23,6 +23,7 @@ import * as validate from './commands/validate.js';
 import * as propose from './commands/propose.js';
 import * as proposals from './commands/proposals.js';
 import * as flag from './commands/flag.js';
+import * as fl from './commands/fl.js';
 import * as vote from './commands/vote.js';
 import * as queue from './commands/queue.js';
 import * as execute from './commands/execute.js';
@@ -39,7 +40,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, deployment, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, params, propose, proposals, flag, vote, queue, execute, store, doctor];
+export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, deployment, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, fl, params, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

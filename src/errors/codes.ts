@@ -110,6 +110,17 @@ const engine = {
   aborted: { exit: INTERRUPTED, meaning: 'training was stopped by a signal' },
 } as const satisfies Record<string, CodeInfo>;
 
+/** Federated aggregation (`flock fl`): rules, their parameters, the global model and the updates. */
+const fl = {
+  FL_INVALID_RULE: { exit: USAGE, meaning: 'the aggregation rule is not fedavg, median, trimmed, krum, multikrum or bulyan' },
+  FL_BAD_PARAMETER: { exit: USAGE, meaning: 'a rule parameter (--beta, --f, --m, --max-norm, --examples) is out of range or malformed' },
+  FL_TOO_FEW_UPDATES: { exit: USAGE, meaning: 'fewer valid updates than the rule needs (trimmed mean would cut them all, MultiKrum keeps more than there are, Bulyan needs n >= 4f + 3)' },
+  FL_DUPLICATE_UPDATE: { exit: USAGE, meaning: 'the same update (same bytes, so the same CID) was given twice' },
+  FL_FILE: { exit: USAGE, meaning: 'a model file of `flock fl` cannot be read' },
+  FL_BAD_GLOBAL: { exit: INTEGRITY, meaning: 'the global model is not an ONNX model the aggregator can read (unparsable, external data, non-finite values)' },
+  FL_ALL_REJECTED: { exit: INTEGRITY, meaning: 'every update failed validation (each one is listed with its reason): nothing to aggregate' },
+} as const satisfies Record<string, CodeInfo>;
+
 /** Protocol actions: balances, positions, pools, tasks, proposals. */
 const protocol = {
   INSUFFICIENT_BALANCE: { exit: FUNDS, meaning: 'not enough FLOCK for the action' },
@@ -166,7 +177,7 @@ const daemon = {
 } as const satisfies Record<string, CodeInfo>;
 
 /** By domain, in the order docs/EXIT_CODES.md lists them. */
-export const ERROR_DOMAINS = { cli, config, wallet, chain, devnet, storage, engine, protocol, daemon } as const;
+export const ERROR_DOMAINS = { cli, config, wallet, chain, devnet, storage, engine, fl, protocol, daemon } as const;
 
 type Domains = typeof ERROR_DOMAINS;
 export type ErrorCode = { [D in keyof Domains]: keyof Domains[D] }[keyof Domains] & string;
