@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
+import { registerFlPrivacy } from './fl-privacy.js';
 
 interface AggregateFlags {
   rule: string;
@@ -30,6 +31,7 @@ export function flCommand(program: Command): Command {
  * of each update (kept, Krum score, distance to the median, norm, or why it was rejected).
  */
 export function register(program: Command): void {
+  registerFlPrivacy(flCommand(program));
   flCommand(program)
     .command('aggregate')
     .description('aggregate ONNX updates of a global model into one model (deterministic: same inputs, same CID)')

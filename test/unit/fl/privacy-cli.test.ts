@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { parsePrivacyFlags, registerFlPrivacy } from '../../../src/cli/commands/fl-privacy.js';
+import { parsePrivacyFlags } from '../../../src/cli/commands/fl-privacy.js';
 import { buildProgram } from '../../../src/cli/program.js';
 import { privacyReport } from '../../../src/fl/privacy/index.js';
 
@@ -11,11 +11,11 @@ const home = mkdtempSync(join(tmpdir(), 'flock-fl-privacy-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-/** The real program, with `fl privacy` registered unless the lead's wiring already did. */
+/** The real program: `fl privacy` is registered by the `fl` command module. */
 function program(): Command {
   const p = buildProgram();
-  const fl = p.commands.find((c) => c.name() === 'fl') ?? p.command('fl').exitOverride();
-  if (!fl.commands.some((c) => c.name() === 'privacy')) registerFlPrivacy(fl);
+  const fl = p.commands.find((c) => c.name() === 'fl');
+  if (!fl?.commands.some((c) => c.name() === 'privacy')) throw new Error('flock fl privacy is not registered');
   for (const c of fl.commands) c.exitOverride();
   return p;
 }
