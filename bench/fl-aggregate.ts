@@ -13,6 +13,7 @@
  */
 import os from 'node:os';
 import { encodeModel } from '../src/engine/onnx/proto.js';
+import { mulberry32 } from '../src/engine/random.js';
 import { aggregateModels, STRATEGIES, type Rule, type StrategyOptions, type Update } from '../src/fl/index.js';
 import { bulyanRule } from '../src/fl/strategies/bulyan.js';
 import { fedAvgRule } from '../src/fl/strategies/fedavg.js';
@@ -25,17 +26,8 @@ const N = 10;
 const D = quick ? 200_000 : 1_000_000;
 const REPEATS = quick ? 3 : 5;
 
-/** mulberry32: the same inputs on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the engine's): the same inputs on every run. */
+const rng = mulberry32;
 
 const r = rng(42);
 const global = new Float32Array(D).map(() => r() - 0.5);

@@ -5,6 +5,7 @@
  */
 import { buildModel, exportOnnx, initBackend } from '../../../src/engine/index.js';
 import { DataType, decodeModel, encodeModel, type ModelObject } from '../../../src/engine/onnx/proto.js';
+import { mulberry32 } from '../../../src/engine/random.js';
 
 let cached: Uint8Array | undefined;
 
@@ -43,17 +44,8 @@ export function withFloats(bytes: Uint8Array, f: (name: string, values: Float32A
   return encodeModel(m);
 }
 
-/** A deterministic pseudo-random generator (mulberry32) for perturbations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator (the engine's mulberry32) for perturbations. */
+export const rng = mulberry32;
 
 /** An update: the global model plus uniform noise in [-scale, scale) per value, seeded. */
 export function noisyUpdate(global: Uint8Array, seed: number, scale = 0.01): Uint8Array {
