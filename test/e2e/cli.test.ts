@@ -112,6 +112,8 @@ describe('flock (global behaviour)', () => {
       vote: ['1', 'for'],
       queue: ['1'],
       execute: ['1'],
+      'fl aggregate': ['update.onnx', '--rule', 'fedavg', '--global', 'global.onnx', '-o', 'out.onnx'],
+      'fl privacy': ['--sample-rate', '0.04', '--noise', '1.5', '--rounds', '10', '--delta', '1e-5'],
     };
     const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
     expect(leaves.length).toBeGreaterThan(5);
