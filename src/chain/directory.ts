@@ -22,11 +22,11 @@ export function directorySalt(index: number): string {
 
 /** The address of `deployer`'s directory number `index` (0 for the first deployment). */
 export function directoryAddress(deployer: string, index: number): string {
-  return getCreate2Address(CREATE2_PROXY, directorySalt(index), keccak256(initCode(deployer)));
+  return getCreate2Address(CREATE2_PROXY, directorySalt(index), keccak256(directoryInitCode(deployer)));
 }
 
 /** The creation code the proxy deploys: the bytecode and the ABI-encoded deployer. */
-export function initCode(deployer: string): string {
+export function directoryInitCode(deployer: string): string {
   const args = AbiCoder.defaultAbiCoder().encode(['address'], [deployer]).slice(2);
   return FlockDirectory__factory.bytecode + args;
 }

@@ -18,7 +18,7 @@ import {
   ProtocolConfig__factory,
 } from '../chain/types/index.js';
 import type { DeploymentRecord } from '../chain/deployment.js';
-import { CREATE2_PROXY, directoryAddress, directorySalt, initCode } from '../chain/directory.js';
+import { CREATE2_PROXY, directoryAddress, directoryInitCode, directorySalt } from '../chain/directory.js';
 import { AbortError } from '../errors/index.js';
 import { formatFlock } from '../units/index.js';
 import type { GenesisPlan } from './genesis.js';
@@ -258,7 +258,8 @@ function planAmounts(p: GenesisPlan, deployer: string) {
 /** Creates the deployer's directory number `index` through the CREATE2 proxy. */
 async function createDirectory(signer: Signer, provider: JsonRpcProvider, deployer: string, index: number) {
   const address = directoryAddress(deployer, index);
-  const wait = async () => ({ getAddress: async () => address, deploymentTransaction: () => null });
+  // What the journaled step() expects of a deployed contract (no deployment transaction to wait for).
+  const created = async () => ({ getAddress: async () => address, deploymentTransaction: () => null });
   // Created already (a crashed run from another home, or someone squatting it): only the
   // deployer can publish into it, so it is ours to use as long as it is unpublished.
   if ((await provider.getCode(address)) !== '0x') {
@@ -268,7 +269,7 @@ async function createDirectory(signer: Signer, provider: JsonRpcProvider, deploy
         hint: '`flock deployment use ' + address + '` uses that deployment; --force deploys another copy',
       });
     }
-    return wait();
+    return created();
   }
   if ((await provider.getCode(CREATE2_PROXY)) === '0x') {
     throw new AbortError(`chain has no deterministic deployment proxy at ${CREATE2_PROXY}`, {
@@ -276,12 +277,12 @@ async function createDirectory(signer: Signer, provider: JsonRpcProvider, deploy
       hint: 'deploy it first (github.com/Arachnid/deterministic-deployment-proxy; one pre-signed transaction), then run flock deploy again',
     });
   }
-  const receipt = await (await signer.sendTransaction({ to: CREATE2_PROXY, data: directorySalt(index) + initCode(deployer).slice(2) })).wait();
+  const receipt = await (await signer.sendTransaction({ to: CREATE2_PROXY, data: directorySalt(index) + directoryInitCode(deployer).slice(2) })).wait();
   // At the receipt's block: "latest" may still name the block before it for a moment.
   if ((await provider.getCode(address, receipt?.blockNumber)) === '0x') {
     throw new AbortError(`the CREATE2 proxy did not create the directory at ${address}`, { code: 'NO_CREATE2_PROXY', hint: 'the proxy at ' + CREATE2_PROXY + ' is not the standard one' });
   }
-  return wait();
+  return created();
 }
 
 function readJournal(path: string | undefined, chainId: bigint, deployer: string, directoryIndex: number): Journal {
