@@ -36,6 +36,7 @@ export {
   type ModelSpec,
 } from './models/index.js';
 export {
+  initialModel,
   parseTrainerConfig,
   train,
   trainerConfigSchema,
@@ -48,7 +49,7 @@ export {
 } from './train.js';
 
 export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, type ExportOptions } from './onnx/export.js';
-export { loadInitializers, type LoadInitializersResult } from './warm-start.js';
+export { loadInitializers, trainableInitializers, type LoadInitializersResult } from './warm-start.js';
 export { inspectOnnx, type OnnxSummary, type OnnxValueInfo } from './onnx/inspect.js';
 
 export {

@@ -118,8 +118,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
-async function trainOnce(options: TrainOptions): Promise<TrainResult> {
-  const started = performance.now();
+/** What training and a fresh initial model share: the config, the backend, the data and the built model. */
+async function prepare(options: TrainOptions) {
   const cfg = parseTrainerConfig(options.config);
   const backend = await initBackend({ backend: options.backend ?? 'auto' });
 
@@ -132,13 +132,33 @@ async function trainOnce(options: TrainOptions): Promise<TrainResult> {
   } else ds = options.data;
   const schema = ds.schema;
   const stats = await ds.scan();
-  const f = ds.featureSize;
   const regression = schema.taskType === 'regression';
   const targetMean = regression ? (stats.labelMean ?? 0) : 0;
   const targetStd = regression && stats.labelStd && stats.labelStd > 1e-12 ? stats.labelStd : 1;
 
-  const affine = normalisationAffine(schema.normalisation, stats.features, f);
+  const affine = normalisationAffine(schema.normalisation, stats.features, ds.featureSize);
   const model = buildModel(cfg.model, { taskType: schema.taskType, inputShape: schema.inputShape, outputShape: schema.outputShape, seed: cfg.seed }, affine);
+  return { cfg, backend, ds, schema, stats, regression, targetMean, targetStd, model };
+}
+
+/**
+ * The model `config` builds with fresh (seeded) weights and no training step, its normalisation
+ * taken from `data`'s statistics: round 0 of a federated task. exportOnnx(model) is the first
+ * global model. A regression model outputs raw targets, as a trained one does.
+ *
+ * @example
+ * const global0 = exportOnnx(await initialModel({ data: 'train.csv.gz', schema, config }));
+ */
+export async function initialModel(options: Omit<TrainOptions, 'initialOnnx' | 'onEpoch' | 'onBatch' | 'signal'>): Promise<tf.Sequential> {
+  const p = await prepare(options);
+  if (p.regression) foldTargetScaling(p.model, p.targetMean, p.targetStd);
+  return p.model;
+}
+
+async function trainOnce(options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const { cfg, backend, ds, schema, stats, regression, targetMean, targetStd, model } = await prepare(options);
+  const f = ds.featureSize;
   if (options.initialOnnx) {
     try {
       loadInitializers(model, options.initialOnnx);

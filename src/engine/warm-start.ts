@@ -157,6 +157,15 @@ function weightSlots(model: tf.LayersModel): Map<string, WeightSlot> {
 }
 
 /**
+ * The initializers of `model`'s export that training changes (trainable weights), in graph order.
+ * The others (normalisation, constants) stay as the global model has them: differential privacy
+ * noises only these, or a warm start would refuse the noised constants.
+ */
+export function trainableInitializers(model: tf.LayersModel): string[] {
+  return [...weightSlots(model)].filter(([, slot]) => slot.variable.trainable).map(([name]) => name);
+}
+
+/**
  * Loads a global ONNX model's float32 initializers into `model` (built from the task's config),
  * after checking the global graph is the one that config builds.
  *

@@ -8,7 +8,7 @@
 
 export interface LineSeries {
   name: string;
-  /** values[i] is the value at x = i + 1; NaN, ±Infinity or a hole leaves a gap. */
+  /** values[i] is the value at x = xStart + i (default 1 + i); NaN, ±Infinity or a hole leaves a gap. */
   values: readonly number[];
 }
 
@@ -19,6 +19,8 @@ export interface LineChartOptions {
   height?: number;
   yLabel?: string;
   xLabel?: string;
+  /** The x of each series' first value (default 1; 0 for a chart that starts with round 0). */
+  xStart?: number;
   /** Fix the bottom / top of the y axis; values beyond them are clipped. Unset ends are rounded out. */
   min?: number;
   max?: number;
@@ -104,7 +106,7 @@ export function lineChart(series: readonly LineSeries[], opts: LineChartOptions 
     const cells = runs(row).map((run) => paint(run.text, run.s)).join('');
     lines.push(`${(label ?? '').padStart(lw)} ${label === undefined ? '│' : '┤'}${cells}`.trimEnd());
   });
-  const xt = xTicks(n, plotW, col);
+  const xt = xTicks(n, opts.xStart ?? 1, plotW, col);
   const axisLine = Array.from({ length: plotW }, (_, c) => (xt.some((t) => t.col === c) ? '┬' : '─')).join('');
   lines.push(`${' '.repeat(lw)} └${axisLine}`);
   const under = Array.from({ length: plotW }, () => ' ');
@@ -231,9 +233,10 @@ function decimals(x: number): number {
   return 6;
 }
 
-/** Round x ticks (1, then multiples of a 1-2-5 step, and n), their labels never touching. */
-function xTicks(n: number, plotW: number, col: (i: number) => number): { col: number; start: number; label: string }[] {
-  const digits = String(n).length;
+/** Round x ticks (the first x, then multiples of a 1-2-5 step, and the last), their labels never touching. */
+function xTicks(n: number, first: number, plotW: number, col: (i: number) => number): { col: number; start: number; label: string }[] {
+  const lastX = first + n - 1;
+  const digits = Math.max(String(first).length, String(lastX).length);
   const gap = (n > 1 ? (plotW - 1) / (n - 1) : plotW) || 1;
   let step = 1;
   for (let e = 1; ; e *= 10) {
@@ -243,22 +246,22 @@ function xTicks(n: number, plotW: number, col: (i: number) => number): { col: nu
       break;
     }
   }
-  const xs = [1];
-  for (let x = step; x < n; x += step) if (x > 1) xs.push(x);
-  if (n > 1) xs.push(n);
+  const xs = [first];
+  for (let x = (Math.floor(first / step) + 1) * step; x < lastX; x += step) xs.push(x);
+  if (n > 1) xs.push(lastX);
   const place = (x: number) => {
     const label = String(x);
-    const c = col(x - 1);
+    const c = col(x - first);
     const start = Math.min(plotW - label.length, Math.max(0, c - Math.floor((label.length - 1) / 2)));
     return { col: c, start, label };
   };
-  const last = place(n);
+  const last = place(lastX);
   const out: ReturnType<typeof place>[] = [];
   for (const x of xs) {
     const t = place(x);
     const prev = out[out.length - 1];
     if (prev && t.start <= prev.start + prev.label.length) continue;
-    if (x !== n && n > 1 && t.start + t.label.length >= last.start) continue;
+    if (x !== lastX && n > 1 && t.start + t.label.length >= last.start) continue;
     out.push(t);
   }
   return out;

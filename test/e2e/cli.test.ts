@@ -114,6 +114,7 @@ describe('flock (global behaviour)', () => {
       execute: ['1'],
       'fl aggregate': ['update.onnx', '--rule', 'fedavg', '--global', 'global.onnx', '-o', 'out.onnx'],
       'fl privacy': ['--sample-rate', '0.04', '--noise', '1.5', '--rounds', '10', '--delta', '1e-5'],
+      'fl simulate': ['--spec', 'missing.yaml'],
     };
     const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
     expect(leaves.length).toBeGreaterThan(5);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
 import { registerFlPrivacy } from './fl-privacy.js';
+import { registerFlSimulate } from './fl-simulate.js';
 
 interface AggregateFlags {
   rule: string;
@@ -32,6 +33,7 @@ export function flCommand(program: Command): Command {
  */
 export function register(program: Command): void {
   registerFlPrivacy(flCommand(program));
+  registerFlSimulate(flCommand(program));
   flCommand(program)
     .command('aggregate')
     .description('aggregate ONNX updates of a global model into one model (deterministic: same inputs, same CID)')

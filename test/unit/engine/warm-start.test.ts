@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, EngineError, exportOnnx, initBackend, loadInitializers, train, type ModelConfigInput } from '../../../src/engine/index.js';
+import { buildModel, EngineError, exportOnnx, initBackend, initialModel, loadInitializers, train, trainableInitializers, type ModelConfigInput } from '../../../src/engine/index.js';
 import { decodeModel, encodeModel, type ModelObject, type TensorObject } from '../../../src/engine/onnx/proto.js';
 import { maxAbsDiff, onnxPredict, task, validationData } from './helpers.js';
 
@@ -210,5 +210,36 @@ describe('training from a global model', () => {
     const p = train({ data: t.files.train, schema: t.spec.schema, config: { model: MLP, epochs: 1 }, backend: 'cpu', initialOnnx: bytes, onEpoch: () => epochs++ });
     await expect(p).rejects.toMatchObject({ code: 'incompatible-model' });
     expect(epochs).toBe(0);
+  });
+});
+
+describe('round 0 of a federated task', () => {
+  it('trainableInitializers: the weights training changes, not the normalisation, batch-norm statistics or constants', () => {
+    const m = buildModel({ ...MLP, batchNorm: true }, spec(1), affine(30, 2));
+    const names = trainableInitializers(m);
+    expect(names).toContain('l1_Dense/kernel');
+    expect(names).toContain('l2_BatchNormalization/gamma');
+    expect(names).toContain('l5_Dense/kernel');
+    for (const frozen of ['l0_FlockAffine/scale', 'l0_FlockAffine/offset', 'l2_BatchNormalization/moving_mean', 'l2_BatchNormalization/moving_variance', 'l1_Dense/bias']) {
+      expect(names, frozen).not.toContain(frozen);
+    }
+    const exported = new Set(initializers(exportOnnx(m)).map((t) => t.name));
+    for (const n of names) expect(exported.has(n), n).toBe(true);
+    m.dispose();
+  });
+
+  it('initialModel: seeded fresh weights with the data’s normalisation, a global model training can start from', async () => {
+    const t = await task('breast-cancer');
+    const config = { model: MLP, epochs: 1, seed: 3 };
+    const a = await initialModel({ data: t.files.train, schema: t.spec.schema, config, backend: 'cpu' });
+    const b = await initialModel({ data: t.files.train, schema: t.spec.schema, config, backend: 'cpu' });
+    const bytes = exportOnnx(a);
+    expect(same(exportOnnx(b), bytes)).toBe(true);
+    // Standard normalisation from the training file's statistics, not the identity.
+    const scale = initializers(bytes).find((x) => x.name === 'l0_FlockAffine/scale')!;
+    expect(new Float32Array(new Uint8Array(scale.raw_data!).buffer).some((v) => v !== 1)).toBe(true);
+    const warm = await train({ data: t.files.train, schema: t.spec.schema, config, backend: 'cpu', initialOnnx: bytes });
+    expect(graphOf(exportOnnx(warm.model))).toEqual(graphOf(bytes));
+    for (const m of [a, b, warm.model]) m.dispose();
   });
 });

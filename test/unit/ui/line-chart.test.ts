@@ -145,4 +145,11 @@ describe('lineChart', () => {
     expect(yTicks(out)).toHaveLength(5);
     expect(out).not.toMatch(/NaN|Infinity|●/);
   });
+
+  it('xStart: the x axis counts from it (round 0 first)', () => {
+    const out = lineChart([{ name: 'a', values: [0, 1, 2] }], { width: 20, height: 3, xStart: 0 });
+    expect(out.split('\n').slice(-2, -1)[0]).toBe('   0       1       2');
+    const wide = lineChart([{ name: 'a', values: Array.from({ length: 21 }, (_, i) => i) }], { xStart: 0 });
+    expect(wide).toMatch(/^ +0 +5 +10 +15 +20$/m);
+  });
 });
