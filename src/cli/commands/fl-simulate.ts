@@ -24,6 +24,7 @@ interface SimulateFlags {
   dpNoise?: string;
   dpDelta?: string;
   central?: boolean;
+  save?: string;
   backend?: string;
 }
 
@@ -72,6 +73,7 @@ export async function simulationOptions(flags: SimulateFlags): Promise<Omit<Simu
     ...(poisoned !== undefined ? { poison: { clients: poisoned, attack, strength: num('--attack-strength', flags.attackStrength) } } : {}),
     ...(clip !== undefined ? { dp: { clip, noise: noise!, delta: num('--dp-delta', flags.dpDelta) } } : {}),
     central: Boolean(flags.central),
+    ...(flags.save ? { save: flags.save } : {}),
     ...(backend ? { backend } : {}),
   };
 }
@@ -147,6 +149,7 @@ export function registerFlSimulate(fl: Command): void {
     .option('--dp-noise <z>', 'differential privacy: Gaussian noise std z * C / m on the mean of m updates (OS CSPRNG)')
     .option('--dp-delta <d>', 'differential privacy: the delta epsilon is reported at (default 1e-5)')
     .option('--central', 'also train the same model on all rows centrally, for rounds x local epochs epochs, and score it')
+    .option('--save <dir>', 'write each round’s global model, updates and aggregate (ONNX) under <dir>/round-<r>/, and the final <dir>/global.onnx')
     .option('--backend <name>', 'tfjs backend: auto | node-gpu | node | wasm | cpu')
     .addHelpText(
       'after',

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AbortError } from '../../errors/index.js';
+import { writeFileAtomic } from '../../files/atomic.js';
 import {
   evaluateModel,
   exportOnnx,
@@ -31,6 +32,7 @@ import { aggregateModels, type ModelUpdate } from '../aggregate.js';
 import { readModel, writeAggregate } from '../model.js';
 import { addGaussianNoise, clipUpdate, noiseStd, PrivacyAccountant } from '../privacy/index.js';
 import type { RuleName, StrategyOptions, UpdateSignal, RejectedSignal } from '../strategies/types.js';
+import { cidOf } from '../../storage/cid.js';
 import { readGlobal } from '../validate.js';
 import { unflatten } from '../vector.js';
 import { poison, type AttackKind } from './attack.js';
@@ -57,6 +59,14 @@ export interface SimulationOptions extends StrategyOptions {
   dp?: { clip: number; noise: number; delta?: number };
   /** Updates whose change has a larger L2 norm are rejected. */
   maxNorm?: number;
+  /** Overrides of the task's trainer config (model, batch size, learning rate), for experiments. */
+  trainer?: Partial<TrainerConfigInput>;
+  /**
+   * Writes every round's files under this folder: round-<r>/global.onnx (the model the round
+   * started from), round-<r>/<client>.onnx (each update as sent), round-<r>/aggregate.onnx, and
+   * the final global.onnx. `flock fl aggregate` over a round's files gives its aggregate again.
+   */
+  save?: string;
   /** Also train the same model centrally on all the clients' rows for rounds x localEpochs epochs. */
   central?: boolean;
   backend?: BackendChoice;
@@ -160,8 +170,7 @@ function mostBlamed(signals: readonly (UpdateSignal | RejectedSignal)[], count: 
       return kb - ka || sb - sa || db - da;
     })
     .slice(0, count)
-    .map((s) => s.id)
-    .sort();
+    .map((s) => s.id);
 }
 
 /**
@@ -180,7 +189,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const spec = task.spec;
   const metric = spec.metric.name;
   const direction = spec.metric.direction ?? metricDirection(metric);
-  const { earlyStopping: _es, ...trainer } = (spec.trainer ?? {}) as TrainerConfigInput & { earlyStopping?: unknown };
+  const { earlyStopping: _es, ...trainer } = { ...spec.trainer, ...o.trainer } as TrainerConfigInput & { earlyStopping?: unknown };
   const config = (s: number, epochs: number): TrainerConfigInput => ({ ...trainer, epochs, validationFraction: 0, seed: s });
 
   const ds = await TabularDataset.open(task.files.train, spec.schema);
@@ -224,6 +233,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       const g = readGlobal(global);
       const sampled = [...permutation(o.clients, deriveSeed(seed, 11, round))].slice(0, perRound).sort((a, b) => a - b);
       const updates: ModelUpdate[] = [];
+      const nameOf = new Map<string, string>();
       const failed: string[] = [];
       for (const c of sampled) {
         if (o.signal?.aborted) throw new AbortError('the simulation was interrupted', { code: 'INTERRUPTED' });
@@ -242,8 +252,16 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         if (malicious.has(c)) weights = poison(g.vector, weights, o.poison!.attack, o.poison!.strength ?? 10, deriveSeed(seed, 13, round, c));
         else if (o.dp) weights = clipUpdate(new Map([['w', weights]]), new Map([['w', g.vector]]), o.dp.clip).weights.get('w')!;
         const bytes = writeAggregate(model, unflatten(weights, g.layout));
+        // Named by CID, as on chain, so `flock fl aggregate` over the same files orders them the same way.
+        const id = cidOf(bytes);
+        nameOf.set(id, names[c]!);
         // Under DP every update weighs the same: the noise is calibrated to a plain mean of clipped updates.
-        updates.push({ id: names[c]!, bytes, examples: o.dp ? 1 : parts[c]!.length });
+        updates.push({ id, bytes, examples: o.dp ? 1 : parts[c]!.length });
+      }
+      if (o.save) {
+        const at = path.join(o.save, `round-${round}`);
+        writeFileAtomic(path.join(at, 'global.onnx'), global, { mode: 0o644 });
+        for (const u of updates) writeFileAtomic(path.join(at, `${nameOf.get(u.id!)}.onnx`), u.bytes, { mode: 0o644 });
       }
       const poisoners = sampled.filter((c) => malicious.has(c)).map((c) => names[c]!);
       let report: Omit<RoundReport, 'score' | 'invalid' | 'durationMs'>;
@@ -259,7 +277,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
           accountant!.addRound({ sampleRate, noiseMultiplier: o.dp.noise });
         }
         global = next;
-        const flagged = mostBlamed(agg.signals, poisoners.length);
+        if (o.save) writeFileAtomic(path.join(o.save, `round-${round}`, 'aggregate.onnx'), next, { mode: 0o644 });
+        const flagged = mostBlamed(agg.signals, poisoners.length).map((id) => nameOf.get(id)!).sort();
         report = {
           round,
           sampled: sampled.length,
@@ -288,6 +307,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       o.onRound?.(r);
     }
 
+    if (o.save) writeFileAtomic(path.join(o.save, 'global.onnx'), global, { mode: 0o644 });
     let central: SimulationResult['central'];
     if (o.central) {
       const epochs = o.rounds * localEpochs;
