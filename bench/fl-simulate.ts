@@ -14,10 +14,10 @@
  *   and 8 (delta 1e-5) on digits, with the noise multiplier the RDP accountant gives for each.
  *
  * Prints Markdown (the "Federated learning" section of docs/BENCHMARKS.md is a copy) and writes
- * the per-round data to bench/results/fl-simulate.json and charts to bench/results/fl-charts.json
- * (`node scripts/plot-svg.mjs bench/results/fl-charts.json --out-dir docs/img` draws them).
+ * the per-round data to bench/results/fl-<section>.json and charts to fl-<section>.charts.json
+ * (`npm run plot:fl` draws them as SVG into docs/img/).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { privacyReport } from '../src/fl/privacy/index.js';
@@ -31,7 +31,6 @@ const run = (section: string) => wanted.length === 0 || wanted.includes(section)
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const spec = (name: string) => path.join(ROOT, 'examples/tasks', name, 'task.yaml');
 const OUT = path.join(ROOT, 'bench/results');
-const RESULTS = path.join(OUT, 'fl-simulate.json');
 
 interface Chart {
   id: string;
@@ -43,25 +42,12 @@ interface Chart {
   yMax?: number;
 }
 
-const saved: Record<string, unknown> = (() => {
-  try {
-    return JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-})();
-const charts: Chart[] = (() => {
-  try {
-    return JSON.parse(readFileSync(path.join(OUT, 'fl-charts.json'), 'utf8')) as Chart[];
-  } catch {
-    return [];
-  }
-})();
-const setChart = (c: Chart) => {
-  const i = charts.findIndex((x) => x.id === c.id);
-  if (i >= 0) charts[i] = c;
-  else charts.push(c);
-};
+/** Each section writes its own files (bench/results/fl-<section>.json and .charts.json), so sections can run in parallel processes. */
+function save(section: string, data: unknown, charts: Chart[] = []): void {
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(path.join(OUT, `fl-${section}.json`), `${JSON.stringify(data, null, 1)}\n`);
+  if (charts.length > 0) writeFileSync(path.join(OUT, `fl-${section}.charts.json`), `${JSON.stringify(charts, null, 1)}\n`);
+}
 
 const f4 = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(4));
 const pts = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? '–' : ((a - b) * 100).toFixed(1));
@@ -79,12 +65,13 @@ out(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} x 
 
 // Per dataset: rounds and local epochs such that FedAvg has converged on IID data.
 const CONVERGENCE: { task: string; rounds: number; localEpochs: number }[] = [
-  { task: 'digits', rounds: quick ? 4 : 20, localEpochs: quick ? 1 : 5 },
+  { task: 'digits', rounds: quick ? 4 : 40, localEpochs: quick ? 1 : 5 },
   { task: 'breast-cancer', rounds: quick ? 4 : 20, localEpochs: quick ? 1 : 5 },
 ];
 
 if (run('convergence')) {
   const rows: Record<string, unknown>[] = [];
+  const charts: Chart[] = [];
   out('\n### Federated vs centralised (FedAvg, 10 clients)\n');
   out('| task | split | rounds x local epochs | federated | centralised (same epochs) | gap (points) | time |');
   out('|---|---|---|---:|---:|---:|---:|');
@@ -102,7 +89,7 @@ if (run('convergence')) {
     perRound.push(`\n${c.task} (${iid.metric} on the hidden split; centralised ${f4(iid.central!.score)} after ${iid.central!.epochs} epochs):\n`);
     perRound.push('| round | IID | label-skew |', '|---:|---:|---:|');
     for (let i = 0; i < iid.rounds.length; i++) perRound.push(`| ${i} | ${f4(iid.rounds[i]!.score)} | ${f4(skew.rounds[i]!.score)} |`);
-    setChart({
+    charts.push({
       id: `fl-convergence-${c.task}`,
       title: `${c.task}: FedAvg, 10 clients, ${c.localEpochs} local epochs per round`,
       xLabel: 'round',
@@ -118,7 +105,7 @@ if (run('convergence')) {
   }
   out('\nPer round (round 0 is the initial model):');
   lines.push(...perRound);
-  saved.convergence = rows;
+  save('convergence', rows, charts);
 }
 
 if (run('poisoning')) {
@@ -149,17 +136,13 @@ if (run('poisoning')) {
     series.push({ name: `${r.rule}: sign-flip`, values: flip.rounds.map((x) => x.score) });
   }
   out('\nA model whose outputs are not probabilities any more (NaN) scores "–" and counts as 0.');
-  setChart({ id: 'fl-poisoning-sign-flip', title: 'digits: 2 of 10 clients send sign-flipped updates (x10)', xLabel: 'round', yLabel: 'accuracy (hidden split)', series, yMin: 0, yMax: 1 });
-  saved.poisoning = rows;
+  save('poisoning', rows, [{ id: 'fl-poisoning-sign-flip', title: 'digits: 2 of 10 clients send sign-flipped updates (x10)', xLabel: 'round', yLabel: 'accuracy (hidden split)', series, yMin: 0, yMax: 1 }]);
 }
 
 if (run('privacy')) {
-  const rounds = quick ? 3 : 20;
-  const localEpochs = quick ? 1 : 2;
   const delta = 1e-5;
-  const clip = 1;
   /** The smallest noise multiplier whose epsilon after `rounds` full-participation rounds is within `eps` (bisection). */
-  const noiseFor = (eps: number) => {
+  const noiseFor = (eps: number, rounds: number) => {
     let lo = 0.01;
     let hi = 1000;
     for (let i = 0; i < 100; i++) {
@@ -169,26 +152,37 @@ if (run('privacy')) {
     }
     return hi;
   };
-  const base = { task: spec('digits'), clients: 10, rounds, localEpochs, rule: 'fedavg' as const, split: 'iid' as const, seed: 1 };
-  out(`\n### Differential privacy (DP-FedAvg on digits: 10 clients, all of them every round, ${rounds} rounds x ${localEpochs} local epochs, clip C = ${clip})\n`);
-  out('| target epsilon (delta 1e-5) | noise multiplier z | noise std on the mean (z C / 10) | epsilon spent | final accuracy |');
-  out('|---:|---:|---:|---:|---:|');
+  // Client-level DP: the noise on the mean shrinks with the clients per round (z C / m), so the
+  // same epsilon costs far less accuracy with 100 clients than with 10. C is about the median
+  // norm of an honest update in each setting (measured with --save and fl aggregate).
+  const settings = [
+    { clients: 10, rounds: quick ? 3 : 20, localEpochs: quick ? 1 : 2, clip: 1, clipOnly: true },
+    { clients: 100, rounds: quick ? 3 : 25, localEpochs: quick ? 1 : 3, clip: 0.5, clipOnly: false },
+  ];
   const rows: Record<string, unknown>[] = [];
-  const plain = await sim(base, 'no DP');
-  const clipped = await sim({ ...base, dp: { clip, noise: 0, delta } }, 'clip only');
-  out(`| no DP | – | – | – | ${f4(plain.final)} |`);
-  out(`| clipping only (z = 0) | 0 | 0 | unbounded | ${f4(clipped.final)} |`);
-  rows.push({ target: null, final: plain.final }, { target: 'clip only', final: clipped.final });
-  for (const eps of [8, 3, 1]) {
-    const z = noiseFor(eps);
-    const r = await sim({ ...base, dp: { clip, noise: z, delta } }, `epsilon ${eps}`);
-    out(`| ${eps} | ${z.toFixed(3)} | ${((z * clip) / 10).toFixed(3)} | ${r.privacy!.epsilon.toFixed(3)} | ${f4(r.final)} |`);
-    rows.push({ target: eps, noise: z, epsilon: r.privacy!.epsilon, final: r.final, scores: r.rounds.map((x) => x.score) });
+  out('\n### Differential privacy (DP-FedAvg on digits, client-level, every client in every round)\n');
+  out('| clients (rows each) | rounds x local epochs | clip C | target epsilon (delta 1e-5) | noise multiplier z | noise std on the mean (z C / clients) | epsilon spent | final accuracy |');
+  out('|---:|---|---:|---:|---:|---:|---:|---:|');
+  for (const st of settings) {
+    const base = { task: spec('digits'), clients: st.clients, rounds: st.rounds, localEpochs: st.localEpochs, rule: 'fedavg' as const, split: 'iid' as const, seed: 1 };
+    const head = `| ${st.clients} (~${Math.round(1416 / st.clients)}) | ${st.rounds} x ${st.localEpochs} | ${st.clip}`;
+    const plain = await sim(base, `${st.clients} clients, no DP`);
+    out(`${head} | no DP | – | – | – | ${f4(plain.final)} |`);
+    rows.push({ clients: st.clients, target: null, final: plain.final, scores: plain.rounds.map((x) => x.score) });
+    if (st.clipOnly) {
+      const clipped = await sim({ ...base, dp: { clip: st.clip, noise: 0, delta } }, `${st.clients} clients, clip only`);
+      out(`${head} | clipping only | 0 | 0 | unbounded | ${f4(clipped.final)} |`);
+      rows.push({ clients: st.clients, target: 'clip only', final: clipped.final });
+    }
+    for (const eps of [8, 3, 1]) {
+      const z = noiseFor(eps, st.rounds);
+      const r = await sim({ ...base, dp: { clip: st.clip, noise: z, delta } }, `${st.clients} clients, epsilon ${eps}`);
+      out(`${head} | ${eps} | ${z.toFixed(3)} | ${((z * st.clip) / st.clients).toFixed(4)} | ${r.privacy!.epsilon.toFixed(3)} | ${f4(r.final)} |`);
+      rows.push({ clients: st.clients, target: eps, noise: z, epsilon: r.privacy!.epsilon, final: r.final, scores: r.rounds.map((x) => x.score) });
+    }
   }
-  saved.privacy = rows;
+  out('\nThe DP noise comes from the OS CSPRNG (never a seed), so these scores vary from run to run.');
+  save('privacy', rows);
 }
 
-mkdirSync(OUT, { recursive: true });
-writeFileSync(RESULTS, `${JSON.stringify(saved, null, 1)}\n`);
-writeFileSync(path.join(OUT, 'fl-charts.json'), `${JSON.stringify(charts, null, 1)}\n`);
 console.log(lines.join('\n'));

@@ -87,7 +87,7 @@ export function roundLine(r: RoundReport, rounds: number): string {
   if (r.poisoners.length > 0) parts.push(r.caught ? 'poisoners singled out' : `flagged ${r.flagged.join(' ')}, poisoners ${r.poisoners.join(' ')}`);
   if (r.epsilon !== undefined) parts.push(`epsilon ${fmt(r.epsilon, 3)}`);
   if (r.skipped) parts.push(`skipped: ${r.skipped}`);
-  if (r.failed.length > 0) parts.push(`${r.failed.length} failed`);
+  if (r.dropped.length > 0) parts.push(`dropped ${r.dropped.join('; ')}`);
   parts.push(`${(r.durationMs / 1000).toFixed(1)} s`);
   return parts.join(', ');
 }

@@ -84,8 +84,8 @@ export interface RoundReport {
   sampled: number;
   aggregated: number;
   kept: number;
-  /** Clients whose training failed this round (they sent nothing). */
-  failed: string[];
+  /** Sampled clients whose update did not reach the rule, and why: training failed, or the same bytes as another client's. */
+  dropped: string[];
   /** Malicious clients sampled this round, and the same number of updates the signals blame most. */
   poisoners: string[];
   flagged: string[];
@@ -225,7 +225,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const perRound = Math.max(1, Math.round((o.fraction ?? 1) * o.clients));
     const sampleRate = perRound / o.clients;
     const first = await score(global);
-    const rounds: RoundReport[] = [{ round: 0, ...first, sampled: 0, aggregated: 0, kept: 0, failed: [], poisoners: [], flagged: [], cid: '', durationMs: 0 }];
+    const rounds: RoundReport[] = [{ round: 0, ...first, sampled: 0, aggregated: 0, kept: 0, dropped: [], poisoners: [], flagged: [], cid: '', durationMs: 0 }];
     o.onRound?.(rounds[0]!);
 
     for (let round = 1; round <= o.rounds; round++) {
@@ -234,7 +234,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       const sampled = [...permutation(o.clients, deriveSeed(seed, 11, round))].slice(0, perRound).sort((a, b) => a - b);
       const updates: ModelUpdate[] = [];
       const nameOf = new Map<string, string>();
-      const failed: string[] = [];
+      const dropped: string[] = [];
       for (const c of sampled) {
         if (o.signal?.aborted) throw new AbortError('the simulation was interrupted', { code: 'INTERRUPTED' });
         let local: Uint8Array;
@@ -244,7 +244,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
           r.model.dispose();
         } catch (e) {
           if (o.signal?.aborted) throw new AbortError('the simulation was interrupted', { code: 'INTERRUPTED' });
-          failed.push(`${names[c]}: ${(e as Error).message}`);
+          dropped.push(`${names[c]}: ${(e as Error).message}`);
           continue;
         }
         const model = readModel(local);
@@ -254,6 +254,11 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         const bytes = writeAggregate(model, unflatten(weights, g.layout));
         // Named by CID, as on chain, so `flock fl aggregate` over the same files orders them the same way.
         const id = cidOf(bytes);
+        // Two clients can send the same bytes (e.g. from a dead model nothing moves); a round takes an update once.
+        if (nameOf.has(id)) {
+          dropped.push(`${names[c]}: the same update as ${nameOf.get(id)}`);
+          continue;
+        }
         nameOf.set(id, names[c]!);
         // Under DP every update weighs the same: the noise is calibrated to a plain mean of clipped updates.
         updates.push({ id, bytes, examples: o.dp ? 1 : parts[c]!.length });
@@ -266,7 +271,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       const poisoners = sampled.filter((c) => malicious.has(c)).map((c) => names[c]!);
       let report: Omit<RoundReport, 'score' | 'invalid' | 'durationMs'>;
       try {
-        if (updates.length === 0) throw new AbortError('every sampled client failed to train', { code: 'FL_ALL_REJECTED' });
+        if (updates.length === 0) throw new AbortError('no sampled client sent a usable update', { code: 'FL_ALL_REJECTED' });
         const agg = aggregateModels(global, updates, { rule: o.rule, beta: o.beta, f: o.f, m: o.m, maxNorm: o.maxNorm });
         let next = agg.bytes;
         if (o.dp) {
@@ -284,18 +289,18 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
           sampled: sampled.length,
           aggregated: agg.signals.filter((s) => s.rejected === undefined).length,
           kept: agg.signals.filter((s) => s.kept).length,
-          failed,
+          dropped,
           poisoners,
           flagged,
           ...(poisoners.length > 0 ? { caught: flagged.join() === [...poisoners].sort().join() } : {}),
           cid: agg.cid,
         };
       } catch (e) {
-        // A round can lose clients (failed training, rejected updates) and skip; a rule that cannot
+        // A round can lose clients (failed training, duplicates, rejected updates) and skip; a rule that cannot
         // work with every sampled client present is a bad flag, reported at once.
         if (!(e instanceof AbortError) || !['FL_ALL_REJECTED', 'FL_TOO_FEW_UPDATES'].includes(e.code)) throw e;
-        if (e.code === 'FL_TOO_FEW_UPDATES' && failed.length === 0 && updates.length === sampled.length) throw e;
-        report = { round, sampled: sampled.length, aggregated: 0, kept: 0, failed, poisoners, flagged: [], skipped: e.message, cid: rounds[round - 1]!.cid };
+        if (e.code === 'FL_TOO_FEW_UPDATES' && dropped.length === 0 && updates.length === sampled.length) throw e;
+        report = { round, sampled: sampled.length, aggregated: 0, kept: 0, dropped, poisoners, flagged: [], skipped: e.message, cid: rounds[round - 1]!.cid };
       }
       const r: RoundReport = {
         ...report,
