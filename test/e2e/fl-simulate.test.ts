@@ -109,6 +109,9 @@ describe('flock fl simulate', () => {
       expect(r.json().error.code, args.join(' ')).toBe(code);
       expect(r.json().error.message, args.join(' ')).toMatch(message);
     }
+    const regression = await runCli(['fl', 'simulate', '--spec', join(ROOT, 'examples/tasks/diabetes/task.yaml'), '--split', 'label-skew', '--json'], { home: t.home });
+    expect(regression.code).toBe(2);
+    expect(regression.json().error.message).toBe('--split label-skew needs classes; diabetes is a regression task');
     const missing = await runCli(['fl', 'simulate', '--spec', join(t.dir, 'nope.yaml'), '--json'], { home: t.home });
     expect(missing.code).toBe(2);
     expect(missing.json().error.code).toBe('FL_BAD_TASK');

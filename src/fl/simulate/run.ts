@@ -194,6 +194,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
 
   const ds = await TabularDataset.open(task.files.train, spec.schema);
   const all = await ds.load('all');
+  if (o.split === 'label-skew' && spec.schema.taskType !== 'classification') throw bad(`--split label-skew needs classes; ${spec.name} is a regression task`, 'use --split iid');
   const labels = spec.schema.taskType === 'classification' ? all.y : new Float32Array(all.size);
   let parts: number[][];
   try {
@@ -279,6 +280,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
           const std = noiseStd(o.dp.noise, o.dp.clip, agg.signals.filter((s) => s.kept).length);
           const noised = addGaussianNoise(new Map(m.tensors.filter((t) => trainable.has(t.name)).map((t) => [t.name, t.values])), std);
           next = writeAggregate(m, new Map(m.tensors.map((t) => [t.name, noised.get(t.name) ?? t.values])));
+          // Priced as a subsampled Gaussian at q = sampled / clients (a fixed-size draw, as Flower
+          // samples; the accountant's analysis is for Poisson sampling, the usual approximation).
           accountant!.addRound({ sampleRate, noiseMultiplier: o.dp.noise });
         }
         global = next;
@@ -293,7 +296,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
           poisoners,
           flagged,
           ...(poisoners.length > 0 ? { caught: flagged.join() === [...poisoners].sort().join() } : {}),
-          cid: agg.cid,
+          cid: o.dp ? cidOf(next) : agg.cid,
         };
       } catch (e) {
         // A round can lose clients (failed training, duplicates, rejected updates) and skip; a rule that cannot
