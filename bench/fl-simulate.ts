@@ -36,6 +36,8 @@ interface Chart {
   id: string;
   title: string;
   xLabel: string;
+  /** The x of values[0]: 0, the initial model. */
+  xStart?: number;
   yLabel: string;
   series: { name: string; values: (number | null)[]; dashed?: boolean }[];
   yMin?: number;
@@ -93,6 +95,7 @@ if (run('convergence')) {
       id: `fl-convergence-${c.task}`,
       title: `${c.task}: FedAvg, 10 clients, ${c.localEpochs} local epochs per round`,
       xLabel: 'round',
+      xStart: 0,
       yLabel: `${iid.metric} (hidden split)`,
       series: [
         { name: 'IID', values: iid.rounds.map((x) => x.score) },
@@ -121,7 +124,7 @@ if (run('poisoning')) {
   const localEpochs = quick ? 1 : 2;
   const base = { task: spec('digits'), clients: 10, rounds, localEpochs, split: 'iid' as const, seed: 1 };
   out(`\n### Poisoning: 2 of 10 clients attack (digits, IID, ${rounds} rounds x ${localEpochs} local epochs)\n`);
-  out('Final accuracy on the hidden split; "caught" is the share of rounds in which the 2 updates the signals blame most (not kept, then Krum score, then distance to the median) are exactly the poisoners.\n');
+  out('Final accuracy on the hidden split; "caught" is the share of rounds in which the 2 updates the signals blame most (the highest Krum scores for the Krum family, else the largest distances to the coordinate-wise median) are exactly the poisoners.\n');
   out('| rule | clean | scaled x10 | (points vs clean) | caught | sign-flipped x10 | (points vs clean) | caught |');
   out('|---|---:|---:|---:|---:|---:|---:|---:|');
   const rows: Record<string, unknown>[] = [];
@@ -136,7 +139,7 @@ if (run('poisoning')) {
     series.push({ name: `${r.rule}: sign-flip`, values: flip.rounds.map((x) => x.score) });
   }
   out('\nA model whose outputs are not probabilities any more (NaN) scores "–" and counts as 0.');
-  save('poisoning', rows, [{ id: 'fl-poisoning-sign-flip', title: 'digits: 2 of 10 clients send sign-flipped updates (x10)', xLabel: 'round', yLabel: 'accuracy (hidden split)', series, yMin: 0, yMax: 1 }]);
+  save('poisoning', rows, [{ id: 'fl-poisoning-sign-flip', title: 'digits: 2 of 10 clients send sign-flipped updates (x10)', xLabel: 'round', xStart: 0, yLabel: 'accuracy (hidden split)', series, yMin: 0, yMax: 1 }]);
 }
 
 if (run('privacy')) {

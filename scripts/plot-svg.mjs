@@ -4,7 +4,7 @@
 // fixed decimals, so a regenerated chart diffs clean when its data did not change.
 //   node scripts/plot-svg.mjs <input.json> <out.svg>        one chart: { title, xLabel, yLabel, series, yMin?, yMax? }
 //   node scripts/plot-svg.mjs <input.json> --out-dir <dir>  an array of charts, each with an `id`: <dir>/<id>.svg
-// series: [{ name, values, dashed? }], values[i] plotted at x = i + 1; null (JSON's NaN) leaves a gap.
+// series: [{ name, values, dashed? }], values[i] plotted at x = xStart + i (xStart default 1); null (JSON's NaN) leaves a gap.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ const CHAR_PX = 6.8;
  * writeFileSync('acc.svg', svgLineChart({ title: 'MNIST', xLabel: 'round', yLabel: 'accuracy',
  *   series: [{ name: 'FedAvg', values: acc }, { name: 'centralised', values: base, dashed: true }] }));
  */
-export function svgLineChart({ title = '', xLabel = '', yLabel = '', series = [], yMin, yMax, width = 720, height = 400 }) {
+export function svgLineChart({ title = '', xLabel = '', yLabel = '', series = [], yMin, yMax, xStart = 1, width = 720, height = 400 }) {
   const finite = series.flatMap((s) => s.values.filter(isValue));
   const n = Math.max(1, ...series.map((s) => s.values.length));
 
@@ -49,7 +49,8 @@ export function svgLineChart({ title = '', xLabel = '', yLabel = '', series = []
   plot.h = height - top - (xLabel ? 50 : 32);
 
   const y = yScale(finite, isValue(yMin) ? yMin : undefined, isValue(yMax) ? yMax : undefined);
-  const [x0, x1] = n === 1 ? [0, 2] : [1, n];
+  const last = xStart + n - 1;
+  const [x0, x1] = n === 1 ? [xStart - 1, xStart + 1] : [xStart, last];
   const px = (x) => plot.x + ((x - x0) / (x1 - x0)) * plot.w;
   const py = (v) => plot.y + plot.h - ((v - y.lo) / (y.hi - y.lo)) * plot.h;
 
@@ -62,7 +63,7 @@ export function svgLineChart({ title = '', xLabel = '', yLabel = '', series = []
   // Grid and tick labels.
   out.push('<g class="grid" stroke="#e3e3e3" stroke-width="1">');
   for (const v of y.ticks) out.push(`<line x1="${f(plot.x)}" y1="${f(py(v))}" x2="${f(plot.x + plot.w)}" y2="${f(py(v))}"/>`);
-  const xt = xTicks(n);
+  const xt = xTicks(xStart, last);
   for (const x of xt) out.push(`<line x1="${f(px(x))}" y1="${f(plot.y)}" x2="${f(px(x))}" y2="${f(plot.y + plot.h)}"/>`);
   out.push('</g>');
   out.push('<g class="ticks" fill="#333333">');
@@ -81,7 +82,7 @@ export function svgLineChart({ title = '', xLabel = '', yLabel = '', series = []
   for (const [i, s] of series.entries()) {
     const color = PALETTE[i % PALETTE.length];
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    for (const run of runs(s.values)) {
+    for (const run of runs(s.values, xStart)) {
       const pts = run.map(([x, v]) => `${f(px(x))},${f(py(v))}`);
       if (pts.length === 1) {
         const [cx, cy] = pts[0].split(',');
@@ -112,12 +113,12 @@ export function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
-/** Unbroken runs of [x, value], x = index + 1. */
-function runs(values) {
+/** Unbroken runs of [x, value], x = xStart + index. */
+function runs(values, xStart) {
   const out = [];
   let cur = [];
   values.forEach((v, i) => {
-    if (isValue(v)) cur.push([i + 1, v]);
+    if (isValue(v)) cur.push([xStart + i, v]);
     else if (cur.length) {
       out.push(cur);
       cur = [];
@@ -162,8 +163,9 @@ function yScale(values, min, max) {
   return { lo, hi, ticks, format: (v) => v.toFixed(d) };
 }
 
-/** 1, then multiples of a 1-2-5 step, at most about 10. */
-function xTicks(n) {
+/** The first x, then multiples of a 1-2-5 step up to the last, at most about 10. */
+function xTicks(first, last) {
+  const n = last - first + 1;
   let step = 1;
   for (let e = 1; ; e *= 10) {
     const s = [1, 2, 5].map((m) => m * e).find((s) => n / s <= 10);
@@ -172,8 +174,8 @@ function xTicks(n) {
       break;
     }
   }
-  const xs = [1];
-  for (let x = step; x <= n; x += step) if (x > 1) xs.push(x);
+  const xs = [first];
+  for (let x = (Math.floor(first / step) + 1) * step; x <= last; x += step) xs.push(x);
   return xs;
 }
 

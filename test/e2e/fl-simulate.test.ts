@@ -55,7 +55,7 @@ describe('flock fl simulate', () => {
     expect((b.json().rounds as Round[]).map((x) => x.cid)).toEqual(rounds.map((x) => x.cid));
   }, 300_000);
 
-  it('poisoning: 2 sign-flipping clients of 10 are the updates the median’s signals blame', async () => {
+  it('poisoning: 2 sign-flipping clients of 10 are the updates the signals blame most', async () => {
     const r = await sim(['--clients', '10', '--rounds', '3', '--rule', 'median', '--poison', '2', '--attack', 'sign-flip', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = r.json();

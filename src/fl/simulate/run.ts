@@ -160,14 +160,19 @@ function writeClientFiles(dir: string, ds: TabularDataset, x: Float32Array, y: F
   });
 }
 
-/** The `count` updates the signals blame most: not kept first, then by Krum score, then by distance to the median. */
+/**
+ * The `count` updates the signals blame most: rejected first, then by Krum score (over all the
+ * round's updates) where the rule computes one, else by distance to the coordinate-wise median.
+ * Not "not kept": Bulyan set up for fewer attackers than there are can keep one in its selection
+ * while the Krum scores still point at both.
+ */
 function mostBlamed(signals: readonly (UpdateSignal | RejectedSignal)[], count: number): string[] {
-  const blame = (s: UpdateSignal | RejectedSignal) => [s.kept ? 0 : 1, s.krumScore ?? 0, s.distanceToMedian ?? Infinity] as const;
+  const blame = (s: UpdateSignal | RejectedSignal) => [s.rejected === undefined ? 0 : 1, s.krumScore ?? 0, s.distanceToMedian ?? 0] as const;
   return [...signals]
     .sort((a, b) => {
-      const [ka, sa, da] = blame(a);
-      const [kb, sb, db] = blame(b);
-      return kb - ka || sb - sa || db - da;
+      const [ra, ka, da] = blame(a);
+      const [rb, kb, db] = blame(b);
+      return rb - ra || kb - ka || db - da;
     })
     .slice(0, count)
     .map((s) => s.id);

@@ -84,6 +84,14 @@ describe('svgLineChart', () => {
     }
   });
 
+  it('xStart: the axis counts from it (round 0 first); the points span the same plot area', () => {
+    const from0 = svgLineChart({ ...CHART, xStart: 0 });
+    const ticks = [...from0.matchAll(/<text [^>]*text-anchor="middle">(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(ticks[0]).toBe(0);
+    expect(ticks.at(-1)).toBe(9);
+    expect(polylines(from0)).toEqual(polylines(svgLineChart(CHART)));
+  });
+
   it('writes numbers with fixed decimals and is deterministic', () => {
     const svg = svgLineChart(CHART);
     expect(svgLineChart(CHART)).toBe(svg);
