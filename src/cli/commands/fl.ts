@@ -22,7 +22,7 @@ interface AggregateFlags {
 export function flCommand(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'fl') ??
-    program.command('fl').description('federated learning: aggregate ONNX updates with robust, bit-for-bit deterministic rules')
+    program.command('fl').description('federated learning: simulate a federated task, aggregate ONNX updates bit for bit, price its privacy')
   );
 }
 
