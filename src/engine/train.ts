@@ -60,7 +60,7 @@ export interface TrainOptions {
 }
 
 export interface TrainResult {
-  /** Takes raw task inputs and returns class probabilities or target values. */
+  /** Takes raw task inputs and returns class probabilities or target values; for prediction and export (its optimizer is disposed). Dispose it when done. */
   model: tf.Sequential;
   backend: BackendInfo;
   schema: ResolvedSchema;
@@ -170,7 +170,10 @@ async function trainOnce(options: TrainOptions): Promise<TrainResult> {
     // standardised ones, so undo the fold with this data's statistics (and redo it at the end).
     if (regression) foldTargetScaling(model, -targetMean / targetStd, 1 / targetStd);
   }
-  model.compile({ optimizer: makeOptimizer(cfg), loss: regression ? 'meanSquaredError' : 'categoricalCrossentropy' });
+  // The model does not own an optimizer passed as an object (model.dispose() leaves it), so
+  // training disposes it when it ends: the returned model is for prediction and export.
+  const optimizer = makeOptimizer(cfg);
+  model.compile({ optimizer, loss: regression ? 'meanSquaredError' : 'categoricalCrossentropy' });
 
   const inMemory = ds.bytesFor(stats.trainRows) <= cfg.maxInMemoryBytes;
   const trainData = inMemory ? await ds.load('train') : undefined;
@@ -287,6 +290,7 @@ async function trainOnce(options: TrainOptions): Promise<TrainResult> {
     throw err;
   } finally {
     tf.dispose(bestWeights);
+    optimizer.dispose();
   }
   if (regression) foldTargetScaling(model, targetMean, targetStd);
 

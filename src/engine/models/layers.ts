@@ -37,8 +37,11 @@ export class Affine extends tf.layers.Layer {
     if (size !== this.scale.length) throw new Error(`FlockAffine: ${this.scale.length} scales for ${size} inputs`);
     this.scaleVar = this.addWeight('scale', featureShape, 'float32', tf.initializers.zeros(), undefined, false);
     this.offsetVar = this.addWeight('offset', featureShape, 'float32', tf.initializers.zeros(), undefined, false);
-    this.scaleVar.write(tf.tensor(this.scale, featureShape));
-    this.offsetVar.write(tf.tensor(this.offset, featureShape));
+    // write() copies into the variable; the source tensors are ours to dispose.
+    const [scale, offset] = [tf.tensor(this.scale, featureShape), tf.tensor(this.offset, featureShape)];
+    this.scaleVar.write(scale);
+    this.offsetVar.write(offset);
+    tf.dispose([scale, offset]);
     this.built = true;
   }
 

@@ -31,6 +31,7 @@ import { deriveSeed, permutation } from '../../engine/random.js';
 import { aggregateModels, type ModelUpdate } from '../aggregate.js';
 import { readModel, writeAggregate } from '../model.js';
 import { addGaussianNoise, clipUpdate, noiseStd, PrivacyAccountant } from '../privacy/index.js';
+import { STRATEGIES } from '../strategies/index.js';
 import type { RuleName, StrategyOptions, UpdateSignal, RejectedSignal } from '../strategies/types.js';
 import { cidOf } from '../../storage/cid.js';
 import { readGlobal } from '../validate.js';
@@ -136,6 +137,15 @@ function checkOptions(o: SimulationOptions): void {
   }
 }
 
+/**
+ * Runs the rule once on `count` one-parameter updates, so its own checks (Bulyan's n >= 4f + 3,
+ * MultiKrum's m, the trimmed mean's beta) fail before any training rather than after round 1.
+ */
+function checkRule(o: SimulationOptions, count: number): void {
+  const updates = Array.from({ length: count }, (_, i) => ({ id: String(i).padStart(8, '0'), weights: Float32Array.of(i), examples: 1 }));
+  STRATEGIES[o.rule].aggregate(new Float32Array(1), updates, o);
+}
+
 async function loadTask(file: string): Promise<LoadedTask & { validation: string }> {
   let t: LoadedTask;
   try {
@@ -188,6 +198,8 @@ function mostBlamed(signals: readonly (UpdateSignal | RejectedSignal)[], count: 
 export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
   const started = performance.now();
   checkOptions(o);
+  const perRound = Math.max(1, Math.round((o.fraction ?? 1) * o.clients));
+  checkRule(o, perRound);
   const seed = o.seed ?? 1;
   const localEpochs = o.localEpochs ?? 1;
   const task = await loadTask(o.task);
@@ -228,7 +240,6 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     if (o.dp && batchNorm) throw bad('DP cannot cover this model: its batch-norm statistics carry the clients’ data unclipped and unnoised', 'use a trainer config without batchNorm for a DP run');
 
     const accountant = o.dp ? new PrivacyAccountant() : undefined;
-    const perRound = Math.max(1, Math.round((o.fraction ?? 1) * o.clients));
     const sampleRate = perRound / o.clients;
     const first = await score(global);
     const rounds: RoundReport[] = [{ round: 0, ...first, sampled: 0, aggregated: 0, kept: 0, dropped: [], poisoners: [], flagged: [], cid: '', durationMs: 0 }];

@@ -23,6 +23,18 @@ describe('training', () => {
     for (const m of [a.model, b.model, c.model]) m.dispose();
   });
 
+  it('leaves no tensors behind once its model is disposed (the optimizer too, or a daemon leaks every round)', async () => {
+    await initBackend({ backend: 'cpu' });
+    const t = await task('breast-cancer');
+    const config = { model: { kind: 'mlp' as const, hidden: [16, 8] }, epochs: 1, seed: 2 };
+    (await train({ data: t.files.train, schema: t.spec.schema, config, backend: 'cpu' })).model.dispose();
+    const before = tf.memory().numTensors;
+    for (const optimizer of ['adam', 'sgd', 'rmsprop'] as const) {
+      (await train({ data: t.files.train, schema: t.spec.schema, config: { ...config, optimizer }, backend: 'cpu' })).model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('is deterministic on the wasm backend too', async () => {
     await initBackend({ backend: 'wasm' });
     const t = await task('digits');
