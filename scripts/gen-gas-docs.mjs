@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 const dir = new URL('../snapshots/', import.meta.url);
-const titles = { core: 'Token, config and gmFLOCK', economy: 'Emission and delegation pools', arena: 'AI Arena', governance: 'Governance' };
+const titles = { core: 'Token, config and gmFLOCK', economy: 'Emission and delegation pools', arena: 'AI Arena', alliance: 'FL Alliance', governance: 'Governance' };
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => Object.keys(titles).indexOf(a.slice(0, -5)) - Object.keys(titles).indexOf(b.slice(0, -5)));
 const fmt = (v) => Number(v).toLocaleString('en-US');
 /** Prose after a table, computed from its figures so it cannot go stale. */
@@ -34,6 +34,17 @@ const notes = {
     `${fmt(d.finalize_10submissions_k3)} for 10 submissions at k = 3, about ${fmt(Math.round(d.finalize_10submissions_k3 / 10))} each.`,
     '`finalize(taskId, B)` settles at most B submissions, so a caller sizes B to the block gas limit;',
     `the first call also fixes the task's rewards (\`finalize_first_1submission_k3\`: ${fmt(d.finalize_first_1submission_k3)}).`,
+  ],
+  alliance: (d) => [
+    'Randomness (Chainlink VRF v2.5 through `AllianceRandomness`, measured on Chainlink\'s',
+    '`VRFCoordinatorV2_5Mock`, so request figures include the mock\'s bookkeeping, not the real',
+    `coordinator's): a word is requested once per round (\`randomness_requestWord\`: ${fmt(d.randomness_requestWord)}) and renewed by`,
+    `anyone after the timeout (\`randomness_reRequest\`: ${fmt(d.randomness_reRequest)}). The fulfilment callback, which the`,
+    `task's \`callbackGasLimit\` must cover, costs ${fmt(d.randomness_fulfilCallback)} (${fmt(d.randomness_fulfilCallback_stale)} when a late fulfilment of a renewed`,
+    'request is ignored); the config refuses a `callbackGasLimit` under 50,000.',
+    'Roles (`AllianceRoles.draw`, k proposers by stake without replacement, O(k x participants)):',
+    `${fmt(d.roles_draw_20participants_k5)} for 20 participants and k = 5; at the bound of 256 participants ${fmt(d.roles_draw_256participants_k10)} for k = 10`,
+    `and ${fmt(d.roles_draw_256participants_k64)} for k = 64 (MAX_PROPOSERS, the worst case).`,
   ],
 };
 const out = [

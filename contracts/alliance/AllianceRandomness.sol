@@ -14,13 +14,13 @@ import {IAllianceRandomness} from "../interfaces/IAllianceRandomness.sol";
 /// cannot choose or change a word. Anyone can renew a timed-out request, which costs the
 /// subscription one request per `requestTimeout` per key at most and cannot discard a word already
 /// being fulfilled (every request of a key stays valid until one is fulfilled).
-/// The callback stores the word and emits one event (about 30k gas, see docs/GAS.md); it never
+/// The callback stores the word and emits one event (about 34k gas, see docs/GAS.md); it never
 /// reverts, since the coordinator does not retry a reverted callback.
 contract AllianceRandomness is IAllianceRandomness, VRFConsumerBaseV2Plus {
     /// @inheritdoc IAllianceRandomness
     uint64 public constant MIN_REQUEST_TIMEOUT = 1 minutes;
 
-    /// @dev Below this the callback (about 30k) could run out of gas.
+    /// @dev Below this the callback (about 34k with cold storage) could run out of gas.
     uint32 private constant _MIN_CALLBACK_GAS_LIMIT = 50_000;
 
     /// @dev The state of one key. `requestId` is its latest request's; `ready` is set with `word`.
