@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,5 +95,51 @@ contract Vault is IVault {
     expect(at('Vault.sweep(address)')[0]).toMatch(/is declared in no interface Vault implements$/);
     expect(at('deposit')).toEqual([]); // fully documented, and implemented from the interface
     expect(lines.at(-1)).toMatch(/^check-natspec: 6 problem\(s\) in 1 interfaces/);
+  }, 120_000);
+
+  it('skips vendored code (a vendor/ folder), which is compiled only as an import of ours', async () => {
+    const own = join(dir, 'with-vendor');
+    mkdirSync(join(own, 'vendor'), { recursive: true });
+    writeFileSync(
+      join(own, 'vendor', 'Base.sol'),
+      `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+interface IUndocumented {
+    function poke(uint256 x) external;
+}
+
+abstract contract Base is IUndocumented {
+    function poke(uint256 x) external {}
+    function extra() external {}
+}
+`,
+    );
+    writeFileSync(
+      join(own, 'Ours.sol'),
+      `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Base} from "./vendor/Base.sol";
+
+/// @notice Ours.
+interface IOurs {
+    /// @notice Reads.
+    /// @return The value.
+    function read() external view returns (uint256);
+}
+
+contract Ours is IOurs, Base {
+    /// @inheritdoc IOurs
+    function read() external pure returns (uint256) {
+        return 1;
+    }
+}
+`,
+    );
+    const r = await check(own);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^check-natspec: ok: 1 interfaces \(1 functions, 0 events, 0 errors\), 1 contracts \(1 public functions\)/);
   }, 120_000);
 });
