@@ -37,6 +37,17 @@ export function sortSmall(xs: Float64Array, n: number): void {
   }
 }
 
+/**
+ * Coordinate `j` of every vector into `col`, sorted ascending: the column the coordinate-wise
+ * rules (median, trimmed mean, Bulyan) work on. `+ 0` folds -0 into +0, so `<` is a total order
+ * and every machine sorts the column the same way.
+ */
+export function sortedColumn(vectors: readonly Float32Array[], j: number, col: Float64Array): void {
+  const n = vectors.length;
+  for (let i = 0; i < n; i++) col[i] = vectors[i]![j]! + 0;
+  sortSmall(col, n);
+}
+
 /** Median of the first `n` values of a sorted array: the middle one, or the mean of the two middle ones (as numpy). */
 export function sortedMedian(xs: Float64Array, n: number): number {
   const h = n >> 1;
@@ -53,8 +64,7 @@ export function coordinateMedian(vectors: readonly Float32Array[]): Float32Array
   const out = new Float32Array(d);
   const col = new Float64Array(n);
   for (let j = 0; j < d; j++) {
-    for (let i = 0; i < n; i++) col[i] = vectors[i]![j]! + 0; // + 0: -0 becomes +0 (total order)
-    sortSmall(col, n);
+    sortedColumn(vectors, j, col);
     out[j] = sortedMedian(col, n);
   }
   return out;

@@ -35,7 +35,7 @@ import { STRATEGIES } from '../strategies/index.js';
 import type { RuleName, StrategyOptions, UpdateSignal, RejectedSignal } from '../strategies/types.js';
 import { cidOf } from '../../storage/cid.js';
 import { readGlobal } from '../validate.js';
-import { unflatten } from '../vector.js';
+import { flatten, unflatten } from '../vector.js';
 import { poison, type AttackKind } from './attack.js';
 import { splitRows, type SplitKind } from './split.js';
 
@@ -265,7 +265,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
           continue;
         }
         const model = readModel(local);
-        let weights = readGlobal(local).vector;
+        let weights = flatten(model, g.layout);
         if (malicious.has(c)) weights = poison(g.vector, weights, o.poison!.attack, o.poison!.strength ?? 10, deriveSeed(seed, 13, round, c));
         else if (o.dp) weights = clipUpdate(new Map([['w', weights]]), new Map([['w', g.vector]]), o.dp.clip).weights.get('w')!;
         const bytes = writeAggregate(model, unflatten(weights, g.layout));

@@ -14,7 +14,7 @@
  * log n) without d); then per coordinate a sort of theta values: O(theta^2 d) for small theta.
  */
 import { AbortError } from '../../errors/index.js';
-import { sortedMedian, sortSmall } from '../math.js';
+import { sortedColumn, sortedMedian } from '../math.js';
 import { checkF, krumScores, lowestScores, pairwiseSquaredDistances } from './krum.js';
 import { strategy } from './strategy.js';
 import type { Rule } from './types.js';
@@ -54,8 +54,7 @@ export const bulyanRule: Rule = (updates, opts) => {
   const out = new Float32Array(d);
   const col = new Float64Array(theta);
   for (let j = 0; j < d; j++) {
-    for (let i = 0; i < theta; i++) col[i] = chosen[i]![j]! + 0; // + 0: -0 becomes +0 (total order)
-    sortSmall(col, theta);
+    sortedColumn(chosen, j, col);
     const med = sortedMedian(col, theta);
     // The beta values closest to the median form a contiguous window of the sorted column:
     // slide it from the left while the value entering on the right is closer than the one

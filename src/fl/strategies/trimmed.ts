@@ -6,7 +6,7 @@
  * be left to average (so beta = 0.5 is fine for odd n: the median). O(n d) for small n.
  */
 import { AbortError } from '../../errors/index.js';
-import { sortSmall } from '../math.js';
+import { sortedColumn } from '../math.js';
 import { strategy } from './strategy.js';
 import type { Rule } from './types.js';
 
@@ -33,8 +33,7 @@ export const trimmedRule: Rule = (updates, opts) => {
   const col = new Float64Array(n);
   const keep = n - 2 * k;
   for (let j = 0; j < d; j++) {
-    for (let i = 0; i < n; i++) col[i] = vectors[i]![j]! + 0; // + 0: -0 becomes +0 (total order)
-    sortSmall(col, n);
+    sortedColumn(vectors, j, col);
     let s = 0;
     for (let i = k; i < n - k; i++) s += col[i]!; // ascending order: fixed
     out[j] = s / keep;
