@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../log/levels.js';
+import * as alliance from './commands/alliance.js';
 import * as delegate from './commands/delegate.js';
 import * as deploy from './commands/deploy.js';
 import * as deployment from './commands/deployment.js';
@@ -40,7 +41,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, deployment, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, fl, params, propose, proposals, flag, vote, queue, execute, store, doctor];
+export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, deployment, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, alliance, fl, params, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -142,6 +142,8 @@ const protocol = {
   STILL_UNBONDING: { exit: REVERTED, meaning: 'the undelegation cooldown has not passed' },
   NO_ARENA: { exit: CHAIN, meaning: 'this deployment has no Arena' },
   UNKNOWN_TASK: { exit: USAGE, meaning: 'no Arena task with that id' },
+  NO_ALLIANCE: { exit: CHAIN, meaning: 'this deployment has no Alliance' },
+  UNKNOWN_ALLIANCE_TASK: { exit: USAGE, meaning: 'no Alliance task with that id' },
   NOT_FINALIZING: { exit: REVERTED, meaning: 'the task is not in a phase that finalize can settle' },
   BAD_TASK_SPEC: { exit: USAGE, meaning: 'a task.yaml is invalid' },
   SCORE_TOLERANCE: { exit: USAGE, meaning: 'a task’s score tolerance is missing (required for mse, mae and log-loss) or not a positive number' },

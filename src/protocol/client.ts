@@ -5,6 +5,7 @@
  * functions of `(connection, params)` in the domain folders and can be called unbound as well.
  */
 import * as account from './account/actions.js';
+import * as alliance from './alliance/actions.js';
 import * as arena from './arena/actions.js';
 import { connectProtocol, type ConnectProtocolParameters, type ProtocolConnection } from './connection.js';
 import * as emission from './emission/actions.js';
@@ -36,6 +37,7 @@ export type CreateProtocolClientParameters = ConnectProtocolParameters;
 
 export interface ProtocolClient extends ProtocolConnection {
   account: BoundActions<typeof account>;
+  alliance: BoundActions<typeof alliance>;
   arena: BoundActions<typeof arena>;
   emission: BoundActions<typeof emission>;
   governance: BoundActions<typeof governance>;
@@ -58,6 +60,7 @@ export function createProtocolClient(params: CreateProtocolClientParameters): Pr
   return {
     ...c,
     account: bindActions(c, account),
+    alliance: bindActions(c, alliance),
     arena: bindActions(c, arena),
     emission: bindActions(c, emission),
     governance: bindActions(c, governance),

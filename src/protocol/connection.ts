@@ -11,6 +11,7 @@ import {
   FlockToken__factory,
   FlockVotes__factory,
   GmFlock__factory,
+  IAlliance__factory,
   IArena__factory,
   ProtocolConfig__factory,
   type DelegationPools,
@@ -20,13 +21,15 @@ import {
   type FlockToken,
   type FlockVotes,
   type GmFlock,
+  type IAlliance,
   type IArena,
   type ProtocolConfig,
 } from '../chain/types/index.js';
 import { BugError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { noArena, noGovernor } from './errors.js';
+import { noAlliance, noArena, noGovernor } from './errors.js';
 import './hints.js';
+import './alliance/hints.js';
 import './arena/hints.js';
 import './governance/hints.js';
 
@@ -43,6 +46,8 @@ export interface ProtocolContracts {
   votes?: FlockVotes;
   /** The Arena (actions, and views served by its lens through the fallback), when deployed. */
   arena?: IArena;
+  /** The FL Alliance, when deployed. */
+  alliance?: IAlliance;
 }
 
 /**
@@ -91,6 +96,7 @@ export function connectProtocol({ record, runner, signer, log }: ConnectProtocol
     governor: optional('FlockGovernor', (a) => FlockGovernor__factory.connect(a, bound)),
     votes: optional('FlockVotes', (a) => FlockVotes__factory.connect(a, bound)),
     arena: optional('Arena', (a) => IArena__factory.connect(a, bound)),
+    alliance: optional('Alliance', (a) => IAlliance__factory.connect(a, bound)),
   };
   for (const c of Object.values(contracts)) if (c) registerRevertInterface(c.interface);
   if (contracts.arena) {
@@ -110,6 +116,12 @@ export function requireSigner(client: ProtocolConnection, action: string): Signe
 export function requireArena(client: ProtocolConnection): IArena {
   if (!client.contracts.arena) throw noArena(client.record.chainId);
   return client.contracts.arena;
+}
+
+/** The Alliance of the deployment, or an AbortError (NO_ALLIANCE) for a deployment from before it. */
+export function requireAlliance(client: ProtocolConnection): IAlliance {
+  if (!client.contracts.alliance) throw noAlliance(client.record.chainId);
+  return client.contracts.alliance;
 }
 
 /** The Governor of the deployment, or an AbortError (NO_GOVERNANCE). */

@@ -10,6 +10,8 @@ export type ProtocolErrorCode = Extract<
   ErrorCode,
   | 'NO_ARENA'
   | 'NO_GOVERNANCE'
+  | 'NO_ALLIANCE'
+  | 'UNKNOWN_ALLIANCE_TASK'
   | 'UNKNOWN_TASK'
   | 'SCORE_TOLERANCE'
   | 'NOT_FINALIZING'
@@ -48,6 +50,9 @@ const STAKE_HINT = 'lock FLOCK into gmFLOCK first: `flock stake <amount> --lock 
 
 export const noArena = (chainId: number) =>
   fail('NO_ARENA', `the flock deployment on chain ${chainId} has no Arena`, 'redeploy: `flock devnet down`, remove <home>/devnet and <home>/deployments, then `flock devnet up`');
+
+export const noAlliance = (chainId: number) =>
+  fail('NO_ALLIANCE', `the flock deployment on chain ${chainId} has no Alliance`, 'redeploy with this version of flock: `flock devnet down --reset`, then `flock devnet up`');
 
 export const noGovernor = (chainId: number) =>
   fail('NO_GOVERNANCE', `the deployment on chain ${chainId} has no Governor`, 'redeploy with this version of flock (`flock devnet up` on a fresh devnet, or `flock deploy`)');
@@ -101,6 +106,8 @@ export const zeroStake = () => fail('INVALID_AMOUNT', 'stake amount must be grea
 export const lockOutOfRange = (duration: bigint, max: bigint) =>
   fail('LOCK_OUT_OF_RANGE', `lock of ${Number(duration) / 86400} days is out of range`, `choose --lock between 0 and ${max / 86_400n} days`);
 
+export const unknownAllianceTask = (taskId: bigint, count: bigint) =>
+  fail('UNKNOWN_ALLIANCE_TASK', `no Alliance task ${taskId} (this chain has ${count})`, '`flock alliance list` lists them');
 export const unknownPosition = (positionId: bigint, account: string) => fail('UNKNOWN_POSITION', `no open position #${positionId} for ${account}`, '`flock status` lists your positions and their ids');
 
 export const stillLocked = (positionId: bigint, unlockAt: bigint) =>

@@ -115,6 +115,12 @@ describe('flock (global behaviour)', () => {
       'fl aggregate': ['update.onnx', '--rule', 'fedavg', '--global', 'global.onnx', '-o', 'out.onnx'],
       'fl privacy': ['--sample-rate', '0.04', '--noise', '1.5', '--rounds', '10', '--delta', '1e-5'],
       'fl simulate': ['--spec', 'missing.yaml'],
+      'alliance create': ['--spec', join(ROOT, 'examples/alliance/alliance.yaml')],
+      'alliance show': ['1'],
+      'alliance status': ['1'],
+      'alliance settle': ['1'],
+      'alliance claim': ['1'],
+      'alliance leave': ['1'],
     };
     const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
     expect(leaves.length).toBeGreaterThan(5);
