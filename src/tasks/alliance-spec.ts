@@ -47,11 +47,8 @@ const allianceSchema = z
   })
   .strict();
 
-/** alliance.yaml, resolved: durations in seconds, amounts in wei, shares in WAD, paths absolute. */
-export interface AllianceSpec {
-  file: string;
-  taskFile: string;
-  initialModel: { file: string } | { cid: string } | { build: true };
+/** An Alliance task's chain-side settings in chain units: durations in seconds, amounts in wei, shares in WAD. */
+export interface AllianceSettings {
   rounds: number;
   proposersPerRound: number;
   minParticipants: number;
@@ -61,13 +58,23 @@ export interface AllianceSpec {
   minStake: bigint;
   rewardPool: bigint;
   rule: string;
+  /** Krum/MultiKrum/Bulyan's f, MultiKrum's m, the trimmed mean's beta (WAD). */
   f: number;
   m: number;
   beta: bigint;
+  /** WAD; clipNorm 0: no differential privacy. */
   clipNorm: bigint;
   noiseMultiplier: bigint;
+  /** WAD; 0: none. */
   maxUpdateNorm: bigint;
   fromArena: { taskId: bigint; submissionId: bigint } | null;
+}
+
+/** alliance.yaml, resolved: the settings, with absolute paths. */
+export interface AllianceSpec extends AllianceSettings {
+  file: string;
+  taskFile: string;
+  initialModel: { file: string } | { cid: string } | { build: true };
 }
 
 const bad = (file: string, why: string, cause?: unknown) =>

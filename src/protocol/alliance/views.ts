@@ -3,6 +3,7 @@
  * unix seconds, enums by name): what commands print and daemons decide on.
  */
 import type { IAlliance } from '../../chain/types/index.js';
+import type { AllianceSettings } from '../../tasks/alliance-spec.js';
 import { METRIC_NAMES, type ArenaMetricName } from '../arena/types.js';
 import { requireAlliance, type ProtocolConnection } from '../connection.js';
 import { unknownAllianceTask } from '../errors.js';
@@ -16,30 +17,11 @@ type MemberOut = Awaited<ReturnType<IAlliance['member']>>;
 type UpdateOut = Awaited<ReturnType<IAlliance['updates']>>[number];
 
 /** A task's parameters as created. */
-export interface AllianceSpecView {
+export interface AllianceSpecView extends AllianceSettings {
   initialModelCID: string;
   specCID: string;
   metric: ArenaMetricName;
-  rounds: number;
-  proposersPerRound: number;
-  minParticipants: number;
-  maxParticipants: number;
-  /** Seconds. */
-  durations: { join: number; proposeCommit: number; proposeReveal: number; voteCommit: number; voteReveal: number };
-  minStake: bigint;
-  creatorStake: bigint;
-  rewardPool: bigint;
   rule: AllianceRuleName;
-  /** Krum/MultiKrum/Bulyan's f, MultiKrum's m, the trimmed mean's beta (WAD). */
-  f: number;
-  m: number;
-  beta: bigint;
-  /** WAD; clipNorm 0: no differential privacy. */
-  clipNorm: bigint;
-  noiseMultiplier: bigint;
-  /** WAD; 0: none. */
-  maxUpdateNorm: bigint;
-  fromArena: { taskId: bigint; submissionId: bigint } | null;
 }
 
 export interface AllianceTaskView {
