@@ -54,6 +54,11 @@ export interface FulfillerState {
   version: 1;
   chainId: number;
   coordinator: string;
+  /**
+   * The hash of the deployment's first block: a chain wiped and redeployed has the coordinator at
+   * the same address, and its blocks' numbers again; this tells the old state from the new chain.
+   */
+  anchor: string | null;
   /** The last block whose events have been read. */
   cursor: number;
   /** Request id (decimal) to request. */
@@ -75,7 +80,7 @@ export interface RequestedEvent {
 }
 
 export function freshState(chainId: number, coordinator: string, fromBlock: number, pid = process.pid): FulfillerState {
-  return { version: 1, chainId, coordinator: getAddress(coordinator), cursor: Math.max(fromBlock - 1, -1), pending: {}, fulfilled: 0, callbackFailures: 0, pid, updatedAt: new Date().toISOString() };
+  return { version: 1, chainId, coordinator: getAddress(coordinator), anchor: null, cursor: Math.max(fromBlock - 1, -1), pending: {}, fulfilled: 0, callbackFailures: 0, pid, updatedAt: new Date().toISOString() };
 }
 
 /** The saved state if it belongs to this chain and coordinator, else a fresh one scanning from `fromBlock`. */
@@ -196,6 +201,7 @@ export async function runFulfiller(opts: RunFulfillerOptions): Promise<RunFulfil
   const result = (reason: RunFulfillerResult['reason']): RunFulfillerResult => ({ reason, fulfilled: state.fulfilled, callbackFailures: state.callbackFailures, pending: Object.keys(state.pending).length });
 
   log.info({ coordinator: state.coordinator, fulfiller: wallet.address, cursor: state.cursor, pending: Object.keys(state.pending).length }, 'VRF fulfiller started');
+  let anchored = false;
   let funded = false;
   let failures = 0;
   let ready = false;
@@ -206,6 +212,15 @@ export async function runFulfiller(opts: RunFulfillerOptions): Promise<RunFulfil
         return result('chain-gone');
       }
       try {
+        if (!anchored) {
+          const anchor = (await provider.getBlock(opts.fromBlock))?.hash ?? null;
+          if (state.anchor !== anchor) {
+            if (state.anchor !== null) log.info({ fromBlock: opts.fromBlock }, 'the saved state is of another chain or deployment; scanning from the deployment');
+            Object.assign(state, freshState(opts.chainId, opts.coordinator, opts.fromBlock), { anchor });
+            save();
+          }
+          anchored = true;
+        }
         if (!funded) {
           // Devnet only: anvil mints the fulfiller's gas money; no transfer from a user's account.
           if ((await provider.getBalance(wallet.address)) < FULFILLER_MIN_BALANCE) {
