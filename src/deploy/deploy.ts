@@ -23,6 +23,7 @@ import { AbortError } from '../errors/index.js';
 import { formatFlock } from '../units/index.js';
 import type { GenesisPlan } from './genesis.js';
 import { deployGovernance } from './governance.js';
+import { deployRandomness, type VrfSettings } from './randomness.js';
 
 /** Genesis economy. Reference values from SPEC.md; all later changes go through governance. */
 export const GENESIS = {
@@ -62,6 +63,12 @@ export interface DeployProtocolOptions {
   plan?: GenesisPlan;
   /** The deployer's FlockDirectory slot (chain/directory.ts): 0, or the next free one for --force. */
   directoryIndex?: number;
+  /**
+   * A real chain's Chainlink VRF v2.5 coordinator, key hash and subscription for the Alliance's
+   * randomness (randomness.ts). Without it AllianceRandomness is skipped outside the devnet; the
+   * devnet deploys Chainlink's coordinator mock instead.
+   */
+  vrf?: VrfSettings;
 }
 
 type ContractName =
@@ -79,6 +86,8 @@ type ContractName =
   | 'FlockVotes'
   | 'FlockGovernor'
   | 'FlockDirectory'
+  | 'VRFCoordinatorV2_5Mock'
+  | 'AllianceRandomness'
   | `Vesting:${string}`;
 
 interface Journal {
@@ -88,6 +97,8 @@ interface Journal {
   directoryIndex?: number;
   block?: number;
   contracts: Partial<Record<ContractName, string>>;
+  /** The devnet VRF subscription created in the coordinator mock (decimal). */
+  vrfSubscriptionId?: string;
 }
 
 /**
@@ -168,6 +179,37 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
   const SLASHER = await config.SLASHER_ROLE();
   if (!(await config.hasRole(SLASHER, arenaAddr))) await send('arena may slash pools', config.grantRole(SLASHER, arenaAddr));
   if (!(await emission.gauges()).includes(arenaAddr)) await send('arena earns emission', emission.addGauge(arenaAddr));
+
+  // The FL Alliance's randomness: Chainlink VRF v2.5 (the coordinator mock and a funded
+  // subscription on the devnet, whose `devnet fulfil` process answers the requests).
+  const randomnessAddr = await deployRandomness({
+    signer,
+    deployer,
+    devnet: opts.devnet,
+    ...(opts.vrf ? { vrf: opts.vrf } : {}),
+    step,
+    send,
+    subscription: {
+      get: () => journal.vrfSubscriptionId,
+      set: (id) => {
+        journal.vrfSubscriptionId = id;
+        save();
+      },
+    },
+    log,
+  });
+  // TODO(alliance): the Alliance goes here, once contracts/alliance/Alliance.sol exists:
+  //   if (randomnessAddr) {
+  //     const allianceAddr = await step('Alliance', () => new Alliance__factory(signer).deploy(tokenAddr, gmAddr, configAddr, emissionAddr, poolsAddr, randomnessAddr, arenaAddr));
+  //     const randomness = AllianceRandomness__factory.connect(randomnessAddr, signer);
+  //     if ((await randomness.requester()) === ZeroAddress) await send('the Alliance requests randomness', randomness.setRequester(allianceAddr));
+  //     (+ its ProtocolConfig roles and emission gauge, checked first like the Arena's above)
+  //   }
+  // It must come before the hand-over below (the deployer still holds the config admin role) and
+  // before the directory is published (which lists every journaled contract). The deployer stays
+  // AllianceRandomness's owner (ConfirmedOwner): hand it to the timelock after setRequester with
+  // transferOwnership(timelock), which the timelock accepts (acceptOwnership) by proposal.
+  void randomnessAddr;
   const topUp = async (to: string, target: bigint, what: string) => {
     const have = await token.balanceOf(to);
     if (have < target) await send(what, token.transfer(to, target - have));

@@ -38,3 +38,16 @@ export function findDevnetAccount(accounts: readonly DevnetAccount[], nameOrAddr
   if (/^0x[0-9a-f]{40}$/.test(q)) return accounts.find((a) => a.address.toLowerCase() === q);
   return accounts.find((a) => a.name === q);
 }
+
+/** Where the devnet's VRF fulfiller key is derived: another BIP-44 account than anvil's (m/44'/60'/0'/0/i), so it is none of the named accounts at any `devnet.accounts` count. */
+export const FULFILLER_PATH = "m/44'/60'/1'/0/0";
+
+/**
+ * The key the devnet's VRF fulfiller (vrf-fulfiller.ts) sends with: its own, so its transactions
+ * never take a nonce a user's (or the deployer's) transaction expected. anvil does not fund it;
+ * the fulfiller mints its gas money with anvil_setBalance.
+ */
+export function devnetFulfillerAccount(mnemonic: string): Omit<DevnetAccount, 'index'> {
+  const w = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(mnemonic), FULFILLER_PATH);
+  return { name: 'vrf-fulfiller', address: getAddress(w.address), privateKey: w.privateKey };
+}

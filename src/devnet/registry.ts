@@ -15,6 +15,7 @@ import {
   type StartAnvilResult,
   type StopAnvilResult,
 } from './anvil.js';
+import { stopFulfiller } from './vrf-process.js';
 
 /**
  * The running flock devnets of this user, whichever home started them: one file per port,
@@ -165,7 +166,7 @@ export async function startDevnet(opts: StartAnvilOptions, env: NodeJS.ProcessEn
 }
 
 /**
- * `devnet down`: stops the devnet this home started, and unregisters it. A devnet that another
+ * `devnet down`: stops the devnet this home started (its VRF fulfiller too), and unregisters it. A devnet that another
  * home started (serving this home's port) is not stopped from here: DEVNET_OTHER_HOME names that
  * home, since daemons there may depend on it.
  */
@@ -181,6 +182,8 @@ export async function stopDevnet(home: string, port: number, opts: { graceMs?: n
       });
     }
   }
+  // The VRF fulfiller first (it would exit on its own once anvil is gone, a moment later).
+  await stopFulfiller(home);
   const res = await stopAnvil(home, opts.graceMs);
   if (own && res.pid !== undefined) unregisterDevnet(own.port, res.pid, env);
   return res;

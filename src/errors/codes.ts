@@ -68,6 +68,7 @@ const chain = {
   NO_CREATE2_PROXY: { exit: CHAIN, meaning: 'the chain lacks the deterministic deployment proxy `flock deploy` creates the directory with' },
   SHORT_TIMELOCK_DELAY: { exit: USAGE, meaning: 'a timelock delay under a day outside the devnet, without --yes and --allow-short-delay' },
   BAD_JOURNAL: { exit: USAGE, meaning: 'the deployment journal of a resumed `flock deploy` is unreadable' },
+  VRF_INVALID: { exit: USAGE, meaning: 'the --vrf-* options of `flock deploy` name no VRF v2.5 coordinator or subscription on this chain' },
 } as const satisfies Record<string, CodeInfo>;
 
 /** The embedded devnet (anvil). */
@@ -75,10 +76,11 @@ const devnet = {
   ANVIL_NOT_FOUND: { exit: USAGE, meaning: 'no anvil binary for this platform' },
   DEVNET_RUNNING: { exit: USAGE, meaning: 'a devnet of another home or port is running' },
   DEVNET_OTHER_HOME: { exit: USAGE, meaning: '`devnet down` of a devnet that another flock home started (stop it from that home)' },
-  DEVNET_START: { exit: USAGE, meaning: 'anvil did not start (its log says why)' },
-  DEVNET_TIMEOUT: { exit: INTERRUPTED, meaning: 'anvil did not answer in time after starting' },
+  DEVNET_START: { exit: USAGE, meaning: 'anvil or the devnet VRF fulfiller did not start (its log says why)' },
+  DEVNET_TIMEOUT: { exit: INTERRUPTED, meaning: 'anvil did not answer, or the devnet VRF fulfiller did not catch up, in time after starting' },
+  VRF_FULFILLER_RUNNING: { exit: USAGE, meaning: '`devnet fulfil` while a VRF fulfiller already serves that devnet' },
   PORT_IN_USE: { exit: USAGE, meaning: 'the devnet port is taken by another program' },
-  NOT_DEVNET: { exit: CHAIN, meaning: 'a devnet-only command (warp, accounts) against another chain' },
+  NOT_DEVNET: { exit: CHAIN, meaning: 'a devnet-only command (warp, accounts, fulfil) against another chain' },
 } as const satisfies Record<string, CodeInfo>;
 
 /** Content-addressed storage: CIDs, backends, uploads. */

@@ -47,6 +47,12 @@ export interface EnsureDevnetResult {
   deploymentPath: string | null;
   /** Extra accounts that received ETH from this call. */
   funded: string[];
+  /**
+   * The devnet's VRF fulfiller (devnet/vrf-process.ts), which answers the coordinator mock's
+   * randomness requests: started (or restarted) by this call, or already running. Null without a
+   * deployment, or with one that has no coordinator mock (deployed by an older flock).
+   */
+  vrf: { pid: number; started: boolean; logPath: string | null } | null;
 }
 
 /**
@@ -64,7 +70,7 @@ export async function ensureDevnet(opts: EnsureDevnetOptions): Promise<EnsureDev
   log.debug({ rpcUrl: state.rpcUrl, pid: state.pid, reused, home }, 'anvil up');
   if (clockForward > 0) log.info({ seconds: clockForward }, 'devnet clock moved forward to the latest block (time warped before the restart is kept)');
   const base = { rpcUrl: state.rpcUrl, chainId: state.chainId, pid: state.pid, port: state.port, reused, home, logPath: state.logPath, clockForward };
-  if (opts.deploy === false) return { ...base, deployed: false, deployment: null, deploymentPath: null, funded: [] };
+  if (opts.deploy === false) return { ...base, deployed: false, deployment: null, deploymentPath: null, funded: [], vrf: null };
 
   const [{ JsonRpcProvider, Network, getAddress }, { FlockSigner }, dep] = await Promise.all([
     import('ethers'),
@@ -90,7 +96,8 @@ export async function ensureDevnet(opts: EnsureDevnetOptions): Promise<EnsureDev
     // The record lives with the devnet, in the home that started it.
     const existing = dep.readDeployment(home, chainId);
     if (existing && (await dep.deploymentIsLive(provider, existing))) {
-      return { ...base, deployed: false, deployment: existing, deploymentPath: dep.deploymentPath(home, chainId), funded };
+      const vrf = await fulfiller(home, existing, opts);
+      return { ...base, deployed: false, deployment: existing, deploymentPath: dep.deploymentPath(home, chainId), funded, vrf };
     }
     if (existing) log.info({ chainId: chainId.toString() }, 'the devnet deployment record is stale (chain was reset); redeploying');
     const { deployProtocol } = await import('../deploy/deploy.js');
@@ -104,8 +111,24 @@ export async function ensureDevnet(opts: EnsureDevnetOptions): Promise<EnsureDev
     });
     const full: DeploymentRecord = { ...record, rpcUrl: state.rpcUrl, devnet: true };
     const path = dep.writeDeployment(home, full);
-    return { ...base, deployed: true, deployment: full, deploymentPath: path, funded };
+    const vrf = await fulfiller(home, full, opts);
+    return { ...base, deployed: true, deployment: full, deploymentPath: path, funded, vrf };
   } finally {
     provider.destroy();
   }
+}
+
+/**
+ * Makes sure the devnet's VRF fulfiller runs (a dead one is restarted; it catches up on the
+ * requests made meanwhile). It runs in the devnet's home, next to anvil, whichever home ran `up`.
+ */
+async function fulfiller(home: string, record: DeploymentRecord, opts: EnsureDevnetOptions): Promise<EnsureDevnetResult['vrf']> {
+  if (!record.contracts.VRFCoordinatorV2_5Mock) {
+    opts.log.info('this devnet deployment predates the VRF coordinator mock: no randomness fulfiller (`flock devnet down --reset` then `up` redeploys)');
+    return null;
+  }
+  const { startFulfiller } = await import('../devnet/vrf-process.js');
+  const r = await startFulfiller(home, { env: opts.env });
+  if (r.started) opts.log.debug({ pid: r.pid }, 'VRF fulfiller started');
+  return r;
 }

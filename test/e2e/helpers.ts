@@ -69,9 +69,10 @@ export async function startTestAnvil(opts: { chainId?: number } = {}): Promise<T
   };
 }
 
-/** Stops whatever devnet the CLI started in `home` (cleanup for tests that ran `devnet up`). */
+/** Stops whatever devnet the CLI started in `home`, and its VRF fulfiller (cleanup for tests that ran `devnet up`). */
 export async function stopCliDevnet(home: string): Promise<void> {
-  const { stopAnvil } = await import('../../src/devnet/anvil.js');
+  const [{ stopAnvil }, { stopFulfiller }] = await Promise.all([import('../../src/devnet/anvil.js'), import('../../src/devnet/vrf-process.js')]);
+  await stopFulfiller(home, 5000);
   await stopAnvil(home, 5000);
 }
 

@@ -14,7 +14,10 @@ export function register(program: Command): void {
     .option('--timelock-delay <seconds>', 'seconds between a passed proposal and its execution (default 172800, 2 days; at least 86400 outside the devnet)')
     .option('--allow-short-delay', 'with --yes, accept a timelock delay under a day outside the devnet')
     .option('--force', 'deploy another, independent copy even though this account has deployed flock on this chain (the old record is kept)')
-    .action(async (opts: { genesis?: string; timelockDelay?: string; allowShortDelay?: boolean; force?: boolean }, cmd: Command) => {
+    .option('--vrf-coordinator <address>', "the chain's Chainlink VRF v2.5 coordinator, for the Alliance's randomness (with --vrf-key-hash and --vrf-subscription; without them AllianceRandomness is not deployed)")
+    .option('--vrf-key-hash <hash>', 'the VRF gas lane (key hash, 32 bytes hex)')
+    .option('--vrf-subscription <id>', 'the VRF subscription that pays for the requests (its owner must add AllianceRandomness as a consumer unless it is the deployer)')
+    .action(async (opts: DeployFlags, cmd: Command) => {
       const ctx = await createContext(cmd);
       const [deployment, { directorySlots }, { deployProtocol }, { loadGenesis, genesisRows }, { formatEth }] = await Promise.all([
         import('../../chain/deployment.js'),
@@ -36,6 +39,7 @@ export function register(program: Command): void {
         });
       }
       const delay = opts.timelockDelay === undefined ? undefined : parseDelay(opts.timelockDelay);
+      const vrf = parseVrf(opts);
       if (delay !== undefined && delay < MIN_TIMELOCK_DELAY && !devnet && !(ctx.yes && opts.allowShortDelay)) {
         throw new AbortError(`--timelock-delay ${delay} is under a day: holders could not react to a passed proposal before it runs`, {
           code: 'SHORT_TIMELOCK_DELAY',
@@ -81,6 +85,7 @@ export function register(program: Command): void {
         directoryIndex: next.index,
         ...(plan ? { plan } : {}),
         ...(delay === undefined ? {} : { genesis: { timelockDelay: delay } }),
+        ...(vrf ? { vrf } : {}),
       });
       const full = { ...record, rpcUrl: ctx.rpcUrl };
       const replaced = deployment.backupDeployment(ctx.config.home, chainId);
@@ -97,6 +102,34 @@ export function register(program: Command): void {
         'the timelock now holds every admin role; the deployer holds none',
       ]);
     });
+}
+
+interface DeployFlags {
+  genesis?: string;
+  timelockDelay?: string;
+  allowShortDelay?: boolean;
+  force?: boolean;
+  vrfCoordinator?: string;
+  vrfKeyHash?: string;
+  vrfSubscription?: string;
+}
+
+/** The three --vrf-* flags, all or none. */
+function parseVrf(opts: DeployFlags): { coordinator: string; keyHash: string; subscriptionId: bigint } | undefined {
+  const given = [opts.vrfCoordinator, opts.vrfKeyHash, opts.vrfSubscription];
+  if (given.every((v) => v === undefined)) return undefined;
+  if (given.some((v) => v === undefined)) {
+    throw new AbortError('--vrf-coordinator, --vrf-key-hash and --vrf-subscription go together', {
+      code: 'USAGE',
+      hint: "pass all three (the network's coordinator and gas lane from docs.chain.link/vrf, your subscription id), or none to skip the Alliance's randomness",
+    });
+  }
+  if (!/^0x[0-9a-fA-F]{40}$/.test(opts.vrfCoordinator!)) throw new AbortError(`--vrf-coordinator "${opts.vrfCoordinator}" is not an address`, { code: 'USAGE', hint: 'e.g. --vrf-coordinator 0x…(40 hex digits)' });
+  if (!/^0x[0-9a-fA-F]{64}$/.test(opts.vrfKeyHash!)) throw new AbortError(`--vrf-key-hash "${opts.vrfKeyHash}" is not 32 bytes of hex`, { code: 'USAGE', hint: 'the gas lane\'s key hash: 0x followed by 64 hex digits' });
+  if (!/^\d+$/.test(opts.vrfSubscription!) || BigInt(opts.vrfSubscription!) === 0n || BigInt(opts.vrfSubscription!) >= 2n ** 256n) {
+    throw new AbortError(`--vrf-subscription "${opts.vrfSubscription}" is not a subscription id`, { code: 'USAGE', hint: 'the decimal id shown at vrf.chain.link' });
+  }
+  return { coordinator: opts.vrfCoordinator!, keyHash: opts.vrfKeyHash!, subscriptionId: BigInt(opts.vrfSubscription!) };
 }
 
 function parseDelay(text: string): bigint {

@@ -24,7 +24,8 @@ export function register(program: Command): void {
           ? [`flock ${r.deployed ? 'deployed' : 'already deployed'}: token ${r.deployment.contracts.FlockToken ?? Object.values(r.deployment.contracts)[0] ?? '?'}`]
           : ['contracts not deployed (--no-deploy)']),
         ...(r.funded.length ? [`funded ${r.funded.join(', ')}`] : []),
-        `logs: ${r.logPath}`,
+        ...(r.vrf ? [`VRF fulfiller ${r.vrf.started ? 'started' : 'running'} (pid ${r.vrf.pid}): answers randomness requests to ${r.deployment?.contracts.VRFCoordinatorV2_5Mock}`] : []),
+        `logs: ${r.logPath}${r.vrf?.logPath ? `, ${r.vrf.logPath}` : ''}`,
         r.home !== ctx.config.home ? `stop it with \`flock devnet down --home ${r.home}\`` : 'stop it with `flock devnet down`',
       ]);
     });
@@ -35,12 +36,16 @@ export function register(program: Command): void {
     .option('--reset', 'also delete the chain state and the devnet deployment record')
     .action(async (opts: { reset?: boolean }, cmd: Command) => {
       const ctx = await createContext(cmd);
-      const [{ chainStatePath }, { stopDevnet }] = await Promise.all([import('../../devnet/anvil.js'), import('../../devnet/registry.js')]);
+      const [{ chainStatePath }, { stopDevnet }, { vrfStatePath }] = await Promise.all([
+        import('../../devnet/anvil.js'),
+        import('../../devnet/registry.js'),
+        import('../../devnet/vrf-fulfiller.js'),
+      ]);
       const { deploymentPath, journalPath } = await import('../../chain/deployment.js');
       const res = await stopDevnet(ctx.config.home, ctx.config.devnet.port, { env: ctx.env });
       if (opts.reset) {
         const chainId = ctx.config.devnet.chainId;
-        for (const p of [chainStatePath(ctx.config.home), deploymentPath(ctx.config.home, chainId), journalPath(ctx.config.home, chainId)]) rmSync(p, { force: true });
+        for (const p of [chainStatePath(ctx.config.home), deploymentPath(ctx.config.home, chainId), journalPath(ctx.config.home, chainId), vrfStatePath(ctx.config.home)]) rmSync(p, { force: true });
       }
       const result = { stopped: res.stopped, pid: res.pid ?? null, reset: Boolean(opts.reset) };
       await ctx.output(result, (r) =>
@@ -60,6 +65,13 @@ export function register(program: Command): void {
               `running at ${r.rpcUrl} (pid ${r.pid})${r.home !== ctx.config.home ? `, started from home ${r.home}` : ''}`,
               `chain id ${r.chainId}, block ${r.block}`,
               r.deployed ? 'flock deployed' : 'flock not deployed (`flock devnet up` deploys it)',
+              ...(r.vrf
+                ? [
+                    r.vrf.running
+                      ? `VRF fulfiller running (pid ${r.vrf.pid}): ${r.vrf.fulfilled} requests fulfilled, ${r.vrf.pending} pending${r.vrf.callbackFailures ? `, ${r.vrf.callbackFailures} callbacks reverted` : ''}`
+                      : 'VRF fulfiller not running (`flock devnet up` restarts it)',
+                  ]
+                : []),
             ]
           : 'not running (`flock devnet up` starts it)',
       );
@@ -94,6 +106,15 @@ export function register(program: Command): void {
           ...(opts.keys ? ['', r.note] : ['', 'sign as one with --account <name> (or #<index>), e.g. `flock status --account alice`']),
         ];
       });
+    });
+
+  devnet
+    .command('fulfil')
+    .description('answer the devnet\'s Chainlink VRF requests (coordinator mock) in the foreground until the devnet stops; `devnet up` runs one in the background')
+    .action(async (_opts, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const result = await fulfil(ctx);
+      await ctx.output(result, (r) => `VRF fulfiller stopped (${r.reason}): ${r.fulfilled} requests fulfilled, ${r.callbackFailures} callbacks reverted, ${r.pending} pending`);
     });
 
   devnet
@@ -149,20 +170,99 @@ export interface DevnetStatus {
   chainId: number | null;
   block: number | null;
   deployed: boolean;
+  /** The VRF fulfiller of the devnet (null: the devnet has no coordinator mock, or is not running). */
+  vrf: { running: boolean; pid: number | null; fulfilled: number; callbackFailures: number; pending: number } | null;
 }
 
 async function status(ctx: Context): Promise<DevnetStatus> {
   const [{ rpcCall }, { discoverDevnet }] = await Promise.all([import('../../devnet/anvil.js'), import('../../devnet/registry.js')]);
   const found = discoverDevnet(ctx.config.home, ctx.config.devnet.port, ctx.env);
-  const none: DevnetStatus = { running: false, home: null, pid: null, rpcUrl: null, port: null, chainId: null, block: null, deployed: false };
+  const none: DevnetStatus = { running: false, home: null, pid: null, rpcUrl: null, port: null, chainId: null, block: null, deployed: false, vrf: null };
   if (!found) return none;
   const { state, home } = found;
   const [chainHex, blockHex] = await Promise.all([rpcCall<string>(state.rpcUrl, 'eth_chainId'), rpcCall<string>(state.rpcUrl, 'eth_blockNumber')]);
   if (chainHex === undefined) return { ...none, home, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port };
   const chainId = Number(BigInt(chainHex));
   const { readDeployment } = await import('../../chain/deployment.js');
-  const deployed = (readDeployment(ctx.config.home, chainId) ?? readDeployment(home, chainId)) !== undefined;
-  return { running: true, home, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port, chainId, block: blockHex ? Number(BigInt(blockHex)) : null, deployed };
+  const record = readDeployment(ctx.config.home, chainId) ?? readDeployment(home, chainId);
+  return { running: true, home, pid: state.pid, rpcUrl: state.rpcUrl, port: state.port, chainId, block: blockHex ? Number(BigInt(blockHex)) : null, deployed: record !== undefined, vrf: record?.contracts.VRFCoordinatorV2_5Mock ? await vrfStatus(home) : null };
+}
+
+async function vrfStatus(home: string): Promise<NonNullable<DevnetStatus['vrf']>> {
+  const [{ runningFulfiller }, { readFulfillerState }] = await Promise.all([import('../../devnet/vrf-process.js'), import('../../devnet/vrf-fulfiller.js')]);
+  const proc = runningFulfiller(home);
+  const s = readFulfillerState(home);
+  return { running: proc !== undefined, pid: proc?.pid ?? null, fulfilled: s?.fulfilled ?? 0, callbackFailures: s?.callbackFailures ?? 0, pending: s ? Object.keys(s.pending).length : 0 };
+}
+
+/**
+ * `devnet fulfil`: the VRF fulfiller (devnet/vrf-fulfiller.ts) in the foreground, for the devnet
+ * this home started (`devnet up` spawns it with --home <devnet home>), else the flock devnet this
+ * command talks to. NDJSON logs on stdout; ends on SIGTERM/SIGINT or when anvil is gone.
+ */
+async function fulfil(ctx: Context) {
+  const [{ readAnvilState, isAnvilProcess, runningDevnet }, vp, { runFulfiller, vrfStatePath }, { devnetFulfillerAccount }, { readDeployment }, { createLogger }] = await Promise.all([
+    import('../../devnet/anvil.js'),
+    import('../../devnet/vrf-process.js'),
+    import('../../devnet/vrf-fulfiller.js'),
+    import('../../devnet/accounts.js'),
+    import('../../chain/deployment.js'),
+    import('../../log/index.js'),
+  ]);
+  const own = runningDevnet(ctx.config.home);
+  const home = own ? ctx.config.home : ctx.devnet?.home;
+  const state = own ?? (home ? readAnvilState(home) : undefined);
+  if (!home || !state) {
+    throw new AbortError(`devnet fulfil works only on a flock devnet; none runs for home ${ctx.config.home} at ${ctx.rpcUrl}`, {
+      code: 'NOT_DEVNET',
+      hint: 'start one with `flock devnet up` (which runs the fulfiller itself)',
+    });
+  }
+  const record = readDeployment(home, state.chainId);
+  const coordinator = record?.contracts.VRFCoordinatorV2_5Mock;
+  if (!record || !coordinator) {
+    throw new AbortError(`the devnet at ${state.rpcUrl} has no VRF coordinator mock deployed`, {
+      code: 'NO_DEPLOYMENT',
+      hint: record ? 'its deployment predates the mock: `flock devnet down --reset` then `flock devnet up`' : '`flock devnet up` deploys flock',
+    });
+  }
+  const me = process.pid;
+  const other = vp.runningFulfiller(home);
+  if (other && other.pid !== me) {
+    throw new AbortError(`a VRF fulfiller already serves this devnet (pid ${other.pid})`, {
+      code: 'VRF_FULFILLER_RUNNING',
+      hint: 'one per devnet: two would race for its nonces; `flock devnet status` shows it',
+    });
+  }
+  // Claim the pid file (devnet up wrote it with this pid already, and the log path).
+  const mine = () => {
+    const p = vp.readFulfillerProcess(home);
+    return p?.pid === me ? p : { pid: me, startedAt: new Date().toISOString(), logPath: null, ready: false };
+  };
+  vp.writeFulfillerProcess(home, mine());
+  const log = await createLogger({ level: ctx.config.logLevel, mode: 'daemon' });
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    return await runFulfiller({
+      rpcUrl: state.rpcUrl,
+      chainId: state.chainId,
+      coordinator,
+      fromBlock: record.block,
+      privateKey: devnetFulfillerAccount(ctx.config.devnet.mnemonic).privateKey,
+      statePath: vrfStatePath(home),
+      log,
+      chainAlive: () => readAnvilState(home)?.pid === state.pid && isAnvilProcess(state.pid),
+      signal: abort.signal,
+      onReady: () => vp.writeFulfillerProcess(home, { ...mine(), ready: true }),
+    });
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    vp.clearFulfillerProcess(home, me);
+  }
 }
 
 export interface DevnetAccountsResult {
