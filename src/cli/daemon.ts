@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Signer } from 'ethers';
+import type { AllianceDaemonDeps } from '../daemons/alliance/ports.js';
 import type { ArenaDaemonDeps } from '../daemons/arena/ports.js';
 import type { ProtocolClient } from '../protocol/client.js';
 import type { Store } from '../storage/index.js';
@@ -21,7 +22,7 @@ export interface DaemonCommand<R> {
   watch?: boolean;
   poll?: number;
   /** Runs the daemon for one task; resolves when it is done or stopped. */
-  run(deps: ArenaDaemonDeps, taskId: bigint): Promise<R>;
+  run(deps: DaemonDeps, taskId: bigint): Promise<R>;
 }
 
 /**
@@ -63,12 +64,16 @@ export async function runDaemonCommand<R>(ctx: Context, d: DaemonCommand<R>): Pr
   }
 }
 
-/** What an Arena daemon runs on: this context's home and chain, `client`'s Arena, `signer`'s account. */
-export async function arenaDaemonDeps(ctx: Context, rt: DaemonRuntime, client: ProtocolClient, signer: Signer, store: Store): Promise<ArenaDaemonDeps> {
+/** What a daemon runs on: both the Arena's and the Alliance's ports. */
+export type DaemonDeps = ArenaDaemonDeps & AllianceDaemonDeps;
+
+/** What a daemon runs on: this context's home and chain, `client`'s Arena and Alliance, `signer`'s account. */
+export async function arenaDaemonDeps(ctx: Context, rt: DaemonRuntime, client: ProtocolClient, signer: Signer, store: Store): Promise<DaemonDeps> {
   const provider = await ctx.provider();
   return {
     rt,
     arena: client.arena,
+    alliance: client.alliance,
     store,
     home: ctx.config.home,
     chain: {

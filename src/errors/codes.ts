@@ -144,6 +144,7 @@ const protocol = {
   STILL_UNBONDING: { exit: REVERTED, meaning: 'the undelegation cooldown has not passed' },
   NO_ARENA: { exit: CHAIN, meaning: 'this deployment has no Arena' },
   UNKNOWN_TASK: { exit: USAGE, meaning: 'no Arena task with that id' },
+  DATA_CHANGED: { exit: USAGE, meaning: 'the --data file differs from the one the node split for the task' },
   NO_ALLIANCE: { exit: CHAIN, meaning: 'this deployment has no Alliance' },
   UNKNOWN_ALLIANCE_TASK: { exit: USAGE, meaning: 'no Alliance task with that id' },
   NOT_FINALIZING: { exit: REVERTED, meaning: 'the task is not in a phase that finalize can settle' },

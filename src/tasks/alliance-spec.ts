@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { TaskSpec } from '../engine/task.js';
+import { parseTaskSpec, type TaskSpec } from '../engine/task.js';
 import { AbortError } from '../errors/index.js';
+import type { Store } from '../storage/index.js';
 import { parseDuration, parseFlock, toWad } from '../units/index.js';
 
 export const ALLIANCE_MANIFEST_VERSION = 1;
@@ -154,4 +155,23 @@ export function buildAllianceManifest(spec: TaskSpec): AllianceManifest {
 
 export function encodeAllianceManifest(m: AllianceManifest): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`);
+}
+
+/** Fetches (verified by CID) and validates an Alliance task's public spec. */
+export async function fetchAllianceManifest(store: Store, cid: string): Promise<AllianceManifest> {
+  const bytes = await store.get(cid, { maxBytes: 1024 * 1024 });
+  let raw: AllianceManifest;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(bytes)) as AllianceManifest;
+  } catch (cause) {
+    throw new AbortError(`Alliance spec ${cid} is not JSON`, { code: 'BAD_MANIFEST', cause });
+  }
+  if (raw?.flockAllianceManifest !== ALLIANCE_MANIFEST_VERSION) {
+    throw new AbortError(`${cid} is not a flock Alliance spec (version ${ALLIANCE_MANIFEST_VERSION})`, { code: 'BAD_MANIFEST' });
+  }
+  try {
+    return { ...raw, spec: parseTaskSpec(raw.spec) };
+  } catch (cause) {
+    throw new AbortError(`Alliance spec ${cid}: ${(cause as Error).message}`, { code: 'BAD_MANIFEST', cause });
+  }
 }

@@ -117,6 +117,7 @@ describe('flock (global behaviour)', () => {
       'fl simulate': ['--spec', 'missing.yaml'],
       'alliance create': ['--spec', join(ROOT, 'examples/alliance/alliance.yaml')],
       'alliance show': ['1'],
+      'alliance join': ['--task', '1', '--data', join(ROOT, 'examples/tasks/digits/train.csv.gz')],
       'alliance status': ['1'],
       'alliance settle': ['1'],
       'alliance claim': ['1'],

@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { TaskSpec } from '../../engine/task.js';
 import { createContext, type Context } from '../context.js';
+import { pollSeconds, runDaemonCommand } from '../daemon.js';
 import { positiveInt } from '../parse.js';
 import { chainNow, openProtocol } from '../protocol.js';
 
@@ -21,6 +22,41 @@ export function register(program: Command): void {
         `joining is open until ${new Date(x.joinEnd * 1000).toISOString()}; nodes join with \`flock alliance join --task ${x.taskId} --data <file>\``,
         `tx ${x.txHash}`,
       ]);
+    });
+
+  alliance
+    .command('join')
+    .description('node daemon: join an Alliance task with your private data and take your role every round (train and propose, or aggregate, score and vote); restart-safe')
+    .requiredOption('--task <id>', 'Alliance task id', positiveInt)
+    .requiredOption('--data <file>', 'your private data (CSV or JSONL, plain or gzip, in the task\'s schema); it never leaves this machine')
+    .option('--stake <gmFLOCK>', 'stake in gmFLOCK (default: the task\'s minimum)')
+    .option('--epochs <n>', 'local epochs per round', positiveInt, 1)
+    .addOption(new Option('--backend <name>', 'training backend (auto: the best one present)').choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu']).default('auto'))
+    .option('--until-round <n>', 'stop once this round is settled (default: the task\'s end)', positiveInt)
+    .option('--poll <seconds>', 'seconds between polls of the chain', pollSeconds, 5)
+    .addHelpText(
+      'after',
+      '\nYour data is split once (seeded by your account) into a local train and test part under <home>/daemons/work/; only model weights trained on it are ever uploaded.\nLogs: on a terminal, a live view, with the logs in <home>/logs/; otherwise NDJSON on stdout; with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/alliance-<chainId>-<task>-<account>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 2 bad flags or a changed --data file, 3 RPC unreachable at start, 7 reverted.\n',
+    )
+    .action(async (opts: { task: number; data: string; stake?: string; epochs: number; backend: string; untilRound?: number; poll: number }, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const [{ runAllianceNode }, { parseFlock }, { existsSync }, { AbortError }] = await Promise.all([
+        import('../../daemons/alliance/node.js'),
+        import('../../units/index.js'),
+        import('node:fs'),
+        import('../../errors/index.js'),
+      ]);
+      // Before anything connects or stakes.
+      if (!existsSync(opts.data)) throw new AbortError(`no data file ${opts.data}`, { code: 'USAGE', hint: 'pass your private data with --data <file>' });
+      const stake = opts.stake ? parseFlock(opts.stake, { what: 'stake' }) : 0n;
+      await runDaemonCommand(ctx, {
+        command: 'alliance join',
+        role: 'alliance',
+        task: opts.task,
+        poll: opts.poll,
+        run: (deps, taskId) =>
+          runAllianceNode({ ...deps, taskId, data: opts.data, stake, epochs: opts.epochs, backend: opts.backend as 'auto', ...(opts.untilRound ? { untilRound: opts.untilRound } : {}) }),
+      });
     });
 
   alliance

@@ -13,7 +13,7 @@ export interface DaemonEvents {
   approving: { what: string };
   registered: { index: string; tx?: string; already: boolean };
   /** Polling until the next phase opens; `opensIn` in seconds of chain time. */
-  waiting: { for: 'reveal' | 'score-commit' | 'score-reveal'; opensIn?: number; phase?: string };
+  waiting: { for: 'reveal' | 'score-commit' | 'score-reveal' | 'round' | 'randomness' | 'propose-reveal' | 'vote-commit' | 'vote-reveal' | 'settlement'; opensIn?: number; phase?: string; round?: number };
   /** A transient failure (RPC, store) is being retried. */
   retrying: { what: string; attempt: number; delayMs: number; err: string };
   /** The chain (or store) answers again after `failures` failed checks. */
@@ -54,6 +54,26 @@ export interface DaemonEvents {
   /** One root over every score so far (`scores` leaves; `unavailable` models not scored yet, committed again once they are). */
   'scores-committed': { root: string; scores: number; unavailable?: number; tx?: string; already: boolean };
   'score-revealed': { submission: string; tx?: string; already: boolean };
+  // Alliance node
+  /** The private data file, split once into the local train and test parts (kept in the work folder). */
+  'data-split': { trainRows: number; testRows: number; dir: string };
+  /** A round's roles are drawn: this node's role in it. */
+  'round-role': { round: number; role: 'proposer' | 'voter' | 'none'; index?: number };
+  /** Anyone's step of the round, taken by this node: start it, draw its roles, settle it, or end a task whose randomness never came. */
+  'round-step': { round: number; step: 'start' | 'draw' | 'settle' | 'expire'; tx?: string };
+  'update-ready': { round: number; updateCID: string; examples: number; loss?: number; file: string };
+  'update-committed': { round: number; tx?: string; commitment: string; already: boolean };
+  'update-revealed': { round: number; tx?: string; updateCID: string; already: boolean };
+  /** The voter's verdict: the aggregate's CID, both scores on the local test part, the updates it blames. */
+  voted: { round: number; aggregateCID: string; previousScore: number; newScore: number; improved: boolean; blamed: number[]; rejected: number };
+  /** No vote this round: no update could be aggregated or scored (the node is neither paid nor slashed). */
+  'vote-skipped': { round: number; reason: string };
+  'vote-committed': { round: number; tx?: string; commitment: string; already: boolean };
+  'vote-revealed': { round: number; tx?: string; already: boolean };
+  /** The node's role in a round passed before it acted (it was down): it is neither paid nor slashed for a step it never committed to. */
+  'round-missed': { round: number; what: string };
+  /** A settled round: whether its aggregate became the global model. */
+  'round-result': { round: number; accepted: boolean; aggregateCID: string };
 }
 
 export type EventType = keyof DaemonEvents;
@@ -107,6 +127,18 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
     msg: (e) => (e.already ? 'score root already on chain; not sending it again' : e.unavailable ? 'scores committed (committed again once the unavailable models are scored)' : 'scores committed'),
   },
   'score-revealed': { level: 'info', msg: 'score revealed' },
+  'data-split': { level: 'info', msg: 'private data split into local train and test parts (they never leave this machine)' },
+  'round-role': { level: 'info', msg: (e) => (e.role === 'none' ? `round ${e.round}: no role (joined after it started)` : `round ${e.round}: ${e.role}`) },
+  'round-step': { level: 'info', msg: (e) => `round ${e.round}: ${e.step === 'start' ? 'started' : e.step === 'draw' ? 'roles drawn' : e.step === 'settle' ? 'settled' : 'randomness never came: the task ends early'}` },
+  'update-ready': { level: 'info', msg: 'update trained; kept locally until the reveal phase' },
+  'update-committed': { level: 'info', msg: (e) => (e.already ? 'update commitment already on chain' : 'update committed') },
+  'update-revealed': { level: 'info', msg: (e) => (e.already ? 'update already revealed on chain' : 'update revealed') },
+  voted: { level: 'info', msg: (e) => `aggregate ${e.improved ? 'improves' : 'does not improve'} on the global model (${e.previousScore} -> ${e.newScore})${e.blamed.length ? `; blaming ${e.blamed.length} update(s)` : ''}` },
+  'vote-skipped': { level: 'warn', msg: 'no vote this round' },
+  'vote-committed': { level: 'info', msg: (e) => (e.already ? 'vote commitment already on chain' : 'vote committed') },
+  'vote-revealed': { level: 'info', msg: (e) => (e.already ? 'vote already revealed on chain' : 'vote revealed') },
+  'round-missed': { level: 'warn', msg: (e) => `round ${e.round}: too late to ${e.what}` },
+  'round-result': { level: 'info', msg: (e) => (e.accepted ? `round ${e.round} accepted: new global model` : `round ${e.round} failed: the global model stays`) },
 };
 
 /** The level of one event (a model that cannot be fetched or evaluated is a warning). */
