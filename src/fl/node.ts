@@ -6,7 +6,7 @@
  * previous global model on the local test part, and say which updates to blame. The daemon
  * (daemons/alliance) calls these; raw data never leaves the functions but as model weights.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   evaluateModel,
@@ -22,6 +22,7 @@ import {
   type TrainerConfigInput,
 } from '../engine/index.js';
 import { rowHash } from '../engine/data/split.js';
+import { mkdirPrivate } from '../files/dirs.js';
 import { cidOf } from '../storage/cid.js';
 import { aggregateModels } from './aggregate.js';
 import { readModel, writeAggregate } from './model.js';
@@ -63,7 +64,7 @@ export async function splitLocalData(file: string, schema: DataSchema, dir: stri
     const line = `${Array.from(all.x.subarray(i * f, (i + 1) * f)).join(',')},${all.y[i]}`;
     (rowHash(i, seed) < LOCAL_TEST_FRACTION ? test : train).push(line);
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirPrivate(dir);
   chmodSync(dir, 0o700);
   const write = (name: string, lines: string[]) => {
     const p = path.join(dir, name);
