@@ -119,6 +119,7 @@ describe('flock (global behaviour)', () => {
       'alliance show': ['1'],
       'alliance join': ['--task', '1', '--data', join(ROOT, 'examples/tasks/digits/train.csv.gz')],
       'alliance status': ['1'],
+      'alliance wait': ['1', '--timeout', '1s'],
       'alliance settle': ['1'],
       'alliance claim': ['1'],
       'alliance leave': ['1'],

@@ -190,7 +190,7 @@ export function supervise(name: string, args: string[], opts: SuperviseOptions):
  * task in `home` (`<home>/daemons/<kind>-<chainId>-<task>-<account>.json`; these homes hold one
  * account's daemon each, so the account part is not needed to find it).
  */
-export function readDaemonState(home: string, kind: 'trainer' | 'validator', chainId: number | string, taskId: number | string | bigint): Record<string, any> | undefined {
+export function readDaemonState(home: string, kind: 'trainer' | 'validator' | 'alliance', chainId: number | string, taskId: number | string | bigint): Record<string, any> | undefined {
   const dir = join(home, 'daemons');
   const prefix = `${kind}-${chainId}-${taskId}-`;
   const name = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.json')) : undefined;

@@ -5,7 +5,7 @@ import { pollSeconds, runDaemonCommand } from '../daemon.js';
 import { positiveInt } from '../parse.js';
 import { chainNow, openProtocol } from '../protocol.js';
 
-/** `flock alliance create|list|show|status|settle|claim|leave`: FL Alliance tasks, as creator, participant or anyone. */
+/** `flock alliance create|join|list|show|status|wait|settle|claim|leave`: FL Alliance tasks, as creator, participant or anyone. */
 export function register(program: Command): void {
   const alliance = program.command('alliance').description('FL Alliance tasks: federated rounds on private data, drawn by verifiable randomness');
 
@@ -126,6 +126,19 @@ export function register(program: Command): void {
     });
 
   alliance
+    .command('wait')
+    .description('wait until every participant has done what the current round\'s phase asks (before `flock devnet warp` in a script)')
+    .argument('<id>', 'task id', positiveInt)
+    .option('--participants <n>', 'while joining, wait for at least this many participants (default: the task\'s minimum)', positiveInt)
+    .option('--timeout <duration>', 'give up after this long (exit 8)', '10m')
+    .option('--poll <duration>', 'how often to read the chain', '1s')
+    .action(async (id: number, opts: { participants?: number; timeout: string; poll: string }, cmd: Command) => {
+      const ctx = await createContext(cmd);
+      const r = await wait(ctx, BigInt(id), opts);
+      await ctx.output(r, (x) => `Alliance task ${x.taskId}: ${x.status}${x.round ? `, round ${x.round} ${x.phase}` : ''}; ${x.summary}${x.phaseEndsIn !== null ? `; the phase ends in ${x.phaseEndsIn} s` : ''}`);
+    });
+
+  alliance
     .command('settle')
     .description('settle the current round once its last phase is over (anyone may), in batches until done')
     .argument('<id>', 'task id', positiveInt)
@@ -176,6 +189,42 @@ export function register(program: Command): void {
         x.left ? `left Alliance task ${x.taskId}; claim your stake with \`flock alliance claim ${x.taskId}\`` : `leaving Alliance task ${x.taskId} after the current round (keep your node running until it settles)`,
       );
     });
+}
+
+/** `flock alliance wait`: polls the task's progress until its phase's work is done (see allianceReady). */
+async function wait(ctx: Context, taskId: bigint, opts: { participants?: number; timeout: string; poll: string }) {
+  const [{ parseDuration }, { allianceReady, allianceDeadline }, { AbortError }] = await Promise.all([
+    import('../../units/index.js'),
+    import('../../protocol/alliance/index.js'),
+    import('../../errors/index.js'),
+  ]);
+  const timeoutMs = parseDuration(opts.timeout, '--timeout') * 1000;
+  const pollMs = Math.max(parseDuration(opts.poll, '--poll'), 0.1) * 1000;
+  const { client } = await openProtocol(ctx);
+  const started = Date.now();
+  let last = '';
+  for (;;) {
+    const p = await client.alliance.getAllianceProgress({ taskId });
+    const { ready, awaiting } = allianceReady(p, opts.participants ? { participants: opts.participants } : {});
+    const where = `${p.task.status}${p.round ? `, round ${p.round.round} ${p.round.phase}` : ''}`;
+    if (ready) {
+      const end = allianceDeadline(p);
+      const summary = p.round
+        ? `${p.proposers.committed}/${p.proposers.total} updates committed, ${p.proposers.revealed} revealed; ${p.voters.committed}/${p.voters.total} votes committed, ${p.voters.revealed} revealed`
+        : `${p.participants} participants`;
+      return { taskId: taskId.toString(), status: p.task.status, round: p.round?.round ?? 0, phase: p.round?.phase ?? null, participants: p.participants, proposers: p.proposers, voters: p.voters, summary, waitedMs: Date.now() - started, phaseEndsIn: end === undefined ? null : Math.max(0, end - p.now) };
+    }
+    const now = awaiting.join(', ');
+    if (now !== last) ctx.log.info({ task: taskId.toString(), where, awaiting }, `waiting for ${now}`);
+    last = now;
+    if (Date.now() - started > timeoutMs) {
+      throw new AbortError(`Alliance task ${taskId} (${where}): still waiting for ${now} after ${opts.timeout}`, {
+        code: 'WAIT_TIMEOUT',
+        hint: `are the nodes running (\`flock alliance join\`) and, on the devnet, its VRF fulfiller (\`flock devnet status\`)? \`flock alliance show ${taskId}\`; --timeout waits longer`,
+      });
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }
 
 /** The round's median voter score of the aggregate (from the revealed votes), for `show`. */

@@ -6,6 +6,7 @@ export * from './actions.js';
 export * from './commitments.js';
 export { ALLIANCE_MAX_PARTICIPANTS, ALLIANCE_MAX_PROPOSERS, allianceProposers, isAllianceProposer } from './roles.js';
 export * from './types.js';
+export { allianceDeadline, allianceReady, type AllianceProgress, type AllianceReadyOptions } from './progress.js';
 export type { AllianceMemberView, AllianceRoundView, AllianceSpecView, AllianceTaskView, AllianceUpdateView } from './views.js';
 export type { CreateAllianceTaskParameters, TxResult } from './writes.js';
 export { requireAlliance } from '../connection.js';
