@@ -137,11 +137,11 @@ function wantsLiveView(ctx: Context): boolean {
   return Boolean(process.stdout.isTTY) && !ctx.json && (off === undefined || off === '' || off === '0');
 }
 
-/** `<home>/logs/train-20250102-030405.log` (local time: it names the run the user just started). */
+/** `<home>/logs/train-20250102-030405.log`, `alliance-join-…` (local time: it names the run the user just started). */
 function logFile(home: string, command: string, d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-  return join(home, 'logs', `${command}-${stamp}.log`);
+  return join(home, 'logs', `${command.replace(/\s+/g, '-')}-${stamp}.log`);
 }
 
 /** The RPC host only: a URL's path or query may hold an API key, and the view is on screen. */

@@ -116,7 +116,8 @@ const engine = {
 const fl = {
   FL_INVALID_RULE: { exit: USAGE, meaning: 'the aggregation rule is not fedavg, median, trimmed, krum, multikrum or bulyan' },
   FL_BAD_PARAMETER: { exit: USAGE, meaning: 'a rule or simulation parameter (--beta, --f, --m, --max-norm, --examples, --clients, --rounds, --poison, --dp-clip, ...) is out of range or malformed' },
-  FL_BAD_TASK: { exit: USAGE, meaning: 'the task.yaml given to `flock fl simulate` cannot be read or names no validation file to score on' },
+  FL_BAD_TASK: { exit: USAGE, meaning: 'the task.yaml given to `flock fl simulate` or `fl split` cannot be read, or (simulate) names no validation file to score on' },
+  FL_BAD_DATA: { exit: USAGE, meaning: 'the data file of `flock fl split` is missing, cannot be read or breaks the task’s schema (no such label column, a label that is no class, a value that is no number)' },
   FL_TOO_FEW_UPDATES: { exit: USAGE, meaning: 'fewer valid updates than the rule needs (trimmed mean would cut them all, MultiKrum keeps more than there are, Bulyan needs n >= 4f + 3)' },
   FL_DUPLICATE_UPDATE: { exit: USAGE, meaning: 'the same update (same bytes, so the same CID) was given twice' },
   FL_FILE: { exit: USAGE, meaning: 'a model file of `flock fl` cannot be read' },

@@ -121,6 +121,27 @@ export async function proposeUpdate(o: ProposeOptions): Promise<Proposal> {
   return { bytes, cid: cidOf(bytes), examples: o.data.trainRows, loss: r.history.at(-1)?.loss };
 }
 
+export interface ScoreOptions {
+  model: Uint8Array;
+  contract: ModelContract;
+  metric: MetricName;
+  schema: DataSchema;
+  /** The node's local test part. */
+  test: string;
+}
+
+/**
+ * Scores one model on the node's local test part, as a voter scores the global models (the
+ * daemon's per-round score of the global model a settled round left). Throws with the reason when
+ * the model fails the task's contract or the data cannot be read.
+ */
+export async function scoreOnLocalTest(o: ScoreOptions): Promise<number> {
+  const data = await loadEvaluationData(o.test, o.schema);
+  const r = await evaluateModel(o.model, { contract: o.contract, metric: o.metric, data });
+  if (!r.valid) throw new Error(r.reason);
+  return r.score;
+}
+
 export interface RoundUpdate {
   /** The proposer's index in the round (its bit in a blame mask). */
   index: number;

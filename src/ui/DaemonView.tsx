@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import type { DaemonViewState, Notice, TaskView, TrainingProgress } from './daemon-view.js';
+import type { AllianceProgress, DaemonViewState, Notice, TaskView, TrainingProgress } from './daemon-view.js';
+import { lineChart } from './line-chart.js';
 
 export interface DaemonViewHeader {
   command: string;
@@ -62,6 +63,60 @@ function Training({ p }: { p: TrainingProgress }) {
   );
 }
 
+/** Columns of the score chart (axis labels included): it fits an 80-column terminal beside the indent. */
+export const CHART_WIDTH = 60;
+/** Rows of its plot area: 6 intervals, split into 2 or 3 ticks. */
+export const CHART_HEIGHT = 7;
+
+/**
+ * The global model's score by settled round as a plain-text line chart, from the first round this
+ * node saw settled to the task's last (a round it could not score, or not settled yet, is a gap);
+ * undefined before any score.
+ */
+export function scoreChart(a: AllianceProgress, width = CHART_WIDTH): string | undefined {
+  if (!a.scores.some((s) => s.score !== undefined)) return undefined;
+  const first = a.scores[0]!.round;
+  const last = Math.max(a.scores.at(-1)!.round, a.rounds ?? 0);
+  const values = Array.from({ length: last - first + 1 }, () => NaN);
+  for (const s of a.scores) if (s.score !== undefined) values[s.round - first] = s.score;
+  return lineChart([{ name: `global model (${a.metric ?? 'score'})`, values }], { width, height: CHART_HEIGHT, xLabel: 'round', xStart: first });
+}
+
+function AllianceRound({ a }: { a: AllianceProgress }) {
+  const head = a.round === 0 ? 'before round 1' : `round ${a.round}${a.rounds ? `/${a.rounds}` : ''}`;
+  const role = a.round === 0 ? '' : a.role === undefined ? 'role not drawn yet' : a.role === 'none' ? 'no role' : a.role;
+  const data = a.data ? `local data ${a.data.trainRows} train / ${a.data.testRows} test rows` : '';
+  const v = a.vote;
+  return (
+    <Box flexDirection="column">
+      <Text>{[head, role, data].filter(Boolean).join(' · ')}</Text>
+      {a.loss || v ? (
+        <Text>
+          {[
+            a.loss ? `local loss ${fmt(a.loss.value)} (update of round ${a.loss.round})` : '',
+            v ? `vote in round ${v.round}: ${a.metric ?? 'score'} ${fmt(v.previousScore)} → ${fmt(v.newScore)}, ${v.improved ? 'improves' : 'no improvement'}${v.blamed ? `, ${v.blamed} blamed` : ''}` : '',
+          ]
+            .filter(Boolean)
+            .join('   ')}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
+
+function ScoreChart({ a }: { a: AllianceProgress }) {
+  const chart = scoreChart(a);
+  if (!chart) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text dimColor>{a.metric ?? 'score'} of the global model on the local test part, by round</Text>
+      {chart.split('\n').map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
+    </Box>
+  );
+}
+
 function Task({ t, now }: { t: TaskView; now: number }) {
   const s = t.scoring;
   const color = t.failed ? 'red' : t.done ? 'green' : 'cyan';
@@ -74,6 +129,7 @@ function Task({ t, now }: { t: TaskView; now: number }) {
         <Text color={color}>{t.failed ? `failed: ${t.failed}` : t.step}</Text>
       </Text>
       <Box flexDirection="column" marginLeft={2}>
+        {t.alliance ? <AllianceRound a={t.alliance} /> : null}
         {t.training ? <Training p={t.training} /> : null}
         {t.trainScore ? (
           <Text>
@@ -96,6 +152,7 @@ function Task({ t, now }: { t: TaskView; now: number }) {
             {[t.model ? `model ${t.model}` : '', t.tx ? `${t.tx.what} tx ${t.tx.hash}` : ''].filter(Boolean).join('   ')}
           </Text>
         ) : null}
+        {t.alliance ? <ScoreChart a={t.alliance} /> : null}
       </Box>
     </Box>
   );
@@ -118,7 +175,7 @@ function Notices({ notices }: { notices: Notice[] }) {
 
 /**
  * The live view of a daemon: a header (command, account, chain; the log file under it), one block per task (step, epoch bar, scoring counts, a
- * countdown to the next phase), then the latest warnings. Countdowns tick once a second from the
+ * countdown to the next phase; for an Alliance node its round and role, local loss, vote and a chart of the global model's score by round), then the latest warnings. Countdowns tick once a second from the
  * absolute deadline in the state; nothing here reads the chain.
  */
 export function DaemonView({ header, state, now = Date.now }: DaemonViewProps) {

@@ -1,5 +1,5 @@
 /**
- * The live view of `flock train` / `flock validate`, as a pure reducer over the daemons' typed
+ * The live view of `flock train` / `flock validate` / `flock alliance join`, as a pure reducer over the daemons' typed
  * events (daemons/kernel/events.ts): the daemons report events, the runtime logs them and hands
  * them to this view, so both see the same facts, no log message is ever parsed, and the daemons
  * know nothing of the UI.
@@ -10,7 +10,8 @@ import { METRICS } from '../engine/metrics.js';
 /** What the view folds: a daemon event with its scope, level and time. */
 export type LogRecord = EventRecord;
 
-export type Role = 'trainer' | 'validator';
+/** The daemon: an Arena trainer or validator, or an Alliance node. */
+export type Role = 'trainer' | 'validator' | 'alliance';
 
 export interface TrainingProgress {
   epoch: number;
@@ -32,6 +33,34 @@ export interface ScoringProgress {
   last?: { metric: string; score: number };
 }
 
+/** One settled round of an Alliance task, as this node saw it. */
+export interface RoundScore {
+  round: number;
+  accepted: boolean;
+  /** The score of the global model the round left on the node's local test part (absent: not scored). */
+  score?: number;
+}
+
+/** Where an Alliance node stands in its task. */
+export interface AllianceProgress {
+  /** The round it is in (0 before round 1). */
+  round: number;
+  /** The task's number of rounds, once known. */
+  rounds?: number;
+  /** Its role in `round`; undefined until the roles are drawn. */
+  role?: 'proposer' | 'voter' | 'none';
+  /** The metric the global model is scored by. */
+  metric?: string;
+  /** Its private data's split into the local train and test parts. */
+  data?: { trainRows: number; testRows: number };
+  /** The local training loss of its last update. */
+  loss?: { round: number; value: number };
+  /** Its last vote. */
+  vote?: { round: number; previousScore: number; newScore: number; improved: boolean; blamed: number };
+  /** The global model's score by settled round, ascending rounds: the view's chart. */
+  scores: RoundScore[];
+}
+
 export interface TaskView {
   task: string;
   role: Role;
@@ -39,6 +68,7 @@ export interface TaskView {
   step: string;
   training?: TrainingProgress;
   scoring?: ScoringProgress;
+  alliance?: AllianceProgress;
   /** The next phase opens at `at` (ms since the epoch, wall clock). */
   deadline?: { what: string; at: number };
   trainScore?: { metric: string; value: number };
@@ -78,7 +108,7 @@ export function shortId(id: string): string {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const isRole = (v: unknown): v is Role => v === 'trainer' || v === 'validator';
+const isRole = (v: unknown): v is Role => v === 'trainer' || v === 'validator' || v === 'alliance';
 
 function noticeOf(r: LogRecord): Notice | undefined {
   if (r.level < 40) return undefined;
@@ -88,9 +118,14 @@ function noticeOf(r: LogRecord): Notice | undefined {
   return { level: r.level >= 60 ? 'fatal' : r.level >= 50 ? 'error' : 'warn', time: r.time, text, task: str(r.task) };
 }
 
-function deadlineOf(r: LogRecord): TaskView['deadline'] {
+function deadlineOf(r: LogRecord, role: Role): TaskView['deadline'] {
   if (r.event !== 'waiting' || r.opensIn === undefined) return undefined;
-  return { what: `${r.for} opens`, at: r.time + r.opensIn * 1000 };
+  const at = r.time + r.opensIn * 1000;
+  if (role !== 'alliance') return { what: `${r.for} opens`, at };
+  // The round in the words: the same phase of the next round is another deadline, not a renewal.
+  const n = r.round ?? 1;
+  const what = r.for === 'round' ? `round ${n} starts` : r.for === 'settlement' ? `round ${n} can be settled` : `${r.for} of round ${n} opens`;
+  return { what, at };
 }
 
 /** The first metric of the engine's list that this epoch reports, and whether higher is better. */
@@ -125,8 +160,104 @@ const tx = (what: string, r: { tx?: string }): Partial<TaskView> => {
   return hash ? { tx: { what, hash: shortId(hash) } } : {};
 };
 
+const noRounds: AllianceProgress = { round: 0, scores: [] };
+
+/** The progress in round `n` (a later round: its role is not drawn yet) with `patch`. */
+function inRound(t: TaskView, n: number | undefined, patch: Partial<AllianceProgress> = {}): Partial<TaskView> {
+  const a = t.alliance ?? noRounds;
+  const later = n !== undefined && n > a.round;
+  return { alliance: { ...a, ...(later ? { round: n, role: undefined } : {}), ...patch } };
+}
+
+/** The scores with round `s` in its place (a restart may report a round again). */
+function withScore(scores: readonly RoundScore[], s: RoundScore): RoundScore[] {
+  return [...scores.filter((x) => x.round !== s.round), s].sort((a, b) => a.round - b.round);
+}
+
+/** How one event of an Alliance node changes its task's view; undefined: it does not. */
+function allianceUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefined {
+  switch (r.event) {
+    case 'started':
+      return { step: r.resumed ? 'resuming from its state file' : 'splitting the private data, then joining' };
+    case 'approving':
+      return { step: `approving ${r.what}` };
+    case 'alliance-task':
+      return inRound(t, r.round, { rounds: r.rounds, metric: r.metric });
+    case 'data-split':
+      return { step: 'joining the task (stake)', ...inRound(t, undefined, { data: { trainRows: r.trainRows, testRows: r.testRows } }) };
+    case 'registered':
+      return { step: 'joined; waiting for the next round', ...tx('join', r) };
+    case 'waiting': {
+      const n = r.round ?? t.alliance?.round ?? 0;
+      const step =
+        r.for === 'round'
+          ? `joining is open; waiting for round ${n} to start`
+          : r.for === 'randomness'
+            ? `waiting for the randomness that draws the roles of round ${n}`
+            : r.for === 'propose-reveal'
+              ? 'update committed; waiting for the reveal phase'
+              : r.for === 'vote-commit'
+                ? 'waiting for the proposers’ reveals, then aggregating, scoring and voting'
+                : r.for === 'vote-reveal'
+                  ? 'vote committed; waiting for the vote-reveal phase'
+                  : r.for === 'settlement'
+                    ? `done with round ${n}; waiting for its settlement`
+                    : `waiting for the ${r.for} phase`;
+      // Waiting for round 1 to start: the node is not in it yet.
+      return { step, ...inRound(t, r.for === 'round' ? undefined : r.round) };
+    }
+    case 'round-role': {
+      const step =
+        r.role === 'proposer'
+          ? `proposer in round ${r.round}: training an update from the global model`
+          : r.role === 'voter'
+            ? `voter in round ${r.round}: waiting for the proposers’ updates`
+            : `no role in round ${r.round} (joined after it started)`;
+      return { step, ...inRound(t, r.round, { role: r.role }) };
+    }
+    case 'round-step': {
+      const step =
+        r.step === 'start' ? `round ${r.round} started; drawing its roles` : r.step === 'draw' ? `round ${r.round}: roles drawn` : r.step === 'settle' ? `round ${r.round} settled` : 'the randomness never came: the task ends early';
+      return { step, ...inRound(t, r.round), ...tx(r.step, r) };
+    }
+    case 'update-ready':
+      return { step: 'committing the update', ...inRound(t, r.round, r.loss !== undefined && Number.isFinite(r.loss) ? { loss: { round: r.round, value: r.loss } } : {}) };
+    case 'update-committed':
+      return { step: 'update committed; waiting for the reveal phase', ...tx('update commit', r) };
+    case 'update-revealed':
+      return { step: 'update revealed; waiting for the votes', ...tx('update reveal', r) };
+    case 'voted': {
+      const vote = { round: r.round, previousScore: r.previousScore, newScore: r.newScore, improved: r.improved, blamed: r.blamed.length };
+      return { step: `committing the vote (the aggregate ${r.improved ? 'improves' : 'does not improve'} on the global model)`, ...inRound(t, r.round, { vote }) };
+    }
+    case 'vote-skipped':
+      return { step: `no vote in round ${r.round}: ${r.reason}` };
+    case 'vote-committed':
+      return { step: 'vote committed; waiting for the vote-reveal phase', ...tx('vote commit', r) };
+    case 'vote-revealed':
+      return { step: 'vote revealed; waiting for the settlement', ...tx('vote reveal', r) };
+    case 'round-missed':
+      return { step: `round ${r.round}: too late to ${r.what}` };
+    case 'round-result': {
+      const a = t.alliance ?? noRounds;
+      const scores = withScore(a.scores, { round: r.round, accepted: r.accepted, ...(num(r.score) !== undefined ? { score: r.score } : {}) });
+      const patch = { scores, ...(r.metric ? { metric: r.metric } : {}) };
+      // The previous round, reported late (another node settled it): the step stays this round's.
+      if (r.round < a.round) return inRound(t, undefined, patch);
+      return { step: r.accepted ? `round ${r.round} accepted: new global model` : `round ${r.round} failed: the global model stays`, ...inRound(t, r.round, patch) };
+    }
+    case 'done':
+      return { step: `done: the task is over (revealed in ${r.scored ?? 0} round(s))`, done: true };
+    case 'task-failed':
+      return { step: 'failed', failed: r.err };
+    default:
+      return undefined;
+  }
+}
+
 /** How one event of a task's daemon changes that task's view; undefined: it does not. */
 function taskUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefined {
+  if (t.role === 'alliance') return allianceUpdate(t, r);
   const trainer = t.role === 'trainer';
   switch (r.event) {
     case 'started':
@@ -214,7 +345,7 @@ export function reduceDaemonView(state: DaemonViewState, r: LogRecord): DaemonVi
   const i = next.tasks.findIndex((t) => t.task === task && t.role === role);
   const current: TaskView = i >= 0 ? next.tasks[i]! : { task, role, step: 'starting', done: false };
   const update = taskUpdate(current, r);
-  const fresh = deadlineOf(r);
+  const fresh = deadlineOf(r, role);
   if (!update && !fresh && i >= 0) return next;
   // A deadline lasts until the task's next step record that does not renew it. Renewals keep the
   // earliest estimate: chain time moves only with blocks (an idle devnet mines none), so the
@@ -230,13 +361,30 @@ export function reduceDaemonView(state: DaemonViewState, r: LogRecord): DaemonVi
  * the outcome stays in the terminal's scrollback.
  */
 export function summarizeDaemonView(state: DaemonViewState): string[] {
-  const lines = state.tasks.map((t) => {
+  const lines = state.tasks.flatMap((t) => {
     const head = `task ${t.task} (${t.role})`;
-    if (t.done) return `${head}: ${t.step}${t.tx ? ` (${t.tx.what} tx ${t.tx.hash})` : ''}`;
-    if (t.failed) return `${head}: failed: ${t.failed}`;
+    const rounds = t.alliance ? allianceSummary(t.alliance) : [];
+    if (t.done) return [`${head}: ${t.step}${t.tx ? ` (${t.tx.what} tx ${t.tx.hash})` : ''}`, ...rounds];
+    if (t.failed) return [`${head}: failed: ${t.failed}`, ...rounds];
     // Not stopping: an error ends the daemon, and the error handler prints it next.
-    return `${head}: ${state.stopping ? 'stopped' : 'ended'} at: ${t.step}`;
+    return [`${head}: ${state.stopping ? 'stopped' : 'ended'} at: ${t.step}`, ...rounds];
   });
   if (state.stopping && state.tasks.some((t) => !t.done && !t.failed)) lines.push('run the same command again to resume');
   return lines;
+}
+
+/** The last rounds' scores in the summary. */
+export const SUMMARY_ROUNDS = 10;
+
+/** `  round 2/3, 1 of 2 accepted; global f1 by round: 1 0.912, 2 0.934*` (* accepted), or nothing before round 1. */
+function allianceSummary(a: AllianceProgress): string[] {
+  if (a.round === 0 && a.scores.length === 0) return [];
+  const head = `  round ${a.round}${a.rounds ? `/${a.rounds}` : ''}`;
+  if (a.scores.length === 0) return [head];
+  const accepted = a.scores.filter((s) => s.accepted).length;
+  const shown = a.scores.slice(-SUMMARY_ROUNDS);
+  const score = (s: RoundScore) => `${s.round} ${s.score === undefined ? '–' : String(Number(s.score.toPrecision(3)))}${s.accepted ? '*' : ''}`;
+  return [
+    `${head}, ${accepted} of ${a.scores.length} settled accepted; global ${a.metric ?? 'score'} by round (* accepted): ${a.scores.length > shown.length ? '…, ' : ''}${shown.map(score).join(', ')}`,
+  ];
 }

@@ -115,6 +115,7 @@ describe('flock (global behaviour)', () => {
       'fl aggregate': ['update.onnx', '--rule', 'fedavg', '--global', 'global.onnx', '-o', 'out.onnx'],
       'fl privacy': ['--sample-rate', '0.04', '--noise', '1.5', '--rounds', '10', '--delta', '1e-5'],
       'fl simulate': ['--spec', 'missing.yaml'],
+      'fl split': [join(ROOT, 'examples/tasks/breast-cancer/train.csv.gz'), '--spec', join(ROOT, 'examples/tasks/breast-cancer/task.yaml'), '--clients', '2', '--out', 'fl-split'],
       'alliance create': ['--spec', join(ROOT, 'examples/alliance/alliance.yaml')],
       'alliance show': ['1'],
       'alliance join': ['--task', '1', '--data', join(ROOT, 'examples/tasks/digits/train.csv.gz')],

@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--poll <seconds>', 'seconds between polls of the chain', pollSeconds, 5)
     .addHelpText(
       'after',
-      '\nYour data is split once (seeded by your account) into a local train and test part under <home>/daemons/work/; only model weights trained on it are ever uploaded.\nLogs: on a terminal, a live view, with the logs in <home>/logs/; otherwise NDJSON on stdout; with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/alliance-<chainId>-<task>-<account>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 2 bad flags or a changed --data file, 3 RPC unreachable at start, 7 reverted.\n',
+      '\nYour data is split once (seeded by your account) into a local train and test part under <home>/daemons/work/; only model weights trained on it are ever uploaded.\nLogs: on a terminal, a live view (round, role, phase countdown, local loss, the global model\'s score by round as a chart), with the logs in <home>/logs/; otherwise NDJSON on stdout (FLOCK_NO_TTY_UI=1 forces it); with --json, logs go to stderr and stdout gets the result.\nState: <home>/daemons/alliance-<chainId>-<task>-<account>.json (salts are saved before each commit is sent).\nExit codes: 0 done or stopped by SIGTERM/SIGINT, 2 bad flags or a changed --data file, 3 RPC unreachable at start, 7 reverted.\n',
     )
     .action(async (opts: { task: number; data: string; stake?: string; epochs: number; backend: string; untilRound?: number; poll: number }, cmd: Command) => {
       const ctx = await createContext(cmd);

@@ -3,6 +3,7 @@ import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
 import { registerFlPrivacy } from './fl-privacy.js';
 import { registerFlSimulate } from './fl-simulate.js';
+import { registerFlSplit } from './fl-split.js';
 
 interface AggregateFlags {
   rule: string;
@@ -22,7 +23,7 @@ interface AggregateFlags {
 export function flCommand(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'fl') ??
-    program.command('fl').description('federated learning: simulate a federated task, aggregate ONNX updates bit for bit, price its privacy')
+    program.command('fl').description('federated learning: simulate a federated task, split data for Alliance nodes, aggregate ONNX updates bit for bit, price its privacy')
   );
 }
 
@@ -34,6 +35,7 @@ export function flCommand(program: Command): Command {
 export function register(program: Command): void {
   registerFlPrivacy(flCommand(program));
   registerFlSimulate(flCommand(program));
+  registerFlSplit(flCommand(program));
   flCommand(program)
     .command('aggregate')
     .description('aggregate ONNX updates of a global model into one model (deterministic: same inputs, same CID)')

@@ -44,6 +44,8 @@ export interface RoundRecord {
   /** Nothing more to do in this round (revealed, skipped or missed). */
   over?: boolean;
   missed?: string;
+  /** The score of the global model this round left (new or kept) on the local test part; kept so a restart does not score it again. */
+  score?: { metric: string; value: number; model: string };
   /** The round's result was reported. */
   reported?: boolean;
 }
@@ -93,8 +95,10 @@ interface C extends StepContext {
   manifest: AllianceManifest;
 }
 
-const rec = (c: C): RoundRecord => c.st.get().rounds[String(c.round)] ?? {};
-const setRec = (c: C, patch: Partial<RoundRecord>) => c.st.update((s) => ({ rounds: { ...s.rounds, [String(c.round)]: { ...s.rounds[String(c.round)], ...patch } } }));
+const recOf = (c: C, round: number): RoundRecord => c.st.get().rounds[String(round)] ?? {};
+const setRecOf = (c: C, round: number, patch: Partial<RoundRecord>) => c.st.update((s) => ({ rounds: { ...s.rounds, [String(round)]: { ...s.rounds[String(round)], ...patch } } }));
+const rec = (c: C): RoundRecord => recOf(c, c.round);
+const setRec = (c: C, patch: Partial<RoundRecord>) => setRecOf(c, c.round, patch);
 
 /** The round now, re-read from the chain. */
 const roundNow = (c: C) => c.rt.retry('round', () => c.o.alliance.getAllianceRound({ taskId: c.taskId, round: c.round }));
@@ -339,6 +343,58 @@ async function anyone(c: C, step: 'start' | 'draw' | 'settle' | 'expire', send: 
   }
 }
 
+// ---------------------------------------------------------------- a settled round's result
+
+/**
+ * The score of the global model a settled round left (`modelCID`: its aggregate if accepted, the
+ * one kept otherwise) on the local test part. A voter of the round scored that very model already
+ * (its vote's new or previous score): that score is taken as it is. Undefined, with a warning,
+ * when it cannot be scored: the score only feeds the node's view, so nothing stops for it.
+ */
+async function scoreGlobal(c: C, round: number, accepted: boolean, modelCID: string): Promise<RoundRecord['score']> {
+  const spec = c.manifest.spec;
+  const metric = spec.metric.name;
+  const v = recOf(c, round).vote;
+  if (v && (accepted ? v.aggregateCID === modelCID : true)) {
+    return { metric, value: fromWad(BigInt(accepted ? v.newScore : v.previousScore)), model: modelCID };
+  }
+  try {
+    const [{ scoreOnLocalTest }] = await Promise.all([import('../../fl/node.js')]);
+    const model = await c.o.store.get(modelCID, { maxBytes: spec.contract.maxBytes });
+    const value = await scoreOnLocalTest({ model, contract: spec.contract, metric, schema: spec.schema, test: c.st.get().local!.test });
+    return { metric, value, model: modelCID };
+  } catch (e) {
+    c.report.emit({ event: 'round-unscored', round, modelCID, reason: (e as Error).message });
+    return undefined;
+  }
+}
+
+/** Reports a settled round once, with the score of the global model it left (scored once, kept in the round's record). */
+async function reportResult(c: C, round: number, r: AllianceRoundView, globalCID: string): Promise<void> {
+  if (recOf(c, round).reported) return;
+  const modelCID = r.accepted ? r.aggregateCID : globalCID;
+  let score = recOf(c, round).score;
+  if (!score || score.model !== modelCID) {
+    score = await scoreGlobal(c, round, r.accepted, modelCID);
+    if (score) setRecOf(c, round, { score });
+  }
+  setRecOf(c, round, { reported: true });
+  c.report.emit({ event: 'round-result', round, accepted: r.accepted, aggregateCID: r.aggregateCID, ...(score ? { score: score.value, metric: score.metric } : {}) });
+}
+
+/**
+ * The previous round's result, when the node did not see that round settled (another node settled
+ * it and started this one between two polls). Only while this round is not settled: the chain's
+ * global model is then still the one the previous round left.
+ */
+async function reportPrevious(c: C): Promise<void> {
+  const prev = c.round - 1;
+  if (prev < 1 || recOf(c, prev).reported) return;
+  const r = await c.rt.retry('round', () => c.o.alliance.getAllianceRound({ taskId: c.taskId, round: prev }));
+  if (r.phase === 'settled') await reportResult(c, prev, r, c.task.globalModelCID);
+  else setRecOf(c, prev, { reported: true }); // expired: nothing to report
+}
+
 /** Runs one round's steps for this node's role; a phase that passed is recorded as missed, not fatal. */
 async function playRound(c: C): Promise<'done' | 'stopped'> {
   if (!rec(c).role) {
@@ -383,6 +439,7 @@ export async function runAllianceNode(o: AllianceNodeOptions): Promise<AllianceN
     const manifest = await o.rt.retry('task spec', () => fetchAllianceManifest(o.store, task.spec.specCID));
     if (!manifest.spec.trainer) throw new AbortError(`the task's spec ${task.spec.specCID} names no trainer`, { code: 'BAD_MANIFEST' });
     const c: C = { o, rt: o.rt, taskId, report, st, account, round: task.round, task, manifest, onTransient: () => o.chain.resetNonce(), missedHint: `\`flock alliance show ${taskId}\`` };
+    report.emit({ event: 'alliance-task', round: task.round, rounds: task.spec.rounds, metric: manifest.spec.metric.name });
     await prepare(c);
     for (;;) {
       if (o.rt.stopping) break;
@@ -402,6 +459,7 @@ export async function runAllianceNode(o: AllianceNodeOptions): Promise<AllianceN
         continue;
       }
       const r = await roundNow(c);
+      if (r.phase !== 'settled') await reportPrevious(c);
       if (r.phase === 'drawing') {
         if (!(await anyone(c, 'draw', () => o.alliance.drawRoles({ taskId })))) {
           await anyone(c, 'expire', () => o.alliance.expireRound({ taskId })); // only once alliance.drawTimeout passed
@@ -415,11 +473,7 @@ export async function runAllianceNode(o: AllianceNodeOptions): Promise<AllianceN
         continue;
       }
       if (r.phase === 'settled') {
-        const x = rec(c);
-        if (!x.reported) {
-          setRec(c, { reported: true });
-          report.emit({ event: 'round-result', round: c.round, accepted: r.accepted, aggregateCID: r.aggregateCID });
-        }
+        await reportResult(c, c.round, r, task.globalModelCID);
         if (o.untilRound !== undefined && c.round >= o.untilRound) break;
         if (c.round < task.spec.rounds && !(await anyone(c, 'start', () => o.alliance.startRound({ taskId })))) await o.rt.sleep();
         else if (c.round >= task.spec.rounds) await o.rt.sleep();

@@ -55,6 +55,8 @@ export interface DaemonEvents {
   'scores-committed': { root: string; scores: number; unavailable?: number; tx?: string; already: boolean };
   'score-revealed': { submission: string; tx?: string; already: boolean };
   // Alliance node
+  /** The task as the node (re)starts on it: its current round, how many it has, the metric the global model is scored by. */
+  'alliance-task': { round: number; rounds: number; metric: string };
   /** The private data file, split once into the local train and test parts (kept in the work folder). */
   'data-split': { trainRows: number; testRows: number; dir: string };
   /** A round's roles are drawn: this node's role in it. */
@@ -72,8 +74,14 @@ export interface DaemonEvents {
   'vote-revealed': { round: number; tx?: string; already: boolean };
   /** The node's role in a round passed before it acted (it was down): it is neither paid nor slashed for a step it never committed to. */
   'round-missed': { round: number; what: string };
-  /** A settled round: whether its aggregate became the global model. */
-  'round-result': { round: number; accepted: boolean; aggregateCID: string };
+  /**
+   * A settled round: whether its aggregate became the global model, and the score of the global
+   * model it left (the new one or the one kept) on this node's local test part, by `metric`
+   * (absent when it could not be scored: see round-unscored).
+   */
+  'round-result': { round: number; accepted: boolean; aggregateCID: string; score?: number; metric?: string };
+  /** The global model a settled round left could not be scored on the local test part (the node goes on; its chart skips the round). */
+  'round-unscored': { round: number; modelCID: string; reason: string };
 }
 
 export type EventType = keyof DaemonEvents;
@@ -127,6 +135,7 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
     msg: (e) => (e.already ? 'score root already on chain; not sending it again' : e.unavailable ? 'scores committed (committed again once the unavailable models are scored)' : 'scores committed'),
   },
   'score-revealed': { level: 'info', msg: 'score revealed' },
+  'alliance-task': { level: 'info', msg: (e) => `Alliance task of ${e.rounds} round(s), the global model scored by ${e.metric}; now in round ${e.round}` },
   'data-split': { level: 'info', msg: 'private data split into local train and test parts (they never leave this machine)' },
   'round-role': { level: 'info', msg: (e) => (e.role === 'none' ? `round ${e.round}: no role (joined after it started)` : `round ${e.round}: ${e.role}`) },
   'round-step': { level: 'info', msg: (e) => `round ${e.round}: ${e.step === 'start' ? 'started' : e.step === 'draw' ? 'roles drawn' : e.step === 'settle' ? 'settled' : 'randomness never came: the task ends early'}` },
@@ -138,7 +147,11 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
   'vote-committed': { level: 'info', msg: (e) => (e.already ? 'vote commitment already on chain' : 'vote committed') },
   'vote-revealed': { level: 'info', msg: (e) => (e.already ? 'vote already revealed on chain' : 'vote revealed') },
   'round-missed': { level: 'warn', msg: (e) => `round ${e.round}: too late to ${e.what}` },
-  'round-result': { level: 'info', msg: (e) => (e.accepted ? `round ${e.round} accepted: new global model` : `round ${e.round} failed: the global model stays`) },
+  'round-result': {
+    level: 'info',
+    msg: (e) => `${e.accepted ? `round ${e.round} accepted: new global model` : `round ${e.round} failed: the global model stays`}${e.score !== undefined ? ` (${e.metric ?? 'score'} ${e.score} on the local test part)` : ''}`,
+  },
+  'round-unscored': { level: 'warn', msg: (e) => `round ${e.round}: the global model could not be scored on the local test part` },
 };
 
 /** The level of one event (a model that cannot be fetched or evaluated is a warning). */

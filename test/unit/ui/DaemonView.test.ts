@@ -3,7 +3,8 @@ import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { initialDaemonView, reduceDaemonView, type DaemonViewState, type LogRecord } from '../../../src/ui/daemon-view.js';
-import { DaemonView, fmt, formatCountdown, progressBar, type DaemonViewHeader } from '../../../src/ui/DaemonView.js';
+import { CHART_HEIGHT, DaemonView, fmt, formatCountdown, progressBar, scoreChart, type DaemonViewHeader } from '../../../src/ui/DaemonView.js';
+import { lineChart } from '../../../src/ui/line-chart.js';
 import { startLiveView } from '../../../src/ui/live-view.js';
 
 const T0 = 1_796_127_880_807;
@@ -133,5 +134,77 @@ describe('startLiveView', () => {
     expect(after).toBe(line(rec(1, { event: 'epoch', epoch: 1, epochs: 2 })));
     expect(out.text).toContain('"msg":"live view failed; logging NDJSON to stdout"');
     view.close();
+  });
+});
+
+describe('DaemonView: Alliance node', () => {
+  const node = (dt: number, fields: Record<string, unknown>, level = 30): LogRecord => ({ level, time: T0 + dt, daemon: 'alliance', task: '1', ...fields }) as LogRecord;
+  const allianceHeader: DaemonViewHeader = { ...header, command: 'alliance join', logFile: '/home/op/.flock/logs/alliance-join-20261201-122440.log' };
+  const rounds = [
+    node(0, { resumed: false, event: 'started' }),
+    node(20, { round: 0, rounds: 4, metric: 'f1', event: 'alliance-task' }),
+    node(300, { trainRows: 364, testRows: 91, dir: '/home/op/.flock/daemons/work/alliance-31337-1-0x7099/data', event: 'data-split' }),
+    node(500, { index: '0', tx: '0x0c6f467332b4cff6f90f541e49817e7b3a8fd8b874def7f18add234efe4b52bc', already: false, event: 'registered' }),
+    node(123_100, { round: 1, role: 'proposer', index: 2, event: 'round-role' }),
+    node(131_000, { round: 1, updateCID: 'bafkreiupdate1', examples: 364, loss: 0.34121, file: '/tmp/u.onnx', event: 'update-ready' }),
+    node(434_000, { round: 1, accepted: true, aggregateCID: 'bafkreiagg1', score: 0.8, metric: 'f1', event: 'round-result' }),
+    node(436_100, { round: 2, role: 'voter', index: 0, event: 'round-role' }),
+    node(527_000, { round: 2, aggregateCID: 'bafkreiagg2', previousScore: 0.8, newScore: 0.9, improved: true, blamed: [3], rejected: 0, event: 'voted' }),
+    node(527_100, { round: 2, tx: '0xca00707159b09c8a0be561ce6f9d6d62b666c00750f800a41f3b1c60cc82a4c7', commitment: '0x5c1d', already: false, event: 'vote-committed' }),
+    node(527_200, { for: 'vote-reveal', opensIn: 75, round: 2, event: 'waiting' }, 20),
+  ];
+
+  it('draws the round and role, the local loss and vote, the countdown, the latest tx and the score chart', () => {
+    const state = fold([...rounds.slice(0, -3), node(709_000, { round: 2, accepted: true, aggregateCID: 'bafkreiagg2', score: 0.9, metric: 'f1', event: 'round-result' }), ...rounds.slice(-3)]);
+    const lines = render(createElement(DaemonView, { header: allianceHeader, state, now: () => T0 + 527_200 })).lastFrame()!.split('\n');
+    expect(lines[0]).toMatch(/^flock alliance join {2}account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8/); // the rest wraps at the test terminal's 100 columns
+    expect(lines).toContain('task 1 · alliance: vote committed; waiting for the vote-reveal phase');
+    expect(lines).toContain('  round 2/4 · voter · local data 364 train / 91 test rows');
+    expect(lines).toContain('  local loss 0.341 (update of round 1)   vote in round 2: f1 0.8 → 0.9, improves, 1 blamed');
+    expect(lines).toContain('  vote-reveal of round 2 opens in 1 m 15 s');
+    expect(lines).toContain('  vote commit tx 0xca00…a4c7');
+    const caption = lines.indexOf('  f1 of the global model on the local test part, by round');
+    expect(caption).toBeGreaterThan(0);
+    // The chart, as line-chart draws it, indented under the task: rounds 1..4, two settled so far.
+    const chart = lines.slice(caption + 1).map((l) => l.slice(2));
+    expect(chart).toEqual(scoreChart(state.tasks[0]!.alliance!)!.split('\n'));
+    expect(chart.at(-1)).toBe('● global model (f1)');
+    expect(chart.at(-2)!.trim()).toBe('round');
+    expect(chart.at(-3)!.trim().split(/\s+/)).toEqual(['1', '2', '3', '4']);
+    expect(chart.filter((l) => l.includes('●'))).toHaveLength(3); // two points and the legend
+    expect(chart.find((l) => l.startsWith('0.9'))).toMatch(/●$/); // round 2's point, the last one so far
+  });
+
+  it('before any round is scored: no chart; before round 1: the countdown to its start', () => {
+    const state = fold([...rounds.slice(0, 4), node(600, { for: 'round', opensIn: 120, round: 1, event: 'waiting' }, 20)]);
+    const frame = render(createElement(DaemonView, { header: allianceHeader, state, now: () => T0 + 600 })).lastFrame()!;
+    expect(frame).toContain('task 1 · alliance: joining is open; waiting for round 1 to start');
+    expect(frame).toContain('  before round 1 · local data 364 train / 91 test rows');
+    expect(frame).toContain('  round 1 starts in 2 m 0 s');
+    expect(frame).toContain('  join tx 0x0c6f…52bc');
+    expect(frame).not.toContain('of the global model');
+  });
+
+  it('charts the score by round with a gap for a round it could not score', () => {
+    const chart = scoreChart({ round: 4, rounds: 4, metric: 'accuracy', scores: [{ round: 1, accepted: true, score: 0.5 }, { round: 2, accepted: false }, { round: 3, accepted: true, score: 0.75 }] }, 40)!;
+    expect(chart).toBe(
+      lineChart([{ name: 'global model (accuracy)', values: [0.5, NaN, 0.75, NaN] }], { width: 40, height: CHART_HEIGHT, xLabel: 'round', xStart: 1 }),
+    );
+    expect(scoreChart({ round: 2, scores: [{ round: 1, accepted: false }] })).toBeUndefined();
+  });
+
+  it('the live view draws an Alliance node too, and its summary keeps the scores by round', async () => {
+    const out = terminal();
+    const view = await startLiveView({ header: allianceHeader, minLevel: 30, out: out as unknown as NodeJS.WriteStream, patchConsole: false });
+    for (const r of rounds.slice(0, 7)) view.onEvent(r);
+    view.onEvent({ level: 30, time: T0 + 500_000, signal: 'SIGTERM', daemon: 'alliance', event: 'stopping' });
+    view.close();
+    expect(out.text).toContain('task 1 · alliance: round 1 accepted: new global model');
+    expect(out.text).toContain('f1 of the global model on the local test part, by round');
+    expect(
+      out.text.endsWith(
+        'task 1 (alliance): stopped at: round 1 accepted: new global model\n  round 1/4, 1 of 1 settled accepted; global f1 by round (* accepted): 1 0.8*\nrun the same command again to resume\nlog: /home/op/.flock/logs/alliance-join-20261201-122440.log\n',
+      ),
+    ).toBe(true);
   });
 });

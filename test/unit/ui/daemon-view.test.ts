@@ -214,3 +214,165 @@ describe('shortId', () => {
     expect(shortId('0x1234')).toBe('0x1234');
   });
 });
+
+describe('reduceDaemonView: Alliance node', () => {
+  // What `flock alliance join --task 1` emits over two rounds of a 3-round task: a proposer in
+  // round 1, a voter in round 2 (round 2 settled by another node).
+  const node = (dt: number, fields: Record<string, unknown>, level = 30): LogRecord => ({ level, time: T0 + dt, daemon: 'alliance', task: '1', ...fields }) as LogRecord;
+  const H = (c: string) => `0x${c.repeat(64)}`;
+  const AGG1 = 'bafkreiaggregateroundone0000000000000000000000000000000000001';
+  const AGG2 = 'bafkreiaggregateroundtwo0000000000000000000000000000000000002';
+  const JOINED: LogRecord[] = [
+    node(0, { state: '/tmp/fui/home/daemons/alliance-31337-1-0x7099.json', resumed: false, event: 'started' }),
+    node(20, { round: 0, rounds: 3, metric: 'f1', event: 'alliance-task' }),
+    node(300, { trainRows: 364, testRows: 91, dir: '/tmp/fui/home/daemons/work/alliance-31337-1-0x7099/data', event: 'data-split' }),
+    node(310, { what: 'gmFLOCK for the Alliance stake', event: 'approving' }),
+    node(500, { index: '0', tx: H('a'), already: false, event: 'registered' }),
+    node(600, { for: 'round', opensIn: 120, round: 1, event: 'waiting' }, 20),
+  ];
+  const ROUND_1: LogRecord[] = [
+    node(121_000, { round: 1, step: 'start', tx: H('b'), event: 'round-step' }),
+    node(123_000, { round: 1, step: 'draw', tx: H('c'), event: 'round-step' }),
+    node(123_100, { round: 1, role: 'proposer', index: 2, event: 'round-role' }),
+    node(131_000, { round: 1, updateCID: 'bafkreiupdate1', examples: 364, loss: 0.34121, file: '/tmp/u.onnx', event: 'update-ready' }),
+    node(131_200, { round: 1, tx: H('d'), commitment: H('e'), already: false, event: 'update-committed' }),
+    node(131_300, { for: 'propose-reveal', opensIn: 60, round: 1, event: 'waiting' }, 20),
+    node(192_000, { round: 1, tx: H('f'), updateCID: 'bafkreiupdate1', already: false, event: 'update-revealed' }),
+    node(192_100, { for: 'settlement', opensIn: 240, round: 1, event: 'waiting' }, 20),
+    node(433_000, { round: 1, step: 'settle', tx: H('1'), event: 'round-step' }),
+    node(434_000, { round: 1, accepted: true, aggregateCID: AGG1, score: 0.9123, metric: 'f1', event: 'round-result' }),
+    node(434_500, { round: 2, step: 'start', tx: H('2'), event: 'round-step' }),
+  ];
+  const ROUND_2: LogRecord[] = [
+    node(436_000, { round: 2, step: 'draw', tx: H('3'), event: 'round-step' }),
+    node(436_100, { round: 2, role: 'voter', index: 0, event: 'round-role' }),
+    node(436_200, { for: 'vote-commit', opensIn: 90, round: 2, event: 'waiting' }, 20),
+    node(527_000, { round: 2, aggregateCID: AGG2, previousScore: 0.9123, newScore: 0.9341, improved: true, blamed: [3], rejected: 0, event: 'voted' }),
+    node(527_100, { round: 2, tx: H('4'), commitment: H('5'), already: false, event: 'vote-committed' }),
+    node(527_200, { for: 'vote-reveal', opensIn: 60, round: 2, event: 'waiting' }, 20),
+    node(588_000, { round: 2, tx: H('6'), already: false, event: 'vote-revealed' }),
+    node(588_100, { for: 'settlement', opensIn: 120, round: 2, event: 'waiting' }, 20),
+    node(709_000, { round: 2, accepted: true, aggregateCID: AGG2, score: 0.9341, metric: 'f1', event: 'round-result' }),
+  ];
+
+  const stepsOf = (records: LogRecord[], from: DaemonViewState) => records.map((_, i) => fold(records.slice(0, i + 1), from).tasks[0]!.step);
+
+  it('joins: the data split, the task’s rounds and metric, the join tx and the countdown to round 1', () => {
+    const s = fold(JOINED);
+    expect(s.tasks).toHaveLength(1);
+    const t = s.tasks[0]!;
+    expect(t).toMatchObject({ task: '1', role: 'alliance', step: 'joining is open; waiting for round 1 to start', done: false, tx: { what: 'join', hash: '0xaaaa…aaaa' } });
+    expect(t.alliance).toEqual({ round: 0, rounds: 3, metric: 'f1', data: { trainRows: 364, testRows: 91 }, scores: [] });
+    expect(t.deadline).toEqual({ what: 'round 1 starts', at: T0 + 600 + 120_000 });
+    expect(stepsOf(JOINED, initialDaemonView)).toEqual([
+      'splitting the private data, then joining',
+      'splitting the private data, then joining',
+      'joining the task (stake)',
+      'approving gmFLOCK for the Alliance stake',
+      'joined; waiting for the next round',
+      'joining is open; waiting for round 1 to start',
+    ]);
+  });
+
+  it('round 1 as proposer: role, each step in plain words, the local loss, the txs and the global score', () => {
+    const joined = fold(JOINED);
+    expect(stepsOf(ROUND_1, joined)).toEqual([
+      'round 1 started; drawing its roles',
+      'round 1: roles drawn',
+      'proposer in round 1: training an update from the global model',
+      'committing the update',
+      'update committed; waiting for the reveal phase',
+      'update committed; waiting for the reveal phase',
+      'update revealed; waiting for the votes',
+      'done with round 1; waiting for its settlement',
+      'round 1 settled',
+      'round 1 accepted: new global model',
+      'round 2 started; drawing its roles',
+    ]);
+    const mid = fold(ROUND_1.slice(0, 6), joined).tasks[0]!;
+    expect(mid.alliance).toMatchObject({ round: 1, rounds: 3, role: 'proposer', loss: { round: 1, value: 0.34121 } });
+    expect(mid.deadline).toEqual({ what: 'propose-reveal of round 1 opens', at: T0 + 131_300 + 60_000 });
+    expect(mid.tx).toEqual({ what: 'update commit', hash: '0xdddd…dddd' });
+    const settling = fold(ROUND_1.slice(0, 8), joined).tasks[0]!;
+    expect(settling.deadline).toEqual({ what: 'round 1 can be settled', at: T0 + 192_100 + 240_000 });
+    expect(settling.tx).toEqual({ what: 'update reveal', hash: '0xffff…ffff' });
+
+    const t = fold(ROUND_1, joined).tasks[0]!;
+    // Round 2 started: its role is not drawn yet; round 1's loss and score stay.
+    expect(t.alliance).toEqual({ round: 2, rounds: 3, metric: 'f1', role: undefined, data: { trainRows: 364, testRows: 91 }, loss: { round: 1, value: 0.34121 }, scores: [{ round: 1, accepted: true, score: 0.9123 }] });
+    expect(t.tx).toEqual({ what: 'start', hash: '0x2222…2222' });
+    expect(t.deadline).toBeUndefined();
+  });
+
+  it('round 2 as voter: the vote, its txs and countdowns, and the score of the new global model', () => {
+    const before = fold([...JOINED, ...ROUND_1]);
+    expect(stepsOf(ROUND_2, before)).toEqual([
+      'round 2: roles drawn',
+      'voter in round 2: waiting for the proposers’ updates',
+      'waiting for the proposers’ reveals, then aggregating, scoring and voting',
+      'committing the vote (the aggregate improves on the global model)',
+      'vote committed; waiting for the vote-reveal phase',
+      'vote committed; waiting for the vote-reveal phase',
+      'vote revealed; waiting for the settlement',
+      'done with round 2; waiting for its settlement',
+      'round 2 accepted: new global model',
+    ]);
+    expect(fold(ROUND_2.slice(0, 3), before).tasks[0]!.deadline).toEqual({ what: 'vote-commit of round 2 opens', at: T0 + 436_200 + 90_000 });
+    const committed = fold(ROUND_2.slice(0, 6), before).tasks[0]!;
+    expect(committed.deadline).toEqual({ what: 'vote-reveal of round 2 opens', at: T0 + 527_200 + 60_000 });
+    expect(committed.tx).toEqual({ what: 'vote commit', hash: '0x4444…4444' });
+
+    const s = fold(ROUND_2, before);
+    const t = s.tasks[0]!;
+    expect(t.alliance).toMatchObject({
+      round: 2,
+      role: 'voter',
+      loss: { round: 1, value: 0.34121 },
+      vote: { round: 2, previousScore: 0.9123, newScore: 0.9341, improved: true, blamed: 1 },
+      scores: [
+        { round: 1, accepted: true, score: 0.9123 },
+        { round: 2, accepted: true, score: 0.9341 },
+      ],
+    });
+    expect(t.tx).toEqual({ what: 'vote reveal', hash: '0x6666…6666' });
+    expect(summarizeDaemonView(s)).toEqual(['task 1 (alliance): ended at: round 2 accepted: new global model', '  round 2/3, 2 of 2 settled accepted; global f1 by round (* accepted): 1 0.912*, 2 0.934*']);
+  });
+
+  it('a round settled by another node, reported late, keeps this round’s step; an unscored round is a gap and a warning', () => {
+    const s = fold([
+      ...JOINED,
+      node(1, { round: 3, rounds: 3, metric: 'f1', event: 'alliance-task' }),
+      node(2, { round: 3, role: 'proposer', index: 1, event: 'round-role' }),
+      node(3, { round: 2, modelCID: AGG2, reason: 'object not found', event: 'round-unscored' }, 40),
+      node(4, { round: 2, accepted: false, aggregateCID: AGG2, event: 'round-result' }),
+    ]);
+    const t = s.tasks[0]!;
+    expect(t.step).toBe('proposer in round 3: training an update from the global model');
+    expect(t.alliance).toMatchObject({ round: 3, role: 'proposer', scores: [{ round: 2, accepted: false }] });
+    expect(s.notices).toEqual([{ level: 'warn', time: T0 + 3, task: '1', text: 'round 2: the global model could not be scored on the local test part (object not found)' }]);
+    // A restart that reports a round again replaces it.
+    const again = reduceDaemonView(s, node(5, { round: 2, accepted: false, aggregateCID: AGG2, score: 0.9, metric: 'f1', event: 'round-result' }));
+    expect(again.tasks[0]!.alliance!.scores).toEqual([{ round: 2, accepted: false, score: 0.9 }]);
+  });
+
+  it('the task over: done, and the summary lists the rounds', () => {
+    const s = fold([...JOINED, ...ROUND_1, ...ROUND_2, node(800_000, { round: 3, accepted: false, aggregateCID: AGG2, score: 0.93, metric: 'f1', event: 'round-result' }), node(800_001, { scored: 2, event: 'done' })]);
+    expect(s.tasks[0]).toMatchObject({ step: 'done: the task is over (revealed in 2 round(s))', done: true });
+    expect(summarizeDaemonView(s)).toEqual([
+      'task 1 (alliance): done: the task is over (revealed in 2 round(s)) (vote reveal tx 0x6666…6666)',
+      '  round 3/3, 2 of 3 settled accepted; global f1 by round (* accepted): 1 0.912*, 2 0.934*, 3 0.93',
+    ]);
+  });
+
+  it('no role drawn, a skipped vote, a missed step, the randomness that never came', () => {
+    const s = fold([...JOINED, node(1, { round: 1, role: 'none', event: 'round-role' })]);
+    expect(s.tasks[0]!.step).toBe('no role in round 1 (joined after it started)');
+    expect(s.tasks[0]!.alliance!.role).toBe('none');
+    expect(reduceDaemonView(s, node(2, { round: 1, reason: 'no update was revealed', event: 'vote-skipped' }, 40)).tasks[0]!.step).toBe('no vote in round 1: no update was revealed');
+    expect(reduceDaemonView(s, node(2, { round: 1, what: 'reveal the update', event: 'round-missed' }, 40)).tasks[0]!.step).toBe('round 1: too late to reveal the update');
+    const waiting = reduceDaemonView(s, node(2, { for: 'randomness', round: 1, event: 'waiting' }, 20)).tasks[0]!;
+    expect(waiting.step).toBe('waiting for the randomness that draws the roles of round 1');
+    expect(waiting.deadline).toBeUndefined();
+    expect(reduceDaemonView(s, node(3, { round: 1, step: 'expire', tx: H('9'), event: 'round-step' })).tasks[0]!.step).toBe('the randomness never came: the task ends early');
+  });
+});
