@@ -61,7 +61,8 @@ export interface AllianceReadyOptions {
  * Whether the phase's work is done, and what it still waits for. Joining: enough participants
  * (before the join window ends; after it, until a node starts round 1). Drawing: until the word
  * came and a node drew the roles. ProposeCommit / VoteCommit: every proposer / voter committed.
- * The reveals: every one that committed revealed. Settling: until a node settled the round.
+ * The reveals: every one that committed revealed. Settling: until a node settled the round, and
+ * started the next (so a script's next warp cannot close the next round's commits early).
  *
  * @example
  * const { ready, awaiting } = allianceReady(await getAllianceProgress(client, { taskId: 1n }));
@@ -92,6 +93,10 @@ export function allianceReady(p: AllianceProgress, o: AllianceReadyOptions = {})
         break;
       case 'settling':
         awaiting.push(`a node to settle round ${round.round}`);
+        break;
+      case 'settled':
+        // The next round's commits come next: a warp before they are in would close them.
+        if (round.round < task.spec.rounds) awaiting.push(`a node to start round ${round.round + 1}`);
         break;
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allianceDeadline, allianceReady, type AllianceProgress } from '../../../src/protocol/alliance/index.js';
 import type { AllianceRoundView, AllianceTaskView } from '../../../src/protocol/alliance/index.js';
 
-const task = (over: Partial<AllianceTaskView> = {}) => ({ status: 'joining', round: 0, joinEnd: 1000, spec: { minParticipants: 4 }, ...over }) as AllianceTaskView;
+const task = (over: Partial<AllianceTaskView> = {}) => ({ status: 'joining', round: 0, joinEnd: 1000, spec: { minParticipants: 4, rounds: 2 }, ...over }) as AllianceTaskView;
 const round = (phase: AllianceRoundView['phase']) =>
   ({ round: 1, phase, proposeCommitEnd: 1300, proposeRevealEnd: 1600, voteCommitEnd: 1900, voteRevealEnd: 2200 }) as AllianceRoundView;
 const progress = (over: Partial<AllianceProgress>): AllianceProgress => ({
@@ -35,7 +35,8 @@ describe('allianceReady (what `flock alliance wait` waits for)', () => {
     expect(at('vote-commit', { voters: { total: 3, committed: 1, revealed: 0 } }).awaiting).toEqual(['votes committed 1/3']);
     expect(at('vote-reveal', { voters: { total: 3, committed: 3, revealed: 3 } }).ready).toBe(true);
     expect(at('settling').awaiting).toEqual(['a node to settle round 1']);
-    expect(at('settled').ready).toBe(true);
+    expect(at('settled').awaiting).toEqual(['a node to start round 2']);
+    expect(allianceReady(progress({ task: task({ status: 'running', round: 2 }), round: { ...round('settled'), round: 2 } })).ready).toBe(true);
     expect(allianceDeadline(progress({ task: running, round: round('vote-commit') }))).toBe(1900);
     expect(allianceDeadline(progress({ task: running, round: round('settled') }))).toBeUndefined();
   });
