@@ -256,8 +256,10 @@ contract AllianceSettlement is AllianceStorage {
         uint256 gasBefore = gasleft();
         try _randomness.requestWord(key) {}
         catch (bytes memory reason) {
-            // The request took all the gas it was given (63/64): the caller gave too little.
-            if (gasleft() <= gasBefore / 64) {
+            // Out of gas at some depth of the request (each call keeps back 1/64, so a few levels
+            // leave well under 1/8), not a refusal (which reverts early and cheaply): the caller
+            // gave too little gas, and the whole call reverts.
+            if (gasleft() < gasBefore / 8) {
                 assembly ("memory-safe") {
                     revert(add(reason, 32), mload(reason))
                 }
