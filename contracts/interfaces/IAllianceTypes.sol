@@ -53,11 +53,12 @@ interface IAllianceTypes {
 
     /// @notice What a participant got for one round (see {ParticipantSettled}).
     /// Paid: rewarded. Unpaid: neither paid nor slashed (did not commit; a voter with the winning
-    /// aggregate but the minority verdict; a proposer of a failed round). The rest are slashes:
+    /// aggregate whose verdict is not the round's result; a proposer of a failed round; a voter
+    /// with another aggregate while the winning one holds no stake majority). The rest are slashes:
     /// a proposer that committed and did not reveal; a proposer whose update a stake majority of
     /// the voters blamed; a voter that committed and did not reveal; a voter whose revealed
-    /// aggregate is not the winning one (aggregation is deterministic, so an honest voter cannot
-    /// differ).
+    /// aggregate is not the winning one while the winning one holds a stake majority (aggregation
+    /// is deterministic, so an honest voter cannot differ).
     enum Outcome {
         Unpaid,
         Paid,
@@ -330,8 +331,14 @@ interface IAllianceTypes {
     /// @param arenaTaskId The Arena task.
     /// @param submissionId The submission.
     error AllianceNotArenaWinner(uint256 arenaTaskId, uint256 submissionId);
-    /// @notice Thrown when the emission bookkeeping lags; call {IAlliance-sync} first.
-    error AllianceSyncBacklog();
+    /// @notice Thrown by {IAlliance-expireRound} when the round's random word did come: draw the
+    /// roles instead ({IAlliance-drawRoles}).
+    /// @param taskId The task.
+    /// @param round The round.
+    error AllianceWordReady(uint256 taskId, uint256 round);
+    /// @notice Thrown at deployment when a module was deployed with other contracts than the Alliance.
+    /// @param module The module.
+    error AllianceModuleMismatch(address module);
 
     // ---------------------------------------------------------------- events
 
@@ -465,6 +472,13 @@ interface IAllianceTypes {
     /// @param poolReward FLOCK paid into its delegation pool.
     /// @param refund FLOCK returned to the creator (unspent reward pool).
     event Claimed(uint256 indexed taskId, address indexed account, uint256 stake, uint256 reward, uint256 poolReward, uint256 refund);
+    /// @notice Emitted when the randomness contract refused a round's request ({IAllianceRandomness}
+    /// misconfigured or its coordinator down): the round stays Drawing, and once alliance.drawTimeout
+    /// has passed anyone may end the task ({IAlliance-expireRound}).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param reason The revert data of the request.
+    event RandomnessRequestFailed(uint256 indexed taskId, uint256 indexed round, bytes reason);
     /// @notice Emitted when pulled emission starts streaming to the tasks.
     /// @param amount FLOCK pulled.
     /// @param rate FLOCK per second.

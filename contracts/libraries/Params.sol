@@ -62,4 +62,21 @@ library Params {
     bytes32 internal constant ARENA_MIN_PHASE = bytes32("arena.minPhase");
     /// @notice Longest task, all four phases together (seconds, 90 days).
     bytes32 internal constant ARENA_MAX_TASK_DURATION = bytes32("arena.maxTaskDuration");
+
+    // --- FL Alliance (each task reads these once, at its creation) ---
+    /// @notice Least gmFLOCK an Alliance task creator stakes (wei, 100e18).
+    bytes32 internal constant ALLIANCE_MIN_CREATOR_STAKE = bytes32("alliance.minCreatorStake");
+    /// @notice Floor of the per-task participant stake minimum of the Alliance (wei, 1e18).
+    bytes32 internal constant ALLIANCE_MIN_STAKE = bytes32("alliance.minStake");
+    /// @notice Shortest join window or round phase of an Alliance task (seconds, 5 minutes).
+    bytes32 internal constant ALLIANCE_MIN_PHASE = bytes32("alliance.minPhase");
+    /// @notice Fraction of an Alliance proposer's stake (own and pool) slashed for a committed update
+    /// it did not reveal or an update a stake majority of the voters blamed (WAD, 0.1e18).
+    bytes32 internal constant ALLIANCE_PROPOSER_SLASH = bytes32("alliance.proposerSlash");
+    /// @notice Fraction of an Alliance voter's stake (own and pool) slashed for a committed vote it
+    /// did not reveal or an aggregate other than the one a stake majority revealed (WAD, 0.05e18).
+    bytes32 internal constant ALLIANCE_VOTER_SLASH = bytes32("alliance.voterSlash");
+    /// @notice Time after an Alliance round starts from which anyone may end its task when the
+    /// round's random word has not come (seconds, 1 day).
+    bytes32 internal constant ALLIANCE_DRAW_TIMEOUT = bytes32("alliance.drawTimeout");
 }

@@ -41,6 +41,12 @@ export const PARAMS = {
   'arena.minStake': { constant: 'ARENA_MIN_STAKE', kind: 'amount', default: 1000000000000000000n, min: 0n, max: 1000000000000000000000000n, meaning: 'Floor of the per-task node and validator stake minimums' },
   'arena.minPhase': { constant: 'ARENA_MIN_PHASE', kind: 'duration', default: 3600n, min: 60n, max: 2592000n, meaning: 'Shortest phase of a task' },
   'arena.maxTaskDuration': { constant: 'ARENA_MAX_TASK_DURATION', kind: 'duration', default: 7776000n, min: 86400n, max: 31536000n, meaning: 'Longest task, all four phases together' },
+  'alliance.minCreatorStake': { constant: 'ALLIANCE_MIN_CREATOR_STAKE', kind: 'amount', default: 100000000000000000000n, min: 0n, max: 10000000000000000000000000n, meaning: 'Least gmFLOCK an Alliance task creator stakes' },
+  'alliance.minStake': { constant: 'ALLIANCE_MIN_STAKE', kind: 'amount', default: 1000000000000000000n, min: 0n, max: 1000000000000000000000000n, meaning: 'Floor of the per-task participant stake minimum of the Alliance' },
+  'alliance.minPhase': { constant: 'ALLIANCE_MIN_PHASE', kind: 'duration', default: 300n, min: 10n, max: 2592000n, meaning: 'Shortest join window or round phase of an Alliance task' },
+  'alliance.proposerSlash': { constant: 'ALLIANCE_PROPOSER_SLASH', kind: 'wad', default: 100000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Fraction of an Alliance proposer\'s stake (own and pool) slashed for a committed update it did not reveal or an update a stake majority of the voters blamed' },
+  'alliance.voterSlash': { constant: 'ALLIANCE_VOTER_SLASH', kind: 'wad', default: 50000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Fraction of an Alliance voter\'s stake (own and pool) slashed for a committed vote it did not reveal or an aggregate other than the one a stake majority revealed' },
+  'alliance.drawTimeout': { constant: 'ALLIANCE_DRAW_TIMEOUT', kind: 'duration', default: 86400n, min: 600n, max: 2592000n, meaning: 'Time after an Alliance round starts from which anyone may end its task when the round\'s random word has not come' },
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamName = keyof typeof PARAMS;

@@ -36,6 +36,12 @@ contract ProtocolConfigTest is Fixture {
         _assertParam(Params.ARENA_MIN_STAKE, 1e18, 0, 1_000_000e18);
         _assertParam(Params.ARENA_MIN_PHASE, 1 hours, 1 minutes, 30 days);
         _assertParam(Params.ARENA_MAX_TASK_DURATION, 90 days, 1 days, 365 days);
+        _assertParam(Params.ALLIANCE_MIN_CREATOR_STAKE, 100e18, 0, 10_000_000e18);
+        _assertParam(Params.ALLIANCE_MIN_STAKE, 1e18, 0, 1_000_000e18);
+        _assertParam(Params.ALLIANCE_MIN_PHASE, 5 minutes, 10 seconds, 30 days);
+        _assertParam(Params.ALLIANCE_PROPOSER_SLASH, 0.1e18, 0, 1e18);
+        _assertParam(Params.ALLIANCE_VOTER_SLASH, 0.05e18, 0, 1e18);
+        _assertParam(Params.ALLIANCE_DRAW_TIMEOUT, 1 days, 10 minutes, 30 days);
     }
 
     function test_constructor_grantsAdminAndSetsTreasury() public view {
