@@ -4,6 +4,10 @@ import { dirname } from 'node:path';
 import { ZeroAddress, getAddress, parseEther, type JsonRpcProvider, type Signer } from 'ethers';
 import type { Logger } from 'pino';
 import {
+  AllianceLens__factory,
+  AllianceRandomness__factory,
+  AllianceSettlement__factory,
+  Alliance__factory,
   ArenaLens__factory,
   ArenaRanking__factory,
   ArenaSettlement__factory,
@@ -88,6 +92,9 @@ type ContractName =
   | 'FlockDirectory'
   | 'VRFCoordinatorV2_5Mock'
   | 'AllianceRandomness'
+  | 'AllianceSettlement'
+  | 'AllianceLens'
+  | 'Alliance'
   | `Vesting:${string}`;
 
 interface Journal {
@@ -198,18 +205,31 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
     },
     log,
   });
-  // TODO(alliance): the Alliance goes here, once contracts/alliance/Alliance.sol exists:
-  //   if (randomnessAddr) {
-  //     const allianceAddr = await step('Alliance', () => new Alliance__factory(signer).deploy(tokenAddr, gmAddr, configAddr, emissionAddr, poolsAddr, randomnessAddr, arenaAddr));
-  //     const randomness = AllianceRandomness__factory.connect(randomnessAddr, signer);
-  //     if ((await randomness.requester()) === ZeroAddress) await send('the Alliance requests randomness', randomness.setRequester(allianceAddr));
-  //     (+ its ProtocolConfig roles and emission gauge, checked first like the Arena's above)
-  //   }
-  // It must come before the hand-over below (the deployer still holds the config admin role) and
-  // before the directory is published (which lists every journaled contract). The deployer stays
-  // AllianceRandomness's owner (ConfirmedOwner): hand it to the timelock after setRequester with
-  // transferOwnership(timelock), which the timelock accepts (acceptOwnership) by proposal.
-  void randomnessAddr;
+  // The FL Alliance, where there is randomness for it, with its two modules (delegatecalled;
+  // deployed with the Alliance's first seven arguments). Before the hand-over below (the deployer
+  // still holds the config's admin role) and before the directory is published (it lists every
+  // journaled contract).
+  if (randomnessAddr) {
+    const allianceArgs = [tokenAddr, gmAddr, configAddr, emissionAddr, poolsAddr, randomnessAddr, arenaAddr] as const;
+    const aSettlementAddr = await step('AllianceSettlement', () => new AllianceSettlement__factory(signer).deploy(...allianceArgs));
+    const aLensAddr = await step('AllianceLens', () => new AllianceLens__factory(signer).deploy(...allianceArgs));
+    const allianceAddr = await step('Alliance', () => new Alliance__factory(signer).deploy(...allianceArgs, aSettlementAddr, aLensAddr));
+    const randomness = AllianceRandomness__factory.connect(randomnessAddr, signer);
+    const requester = await randomness.requester();
+    if (requester === ZeroAddress) await send('the Alliance requests randomness', randomness.setRequester(allianceAddr));
+    else if (getAddress(requester) !== getAddress(allianceAddr)) {
+      throw new AbortError(`AllianceRandomness ${randomnessAddr} already serves ${requester}, not this Alliance ${allianceAddr}`, {
+        code: 'STALE_DEPLOYMENT',
+        hint: 'the deployment journal mixes two deployments; deploy afresh with another key or `--force`',
+      });
+    }
+    if (!(await config.hasRole(GM_HOLDER, allianceAddr))) await send('alliance may hold gmFLOCK', config.grantRole(GM_HOLDER, allianceAddr));
+    if (!(await config.hasRole(SLASHER, allianceAddr))) await send('alliance may slash pools', config.grantRole(SLASHER, allianceAddr));
+    if (!(await emission.gauges()).includes(allianceAddr)) await send('alliance earns emission', emission.addGauge(allianceAddr));
+    // The randomness settings (key hash, subscription, callback gas) become the timelock's: it
+    // accepts the ownership (ConfirmedOwner's two steps) by a proposal.
+    if (getAddress(await randomness.owner()) === getAddress(deployer)) await send('AllianceRandomness offered to the timelock', randomness.transferOwnership(timelockAddr));
+  }
   const topUp = async (to: string, target: bigint, what: string) => {
     const have = await token.balanceOf(to);
     if (have < target) await send(what, token.transfer(to, target - have));

@@ -2,6 +2,7 @@ import type { ContractRunner, Signer } from 'ethers';
 import type { DeploymentRecord } from '../chain/deployment.js';
 import { registerRevertInterface } from '../chain/ethers-errors.js';
 import {
+  AllianceSettlement__factory,
   ArenaRanking__factory,
   ArenaSettlement__factory,
   DelegationPools__factory,
@@ -103,6 +104,7 @@ export function connectProtocol({ record, runner, signer, log }: ConnectProtocol
     registerRevertInterface(ArenaSettlement__factory.createInterface());
     registerRevertInterface(ArenaRanking__factory.createInterface());
   }
+  if (contracts.alliance) registerRevertInterface(AllianceSettlement__factory.createInterface());
   return { record, contracts, signer, log };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AbiCoder, JsonRpcProvider, keccak256, NonceManager, Wallet, type Signer } from 'ethers';
@@ -89,8 +89,7 @@ const SPEC = (dataDir: string) =>
     '',
   ].join('\n');
 
-// TEMPORARY until contracts/alliance/Alliance.sol lands on main (the same session removes it).
-describe.skipIf(!existsSync(join(ROOT, 'contracts/alliance/Alliance.sol')))('FL Alliance task on the devnet', () => {
+describe('FL Alliance task on the devnet', () => {
   let t: TempHome;
   let rpcUrl: string;
   let provider: JsonRpcProvider;

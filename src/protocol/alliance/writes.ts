@@ -5,7 +5,10 @@
  */
 import type { ContractTransactionResponse } from 'ethers';
 import type { IAlliance, IAllianceTypes } from '../../chain/types/IAlliance.js';
+import { AbortError } from '../../errors/index.js';
+import { formatFlock } from '../../units/index.js';
 import { requireAlliance, requireSigner, type ProtocolConnection } from '../connection.js';
+import { paramKey } from '../governance/params.js';
 import { insufficientBalance, insufficientGm } from '../errors.js';
 import { ensureAllowance, requireEvent, transact, type OnApprove } from '../tx.js';
 import { METRIC_CODES } from '../arena/types.js';
@@ -40,6 +43,14 @@ export async function createAllianceTask(client: ProtocolConnection, p: CreateAl
   const alliance = requireAlliance(client);
   const { gm, token } = client.contracts;
   const account = await requireSigner(client, 'create an Alliance task').getAddress();
+  // The governed floors, checked before any approval (the contract would revert after them).
+  const [minCreatorStake, minStake, minPhase] = await Promise.all(['alliance.minCreatorStake', 'alliance.minStake', 'alliance.minPhase'].map((k) => client.contracts.config.get(paramKey(k))));
+  const floor = (what: string, have: bigint, min: bigint, unit: (x: bigint) => string, field: string) => {
+    if (have < min) throw new AbortError(`${what} is ${unit(have)}, below this chain's minimum of ${unit(min)}`, { code: 'BAD_TASK_SPEC', hint: `raise ${field} in the alliance.yaml (\`flock params\` lists the alliance.* minimums)` });
+  };
+  floor('the creator stake', p.creatorStake, minCreatorStake!, (x) => formatFlock(x, { symbol: 'gmFLOCK' }), 'stake.creator');
+  floor('the participants\' minimum stake', p.minStake, minStake!, (x) => formatFlock(x, { symbol: 'gmFLOCK' }), 'stake.min');
+  for (const [phase, d] of Object.entries(p.durations)) floor(`the ${phase} phase`, BigInt(d), minPhase!, (x) => `${x} s`, `phases.${phase}`);
   const [gmHeld, flockHeld] = await Promise.all([gm.balanceOf(account), token.balanceOf(account)]);
   if (gmHeld < p.creatorStake) throw insufficientGm('creating an Alliance task', p.creatorStake, account, gmHeld);
   if (flockHeld < p.rewardPool) throw insufficientBalance('FLOCK', 'funding the reward pool', p.rewardPool, account, flockHeld);
