@@ -202,7 +202,9 @@ function allianceUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefine
                   ? 'vote committed; waiting for the vote-reveal phase'
                   : r.for === 'settlement'
                     ? `done with round ${n}; waiting for its settlement`
-                    : `waiting for the ${r.for} phase`;
+                    : r.for === 'global-model'
+                      ? `waiting for round ${n}'s global model in the store`
+                      : `waiting for the ${r.for} phase`;
       // Waiting for round 1 to start: the node is not in it yet.
       return { step, ...inRound(t, r.for === 'round' ? undefined : r.round) };
     }

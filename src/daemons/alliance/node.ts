@@ -117,12 +117,24 @@ async function inPhase(c: C, want: AllianceRoundView['phase'], waitFor: 'propose
 
 // ---------------------------------------------------------------- proposer
 
+/**
+ * GO once the global model is in the store: the round's voters put their aggregate there before
+ * they commit, so a node of the next round that finds it missing waits (a later voter, or a store
+ * that catches up), and misses the phase rather than stop if it never comes.
+ */
+async function globalStored(c: C): Promise<Gate> {
+  const cid = c.task.globalModelCID;
+  if (await c.o.store.has(cid)) return GO;
+  return { wait: { for: 'global-model', round: c.round } };
+}
+
 const train: Step<C> = {
   name: 'train the update',
   recorded: (c) => Boolean(rec(c).update),
   async gate(c) {
     const r = await roundNow(c);
-    return r.phase === 'propose-commit' ? GO : { missed: r.phase };
+    if (r.phase !== 'propose-commit') return { missed: r.phase };
+    return globalStored(c);
   },
   async run(c) {
     const [{ proposeUpdate }] = await Promise.all([import('../../fl/node.js')]);
@@ -210,7 +222,10 @@ async function upload(c: C): Promise<void> {
 const vote: Step<C> = {
   name: 'vote',
   recorded: (c) => Boolean(rec(c).vote) || Boolean(rec(c).over),
-  gate: (c) => inPhase(c, 'vote-commit', 'vote-commit'),
+  async gate(c) {
+    const g = await inPhase(c, 'vote-commit', 'vote-commit');
+    return 'go' in g ? globalStored(c) : g;
+  },
   async run(c) {
     const { voteOnUpdates } = await import('../../fl/node.js');
     const spec = c.manifest.spec;
@@ -253,6 +268,9 @@ const vote: Step<C> = {
       c.report.emit({ event: 'vote-skipped', round: c.round, reason });
       return;
     }
+    // The aggregate into the store: if it wins, it is the next global model, and every node of
+    // the next round fetches it from there (anyone may recompute it; nothing in it is secret).
+    await c.o.store.put(v.aggregate.bytes, { expectedCid: v.aggregate.cid });
     const blamed = [...new Set([...v.blamed, ...unavailable])].sort((a, b) => a - b);
     const blame = blamed.reduce((m, i) => m | (1n << BigInt(i)), 0n);
     const ballot: AllianceVote = { aggregateCID: v.aggregate.cid, previousScore: toWad(v.previousScore), newScore: toWad(v.newScore), blame };

@@ -13,7 +13,7 @@ export interface DaemonEvents {
   approving: { what: string };
   registered: { index: string; tx?: string; already: boolean };
   /** Polling until the next phase opens; `opensIn` in seconds of chain time. */
-  waiting: { for: 'reveal' | 'score-commit' | 'score-reveal' | 'round' | 'randomness' | 'propose-reveal' | 'vote-commit' | 'vote-reveal' | 'settlement'; opensIn?: number; phase?: string; round?: number };
+  waiting: { for: 'reveal' | 'score-commit' | 'score-reveal' | 'round' | 'randomness' | 'propose-reveal' | 'vote-commit' | 'vote-reveal' | 'settlement' | 'global-model'; opensIn?: number; phase?: string; round?: number };
   /** A transient failure (RPC, store) is being retried. */
   retrying: { what: string; attempt: number; delayMs: number; err: string };
   /** The chain (or store) answers again after `failures` failed checks. */
