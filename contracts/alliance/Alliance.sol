@@ -60,8 +60,8 @@ import {AllianceStorage} from "./AllianceStorage.sol";
 /// {expireRound}; a call given too little gas for the request reverts instead, so nobody can void
 /// a round by starving it). drawRoles draws the k proposers ({AllianceRoles}, O(k x n)), writes
 /// each proposer's account to its update record and starts the four timed phases. A reveal adds
-/// the voter's stake to its aggregate's tally (and to the improved tally when its new score beats
-/// the previous one in the metric's direction); the aggregate whose tally first exceeds every
+/// the voter's stake to its aggregate's tally (and to the improved tally when its new score is no
+/// worse than the previous one in the metric's direction, a tie included); the aggregate whose tally first exceeds every
 /// other leads, so the winner is known at the last reveal in O(1). Blame is a bit mask of
 /// proposers; each blamed proposer's blame stake grows by the voter's stake (at most k per reveal).
 ///
@@ -414,7 +414,7 @@ contract Alliance is IAllianceActions, AllianceStorage, ReentrancyGuardTransient
         int256 next = vote.newScore;
         _checkScore(previous);
         _checkScore(next);
-        improved = _tasks[taskId].higherIsBetter ? next > previous : next < previous;
+        improved = _improved(_tasks[taskId].higherIsBetter, previous, next);
         b.cidHash = keccak256(bytes(vote.aggregateCID));
         b.previousScore = int128(previous); // |score| <= 1e36 < 2^127
         b.newScore = int128(next);

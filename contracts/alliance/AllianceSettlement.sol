@@ -336,11 +336,8 @@ contract AllianceSettlement is AllianceStorage {
             } else if (h != c.winner) {
                 if (c.majority) (o, fraction) = (Outcome.VoterWrongAggregate, c.voterSlash);
             } else {
-                int256 previous = b.previousScore;
-                int256 next = b.newScore;
-                bool improved = c.higherIsBetter ? next > previous : next < previous;
                 // The round's result as its verdict: improved when accepted, not when failed.
-                if (improved == c.accepted) o = Outcome.Paid;
+                if (_improved(c.higherIsBetter, b.previousScore, b.newScore) == c.accepted) o = Outcome.Paid;
             }
         }
         uint256 reward;

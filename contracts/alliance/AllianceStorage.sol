@@ -145,7 +145,7 @@ abstract contract AllianceStorage is IAllianceBase {
         uint256 blame;
     }
 
-    /// @dev Revealed voter stake behind one aggregate CID in a round, and the part that scored it better.
+    /// @dev Revealed voter stake behind one aggregate CID in a round, and the part that scored it no worse.
     struct Tally {
         uint128 stake;
         uint128 improved;
@@ -261,6 +261,13 @@ abstract contract AllianceStorage is IAllianceBase {
     function _now() internal view returns (uint256) {
         uint256 last = _stream.lastUpdate;
         return block.timestamp > last ? block.timestamp : last;
+    }
+
+    /// @dev A voter's verdict: the aggregate is no worse than the previous model in the metric's
+    /// direction. A tie counts: on a small local test split a saturated metric (an F1 of 1.0)
+    /// cannot rise, and a strict "better" would freeze the task at the first such model.
+    function _improved(bool higherIsBetter, int256 previous, int256 next) internal pure returns (bool) {
+        return higherIsBetter ? next >= previous : next <= previous;
     }
 
     /// @dev The randomness key of a round: keccak256(abi.encode(alliance, taskId, round)).

@@ -27,7 +27,7 @@ import {IAllianceViews} from "./IAllianceViews.sol";
 ///
 /// Result of a round. The winning aggregate is the CID with the most revealed voter stake (the
 /// first to reach it on a tie). It becomes the global model when the voters who revealed it and
-/// scored it better than the previous model hold more than half of the round's voter stake;
+/// scored it no worse than the previous model (a tie counts) hold more than half of the round's voter stake;
 /// otherwise the round fails and the global model stays. An update is blamed when voters holding
 /// more than half of the round's voter stake blame it.
 ///

@@ -96,8 +96,9 @@ interface IAllianceActions is IAllianceTypes, IEmissionGauge {
     /// @notice Reveals the caller's vote; its stake counts for its aggregate, its verdict and its blames.
     /// @dev Emits {VoteRevealed}. Requirements: VoteReveal; the caller committed and did not reveal;
     /// the commitment matches; a valid CID; scores within MAX_SCORE; `blame` names proposers of
-    /// the round only. "Improved": the new score strictly better than the previous one in the
-    /// metric's direction (higher for accuracy and F1, lower for the losses).
+    /// the round only. "Improved": the new score no worse than the previous one in the metric's
+    /// direction (higher for accuracy and F1, lower for the losses), a tie included: on a small
+    /// local test split a saturated metric cannot rise, and the task must not freeze there.
     /// @param taskId The task.
     /// @param vote The vote.
     /// @param salt The commitment's salt.

@@ -180,7 +180,7 @@ interface IAllianceTypes {
     /// @param accepted Whether its aggregate became the global model.
     /// @param aggregateCID The winning aggregate (empty if no aggregate was revealed).
     /// @param winningStake Voter stake that revealed the winning aggregate.
-    /// @param improvedStake Voter stake that revealed it and scored it better than the previous model.
+    /// @param improvedStake Voter stake that revealed it and scored it no worse than the previous model.
     /// @param settledCount Participants settled so far (settlement runs in batches).
     struct RoundInfo {
         RoundPhase phase;
@@ -412,7 +412,7 @@ interface IAllianceTypes {
     /// @param aggregateCID The aggregate it computed.
     /// @param previousScore The previous global model's score on its test split.
     /// @param newScore The aggregate's score.
-    /// @param improved Whether the aggregate scored better.
+    /// @param improved Whether the aggregate scored no worse (a tie counts).
     /// @param blame The participants it blames (bit mask).
     event VoteRevealed(
         uint256 indexed taskId,

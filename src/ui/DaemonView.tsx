@@ -94,7 +94,7 @@ function AllianceRound({ a }: { a: AllianceProgress }) {
         <Text>
           {[
             a.loss ? `local loss ${fmt(a.loss.value)} (update of round ${a.loss.round})` : '',
-            v ? `vote in round ${v.round}: ${a.metric ?? 'score'} ${fmt(v.previousScore)} → ${fmt(v.newScore)}, ${v.improved ? 'improves' : 'no improvement'}${v.blamed ? `, ${v.blamed} blamed` : ''}` : '',
+            v ? `vote in round ${v.round}: ${a.metric ?? 'score'} ${fmt(v.previousScore)} → ${fmt(v.newScore)}, ${v.improved ? 'no worse' : 'worse'}${v.blamed ? `, ${v.blamed} blamed` : ''}` : '',
           ]
             .filter(Boolean)
             .join('   ')}

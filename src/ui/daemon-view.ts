@@ -230,7 +230,7 @@ function allianceUpdate(t: TaskView, r: LogRecord): Partial<TaskView> | undefine
       return { step: 'update revealed; waiting for the votes', ...tx('update reveal', r) };
     case 'voted': {
       const vote = { round: r.round, previousScore: r.previousScore, newScore: r.newScore, improved: r.improved, blamed: r.blamed.length };
-      return { step: `committing the vote (the aggregate ${r.improved ? 'improves' : 'does not improve'} on the global model)`, ...inRound(t, r.round, { vote }) };
+      return { step: `committing the vote (the aggregate ${r.improved ? 'is no worse than' : 'is worse than'} the global model)`, ...inRound(t, r.round, { vote }) };
     }
     case 'vote-skipped':
       return { step: `no vote in round ${r.round}: ${r.reason}` };

@@ -61,7 +61,7 @@ type Node = (typeof NODES)[number];
 /** gmFLOCK each node stakes: unequal, so the draw is visibly by stake. */
 const STAKE: Record<Node, number> = { h1: 40, h2: 50, h3: 60, h4: 70, poisoner: 50, lazy: 50 };
 const ROUNDS = 5;
-const EPOCHS = 8;
+const EPOCHS = 15;
 const TASK = join(ROOT, 'examples/tasks/breast-cancer/task.yaml');
 
 /** Who must propose in each round (the rest of the six vote); the words are searched to match. */
@@ -220,6 +220,7 @@ describe('FL Alliance task on the devnet', () => {
       }
     };
     const honestVoterCIDs: Record<number, string[]> = {};
+    const roundLines: string[] = [];
 
     for (let round = 1; round <= ROUNDS; round++) {
       const plan = PLAN[round]!;
@@ -302,13 +303,17 @@ describe('FL Alliance task on the devnet', () => {
         for (const w of honestVoters) if (!(await creator.p.alliance.getAllianceVote({ taskId, round, account: address[w] })).revealed) return false;
         return true;
       });
-      honestVoterCIDs[round] = await Promise.all(honestVoters.map(async (w) => (await creator.p.alliance.getAllianceVote({ taskId, round, account: address[w] })).vote.aggregateCID));
+      const votes = await Promise.all(honestVoters.map(async (w) => (await creator.p.alliance.getAllianceVote({ taskId, round, account: address[w] })).vote));
+      honestVoterCIDs[round] = votes.map((v) => v.aggregateCID);
+      roundLines.push(`round ${round}: ${honestVoters.map((w, i) => `${w} ${(Number(votes[i]!.previousScore) / 1e18).toFixed(3)} -> ${(Number(votes[i]!.newScore) / 1e18).toFixed(3)} blames ${votes[i]!.blame.toString(2)}`).join('; ')}`);
       await warpTo(r1.voteRevealEnd);
       await waitFor(`round ${round} settled`, async () => (await roundNow(round)).phase === 'settled');
       const settled = await roundNow(round);
       expect(new Set(honestVoterCIDs[round]).size, `round ${round}: honest voters disagree on the aggregate`).toBe(1);
       expect(settled.aggregateCID).toBe(honestVoterCIDs[round]![0]);
       scores.push(settled.accepted ? await f1(settled.aggregateCID) : scores.at(-1)!);
+      roundLines[roundLines.length - 1] += ` => ${settled.accepted ? 'accepted' : 'failed'}, hidden-split F1 ${scores.at(-1)!.toFixed(4)}`;
+      console.log(`alliance: ${roundLines.at(-1)}`);
       if (settled.accepted) expect((await taskNow()).globalModelCID).toBe(settled.aggregateCID);
     }
     expect(restarted).toEqual(new Set(['h1', 'h2']));
@@ -361,7 +366,7 @@ describe('FL Alliance task on the devnet', () => {
 
     // Claims: each node claims (honest ones with the CLI) exactly what the settlement credited.
     const credited = (who: Node) => settledEvents.filter((e) => e.args.account.toLowerCase() === address[who]).reduce((s, e) => s + e.args.reward, 0n);
-    for (const w of HONEST) await ok(['alliance', 'claim', '1', '--json', ...as(w)], homes[w]);
+    for (const w of HONEST) await ok(['alliance', 'claim', '1', '--json', '--rpc-url', rpcUrl, ...as(w)], homes[w]);
     await poisoner.p.alliance.claimAlliance({ taskId });
     await lazy.p.alliance.claimAlliance({ taskId });
     await ok(['alliance', 'claim', '1', '--json', ...as('creator')]);

@@ -281,7 +281,7 @@ const vote: Step<C> = {
       commitment: voteCommitment(c.taskId, BigInt(c.round), ballot, c.account, salt),
     });
     const higher = spec.metric.direction !== 'lower' && !['mse', 'mae', 'log-loss'].includes(spec.metric.name);
-    c.report.emit({ event: 'voted', round: c.round, aggregateCID: v.aggregate.cid, previousScore: v.previousScore, newScore: v.newScore, improved: higher ? v.newScore > v.previousScore : v.newScore < v.previousScore, blamed, rejected: v.rejected.length });
+    c.report.emit({ event: 'voted', round: c.round, aggregateCID: v.aggregate.cid, previousScore: v.previousScore, newScore: v.newScore, improved: higher ? v.newScore >= v.previousScore : v.newScore <= v.previousScore, blamed, rejected: v.rejected.length });
   },
 };
 

@@ -142,7 +142,7 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
   'update-ready': { level: 'info', msg: 'update trained; kept locally until the reveal phase' },
   'update-committed': { level: 'info', msg: (e) => (e.already ? 'update commitment already on chain' : 'update committed') },
   'update-revealed': { level: 'info', msg: (e) => (e.already ? 'update already revealed on chain' : 'update revealed') },
-  voted: { level: 'info', msg: (e) => `aggregate ${e.improved ? 'improves' : 'does not improve'} on the global model (${e.previousScore} -> ${e.newScore})${e.blamed.length ? `; blaming ${e.blamed.length} update(s)` : ''}` },
+  voted: { level: 'info', msg: (e) => `aggregate ${e.improved ? 'is no worse than' : 'is worse than'} the global model (${e.previousScore} -> ${e.newScore})${e.blamed.length ? `; blaming ${e.blamed.length} update(s)` : ''}` },
   'vote-skipped': { level: 'warn', msg: 'no vote this round' },
   'vote-committed': { level: 'info', msg: (e) => (e.already ? 'vote commitment already on chain' : 'vote committed') },
   'vote-revealed': { level: 'info', msg: (e) => (e.already ? 'vote already revealed on chain' : 'vote revealed') },

@@ -1036,6 +1036,29 @@ contract AllianceLifecycleTest is AllianceTaskFixture {
         assertTrue(alliance.round(taskId, 1).accepted);
     }
 
+    /// @dev A tie is not a failure: on a voter's small test split a saturated metric (F1 1.0)
+    /// cannot rise, and a strict "better" froze the e2e task after its first round.
+    function test_revealVote_aTieCountsAsNotWorse() public {
+        uint256 taskId = _defaultTask(5);
+        _startAndDraw(taskId, 2);
+        _playRound(taskId, 1e18, 1e18, 0);
+        _settleAll(taskId);
+        assertTrue(alliance.round(taskId, 1).accepted);
+    }
+
+    function test_revealVote_aTieCountsAsNotWorse_lowerIsBetter() public {
+        IAllianceTypes.TaskParams memory p = _allianceParams(1, 100e18);
+        p.metric = IArenaTypes.Metric.MSE;
+        uint256 taskId = _createAllianceTask(p);
+        for (uint256 i; i < 4; ++i) {
+            _joinAs(taskId, _member(i), 10e18);
+        }
+        _startAndDraw(taskId, 1);
+        _playRound(taskId, 0.5e18, 0.5e18, 0);
+        _settleAll(taskId);
+        assertTrue(alliance.round(taskId, 1).accepted);
+    }
+
     // ================================================================ settleRound
 
     function test_RevertWhen_settleEarlyOrZeroBatch() public {

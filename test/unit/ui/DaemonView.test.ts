@@ -160,7 +160,7 @@ describe('DaemonView: Alliance node', () => {
     expect(lines[0]).toMatch(/^flock alliance join {2}account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8/); // the rest wraps at the test terminal's 100 columns
     expect(lines).toContain('task 1 · alliance: vote committed; waiting for the vote-reveal phase');
     expect(lines).toContain('  round 2/4 · voter · local data 364 train / 91 test rows');
-    expect(lines).toContain('  local loss 0.341 (update of round 1)   vote in round 2: f1 0.8 → 0.9, improves, 1 blamed');
+    expect(lines).toContain('  local loss 0.341 (update of round 1)   vote in round 2: f1 0.8 → 0.9, no worse, 1 blamed');
     expect(lines).toContain('  vote-reveal of round 2 opens in 1 m 15 s');
     expect(lines).toContain('  vote commit tx 0xca00…a4c7');
     const caption = lines.indexOf('  f1 of the global model on the local test part, by round');

@@ -310,7 +310,7 @@ describe('reduceDaemonView: Alliance node', () => {
       'round 2: roles drawn',
       'voter in round 2: waiting for the proposers’ updates',
       'waiting for the proposers’ reveals, then aggregating, scoring and voting',
-      'committing the vote (the aggregate improves on the global model)',
+      'committing the vote (the aggregate is no worse than the global model)',
       'vote committed; waiting for the vote-reveal phase',
       'vote committed; waiting for the vote-reveal phase',
       'vote revealed; waiting for the settlement',
