@@ -122,7 +122,10 @@ export async function runAllianceDemo(o: AllianceDemoOptions): Promise<DemoAllia
         const awaiting = awaitingOf(p);
         if (awaiting.length === 0) return p;
         if (Date.now() > deadline) {
-          throw new AbortError(`FL Alliance task ${taskId}, ${what}: still waiting for ${awaiting.join(', ')}`, { code: 'DEMO_TIMEOUT', hint: `see ${logFile}; \`flock alliance show ${taskId}\`` });
+          throw new AbortError(`FL Alliance task ${taskId}, ${what}: still waiting for ${awaiting.join(', ')}`, {
+            code: 'DEMO_TIMEOUT',
+            hint: `see ${logFile}, \`flock alliance show ${taskId}\` and \`flock devnet status\` (its VRF fulfiller answers the draws)`,
+          });
         }
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -130,8 +133,9 @@ export async function runAllianceDemo(o: AllianceDemoOptions): Promise<DemoAllia
     const where = (p: AllianceProgress) => `${p.task.status}${p.round ? `, round ${p.round.round} ${p.round.phase}` : ''}`;
     /** Round `r` in `phase`, with the phase's work on chain. */
     const phaseDone = (r: number, phase: string) => (p: AllianceProgress) => {
-      if (p.round?.round !== r || p.round.phase !== phase) return [`round ${r} ${phase} (now ${where(p)})`];
-      return allianceReady(p).awaiting;
+      const { awaiting } = allianceReady(p);
+      if (p.round?.round !== r || p.round.phase !== phase) return [`round ${r}'s ${phase} phase (now ${where(p)}${awaiting.length ? `; waiting for ${awaiting.join(', ')}` : ''})`];
+      return awaiting;
     };
 
     const joined = await step(
