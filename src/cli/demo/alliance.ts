@@ -149,7 +149,7 @@ export async function runAllianceDemo(o: AllianceDemoOptions): Promise<DemoAllia
           rt.onEvent((e) => {
             if (e.event === 'voted') votes.set(e.round, [...(votes.get(e.round) ?? []), `${n.name} ${e.previousScore.toFixed(3)} -> ${e.newScore.toFixed(3)}`]);
           });
-          const run = async () => runAllianceNode({ ...(await arenaDaemonDeps(n.ctx, rt, n.client, n.signer, store)), taskId, data: file.file, stake: 0n, epochs: ALLIANCE_EPOCHS });
+          const run = async () => runAllianceNode({ ...(await arenaDaemonDeps(n.ctx, rt, n.client, n.signer, store)), taskId, data: file.file, stake: 0n, epochs: ALLIANCE_EPOCHS, untilRound: spec.rounds });
           daemons.watch({ name: n.name, label: NODE_LABEL }, rt, run(), (e) => nodeFailed(n.name, e));
         });
         return waitFor('the join window', (p) => (p.task.status === 'joining' ? allianceReady(p, { participants: nodes.length }).awaiting : []));
