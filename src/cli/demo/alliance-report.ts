@@ -33,6 +33,9 @@ export interface RoundInput {
   accepted: boolean;
   /** The aggregate the voters' majority computed ('' when none). */
   aggregateCID: string;
+  /** gmFLOCK of the voters that found that aggregate better than the global model, and of every voter (wei). */
+  improvedStake: bigint;
+  voterStake: bigint;
 }
 
 export interface AllianceRoundFigures {
@@ -41,6 +44,9 @@ export interface AllianceRoundFigures {
   accepted: boolean;
   proposers: string[];
   voters: string[];
+  /** gmFLOCK of the voters that found the aggregate better, of every voter (wei): accepted when a majority did. */
+  improvedStake: bigint;
+  voterStake: bigint;
   /** The global model the round left: its aggregate when accepted, else the one before. */
   globalModelCID: string;
   /** That model's score on the hidden split; null when it could not be scored. */
@@ -141,6 +147,8 @@ export function allianceFigures(x: AllianceFiguresInput): DemoAlliance {
         accepted: settled && r.accepted,
         proposers: of('proposer'),
         voters: of('voter'),
+        improvedStake: r.improvedStake,
+        voterStake: r.voterStake,
         globalModelCID: global,
         score: scoreOf(global),
         paid: records.reduce((t, s) => t + s.reward, 0n),
@@ -186,21 +194,27 @@ export function allianceFigures(x: AllianceFiguresInput): DemoAlliance {
 }
 
 const flock = (wei: bigint) => (Number(wei) / 1e18).toFixed(2);
+/** gmFLOCK, as few digits as it takes: 10, 12.5. */
+const gm = (wei: bigint) => String(Number(wei) / 1e18);
 const score = (x: number | null) => (x === null ? '–' : x.toFixed(4));
 const names = (xs: string[]) => (xs.length ? xs.join(', ') : '–');
 /** breast-cancer's f1 is macro F1 (both classes count equally). */
 const metricLabel = (m: string) => (m === 'f1' ? 'macro F1' : m);
 
-/** Per round: who proposed and voted, the result, the global model's score on the hidden split, what was paid and slashed. */
+/**
+ * Per round: who proposed and voted, the voter stake that found the aggregate better (of all the
+ * voters'; a majority accepts it), the result, the global model's score on the hidden split, what
+ * was paid and slashed.
+ */
 export function allianceRoundsTable(a: DemoAlliance): TableProps {
   return {
-    title: `FL Alliance task ${a.taskId} ${a.status}: ${a.name}, ${a.rule}, ${a.proposersPerRound} proposers a round, ${a.epochs} local epochs; ${metricLabel(a.metric)} on the hidden split; PAID in FLOCK, SLASHED in gmFLOCK`,
-    headers: ['ROUND', 'PROPOSERS', 'VOTERS', 'RESULT', metricLabel(a.metric).toUpperCase(), 'PAID', 'SLASHED'],
+    title: `FL Alliance task ${a.taskId} ${a.status}: ${a.name}, ${a.rule}, ${a.proposersPerRound} proposers a round, ${a.epochs} local epochs; ${metricLabel(a.metric)} on the hidden split; PAID in FLOCK, the rest in gmFLOCK`,
+    headers: ['ROUND', 'PROPOSERS', 'VOTERS', 'FOUND BETTER', 'RESULT', metricLabel(a.metric).toUpperCase(), 'PAID', 'SLASHED'],
     rows: [
-      ['0', '–', '–', 'initial model', score(a.initialScore), '–', '–'],
-      ...a.rounds.map((r) => [String(r.round), names(r.proposers), names(r.voters), !r.settled ? 'not settled' : r.accepted ? 'accepted' : 'failed: kept', score(r.score), flock(r.paid), r.slashed > 0n ? flock(r.slashed) : '0']),
+      ['0', '–', '–', '–', 'initial model', score(a.initialScore), '–', '–'],
+      ...a.rounds.map((r) => [String(r.round), names(r.proposers), names(r.voters), `${gm(r.improvedStake)} of ${gm(r.voterStake)}`, !r.settled ? 'not settled' : r.accepted ? 'accepted' : 'failed: kept', score(r.score), flock(r.paid), r.slashed > 0n ? flock(r.slashed) : '0']),
     ],
-    alignRight: [0, 4, 5, 6],
+    alignRight: [0, 3, 5, 6, 7],
   };
 }
 

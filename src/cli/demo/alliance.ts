@@ -203,10 +203,10 @@ export async function runAllianceDemo(o: AllianceDemoOptions): Promise<DemoAllia
           const before = r === 1 ? created.initialModelCID : (await globalAfter(r - 1)) ?? created.initialModelCID;
           const after = round.accepted ? round.aggregateCID : before;
           const settled = (await settledRecords()).filter((s) => s.round === r);
-          return { accepted: round.accepted, before: await scoreOf(before), after: await scoreOf(after), paid: settled.reduce((t, s) => t + s.reward, 0n), slashed: settled.filter((s) => s.slashed > 0n).map((s) => nameOf(s.account)) };
+          return { accepted: round.accepted, improved: round.improvedStake, voters: round.voterStake, before: await scoreOf(before), after: await scoreOf(after), paid: settled.reduce((t, s) => t + s.reward, 0n), slashed: settled.filter((s) => s.slashed > 0n).map((s) => nameOf(s.account)) };
         },
         (x) =>
-          `${x.accepted ? 'accepted: the aggregate is the new global model' : 'failed: the global model stays'}, ${metricName(taskSpec.metric.name)} ${f3(x.before)} -> ${f3(x.after)} on the hidden split; ${formatFlock(x.paid)} credited, ${x.slashed.length ? `${list(x.slashed)} slashed` : 'nobody slashed'}`,
+          `${formatFlock(x.improved, { symbol: false })} of ${formatFlock(x.voters, { symbol: 'gmFLOCK' })} of voter stake found the aggregate better: ${x.accepted ? 'accepted, it is the new global model' : 'failed (a majority must), the global model stays'}, ${metricName(taskSpec.metric.name)} ${f3(x.before)} -> ${f3(x.after)} on the hidden split; ${formatFlock(x.paid)} credited, ${x.slashed.length ? `${list(x.slashed)} slashed` : 'nobody slashed'}`,
       );
     }
 
@@ -242,7 +242,7 @@ export async function runAllianceDemo(o: AllianceDemoOptions): Promise<DemoAllia
     return allianceFigures({
       task: { id: taskId.toString(), name: created.name, rule: t.spec.rule, metric: taskSpec.metric.name, proposersPerRound: t.spec.proposersPerRound, status: t.status, initialModelCID: created.initialModelCID, funded: t.funded, emission: t.emissionEarned },
       epochs: ALLIANCE_EPOCHS,
-      rounds: roundViews.map((r) => ({ round: r.round, phase: r.phase, accepted: r.accepted, aggregateCID: r.aggregateCID })),
+      rounds: roundViews.map((r) => ({ round: r.round, phase: r.phase, accepted: r.accepted, aggregateCID: r.aggregateCID, improvedStake: r.improvedStake, voterStake: r.voterStake })),
       settled: await settledRecords(),
       scores,
       creator: { name: creator.name, address: creator.address, staked: t.spec.creatorStake },

@@ -18,8 +18,8 @@ function input(over: Partial<AllianceFiguresInput> = {}): AllianceFiguresInput {
     task: { id: '1', name: 'breast-cancer', rule: 'fedavg', metric: 'f1', proposersPerRound: 2, status: 'finished', initialModelCID: 'init', funded: 100n * E, emission: 0n },
     epochs: 5,
     rounds: [
-      { round: 1, phase: 'settled', accepted: true, aggregateCID: 'agg1' },
-      { round: 2, phase: 'settled', accepted: false, aggregateCID: 'agg2' },
+      { round: 1, phase: 'settled', accepted: true, aggregateCID: 'agg1', improvedStake: 20n * E, voterStake: 20n * E },
+      { round: 2, phase: 'settled', accepted: false, aggregateCID: 'agg2', improvedStake: 10n * E, voterStake: 20n * E },
     ],
     settled: [
       paid(1, 'carol', 'proposer', 125n * E / 10n),
@@ -79,7 +79,7 @@ describe('flock demo: FL Alliance figures', () => {
   });
 
   it('leaves a round not yet settled out of the global model, and an unscorable model as null', () => {
-    const a = allianceFigures(input({ rounds: [{ round: 1, phase: 'vote-reveal', accepted: false, aggregateCID: '' }], settled: [], scores: {} }));
+    const a = allianceFigures(input({ rounds: [{ round: 1, phase: 'vote-reveal', accepted: false, aggregateCID: '', improvedStake: 0n, voterStake: 0n }], settled: [], scores: {} }));
     expect(a.rounds[0]).toMatchObject({ settled: false, accepted: false, globalModelCID: 'init', score: null, proposers: [], voters: [] });
     expect(a.nodes[0]!.roles).toEqual(['none']);
     expect(a.initialScore).toBeNull();
@@ -88,12 +88,13 @@ describe('flock demo: FL Alliance figures', () => {
   it('draws the round and node tables and the footer', () => {
     const a = allianceFigures(input());
     const rounds = allianceRoundsTable(a);
-    expect(rounds.headers).toEqual(['ROUND', 'PROPOSERS', 'VOTERS', 'RESULT', 'MACRO F1', 'PAID', 'SLASHED']);
+    expect(rounds.headers).toEqual(['ROUND', 'PROPOSERS', 'VOTERS', 'FOUND BETTER', 'RESULT', 'MACRO F1', 'PAID', 'SLASHED']);
     expect(rounds.rows).toEqual([
-      ['0', '–', '–', 'initial model', '0.3692', '–', '–'],
-      ['1', 'carol, frank', 'bob, erin', 'accepted', '0.8795', '50.00', '0'],
-      ['2', 'erin, frank', 'bob, carol', 'failed: kept', '0.8795', '12.50', '0'],
+      ['0', '–', '–', '–', 'initial model', '0.3692', '–', '–'],
+      ['1', 'carol, frank', 'bob, erin', '20 of 20', 'accepted', '0.8795', '50.00', '0'],
+      ['2', 'erin, frank', 'bob, carol', '10 of 20', 'failed: kept', '0.8795', '12.50', '0'],
     ]);
+    expect(rounds.alignRight).toEqual([0, 3, 5, 6, 7]);
     expect(rounds.title).toContain('FL Alliance task 1 finished: breast-cancer, fedavg, 2 proposers a round, 5 local epochs');
     const nodes = allianceNodesTable(a);
     expect(nodes.headers).toEqual(['ACCOUNT', 'ROLE', 'ROUND 1', 'ROUND 2', 'CREDITED', 'SLASHED', 'CLAIMED', 'STAKE BACK']);
