@@ -5,6 +5,11 @@
  * its softmax (raw logits: the same accuracy, but not the probabilities the task's contract asks
  * for) is invalid and slashed; the lazy validator is slashed and earns nothing; everyone honest is
  * paid; the task stays on the devnet for `flock task show`.
+ *
+ * Then its FL Alliance task (issue #12, section 3): both rounds settled, the final global model's
+ * macro F1 on the hidden split above the initial model's, every node paid claimed exactly what the
+ * settlements credited it (to the wei, against the chain's member records too), nobody slashed
+ * (every node is honest), the creator's stake back; the task stays for `flock alliance show`.
  */
 import type { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +27,8 @@ describe('flock demo', () => {
   }, 180_000);
   afterAll(() => teardownCliDevnet(t, provider));
 
-  it('runs a whole round and reports the ranking against the true scores', async () => {
-    const r = await runCli(['demo', '--json'], { home: t.home, timeoutMs: 280_000 });
+  it('runs a whole Arena round and an FL Alliance task, and reports both against the true scores', async () => {
+    const r = await runCli(['demo', '--json'], { home: t.home, timeoutMs: 380_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const x = r.json();
     const row = (name: string) => x.rows.find((w: { name: string }) => w.name === name);
@@ -48,5 +53,39 @@ describe('flock demo', () => {
     const missing = await runCli(['task', 'wait', '99', '--json'], { home: t.home });
     expect(missing.code).not.toBe(0);
     expect(missing.json().error).toMatchObject({ code: 'UNKNOWN_TASK' });
-  }, 300_000);
+
+    // The FL Alliance task after the Arena round.
+    const a = x.alliance;
+    expect(a).toMatchObject({ status: 'finished', metric: 'f1', name: 'breast-cancer' });
+    expect(a.rounds.map((w: { round: number; settled: boolean }) => [w.round, w.settled])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    for (const w of a.rounds) {
+      expect(w.proposers).toHaveLength(2);
+      expect(w.voters).toHaveLength(2);
+      expect([...w.proposers, ...w.voters].sort()).toEqual(['bob', 'carol', 'erin', 'frank']);
+      expect(w.slashed, `round ${w.round}`).toBe('0');
+    }
+    expect(a.finalScore).toBeGreaterThan(a.initialScore);
+    expect(a.rounds.some((w: { accepted: boolean }) => w.accepted)).toBe(true);
+    expect(a.claimsMatchCredits).toBe(true);
+    const shownAlliance = await runCli(['alliance', 'show', a.taskId, '--json'], { home: t.home });
+    expect(shownAlliance.code, shownAlliance.stderr).toBe(0);
+    const chain = shownAlliance.json();
+    expect(chain.task.status).toBe('finished');
+    let paid = 0n;
+    for (const n of a.nodes) {
+      expect(n.slashed, n.name).toBe('0');
+      expect(n.claimed, n.name).toBe(n.credited); // to the wei
+      expect(n.stakeBack, n.name).toBe(n.staked);
+      const member = chain.participants.find((p: { account: string }) => p.account.toLowerCase() === n.address.toLowerCase());
+      expect(member, n.name).toMatchObject({ rewardEarned: n.credited, slashed: '0' });
+      paid += BigInt(n.claimed);
+    }
+    expect(paid).toBeGreaterThan(0n);
+    expect(a.nodes.filter((n: { credited: string }) => BigInt(n.credited) > 0n).length).toBeGreaterThanOrEqual(2);
+    expect(a.creator).toMatchObject({ name: 'heidi', stakeBack: a.creator.staked });
+    expect(BigInt(a.creator.refund) + paid).toBe(BigInt(a.funded) + BigInt(a.emission)); // every FLOCK of the pool paid or refunded
+  }, 400_000);
 });

@@ -3,23 +3,30 @@ import { createContext, createContextFromOptions, type Context, type GlobalOptio
 import type { DemoResult, DemoRow } from '../demo/round.js';
 
 /**
- * `flock demo`: one whole Arena round on the devnet (started or reused), played by the devnet's
- * named accounts, live on a terminal; it ends with the ranking beside each model's true score on
- * the hidden split, and what everyone was paid or lost. The task stays for `flock task show`.
+ * `flock demo`: one whole Arena round on the devnet (started or reused), then one FL Alliance task
+ * of two federated rounds, played by the devnet's named accounts, live on a terminal; it ends with
+ * the Arena's ranking beside each model's true score on the hidden split, the Alliance's rounds
+ * with each global model's score on its hidden split, and what everyone was paid or lost. Both
+ * tasks stay for `flock task show` and `flock alliance show`.
  */
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run one whole Arena round on the devnet: a task, three trainers (one broken model), three validators (one lazy), every phase, emission, finalize, claims; ends with the ranking against the true scores')
+    .description('run one whole Arena round on the devnet (a task, three trainers (one broken model), three validators (one lazy), every phase, emission, finalize, claims), then a two-round FL Alliance task (four nodes, each on its own rows); ends with the ranking against the true scores and the global model\'s score by round')
     .addHelpText(
       'after',
-      '\nThe cast are devnet accounts (`flock devnet accounts`): alice creates the task, bob trains a CNN, carol a small MLP, dave submits a model exported without its softmax; erin and frank validate, grace commits 0.5 for every model without looking. The devnet clock is moved between phases. Daemon logs: <home>/logs/demo-<time>.log.\n',
+      '\nThe cast are devnet accounts (`flock devnet accounts`): alice creates the Arena task, bob trains a CNN, carol a small MLP, dave submits a model exported without its softmax; erin and frank validate, grace commits 0.5 for every model without looking. Then heidi creates an FL Alliance task on breast-cancer data; bob, carol, erin and frank each run a node on their own slice of its training rows (under <home>/demo/), two rounds of two proposers drawn by the devnet\'s VRF. The devnet clock is moved between phases. Daemon logs: <home>/logs/demo-<time>.log.\n',
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
       const r = await demo(ctx, cmd.optsWithGlobals<GlobalOptions>());
       await ctx.output(r, (x) => ({ table: { title: summary(x), headers: ['ACCOUNT', 'ROLE', 'RANK', 'CONSENSUS', 'TRUE SCORE', 'STATUS', 'REWARD', 'SLASHED'], rows: x.rows.map(row), alignRight: [2, 3, 4, 6, 7] } }));
-      if (!ctx.json) process.stdout.write(`${footer(r)}\n`);
+      if (ctx.json) return;
+      process.stdout.write(`${footer(r)}\n\n`);
+      const [{ printResult }, { allianceRoundsTable, allianceNodesTable, allianceFooter }] = await Promise.all([import('../output.js'), import('../demo/alliance-report.js')]);
+      await printResult(r.alliance, false, (a) => ({ table: allianceRoundsTable(a) }));
+      await printResult(r.alliance, false, (a) => ({ table: allianceNodesTable(a) }));
+      process.stdout.write(`${allianceFooter(r.alliance)}\n\n${r.wallSeconds.toFixed(0)} s in all; daemon logs: ${r.logFile}\n`);
     });
 }
 
@@ -70,7 +77,7 @@ async function openView(ctx: Context): Promise<{ emit: (e: import('../../ui/demo
   const [{ render }, { createElement }, { DemoView }] = await Promise.all([import('ink'), import('react'), import('../../ui/DemoView.js')]);
   let state = initialDemoView;
   let frame = 0;
-  const header = `one Arena round on the devnet (${new URL(ctx.rpcUrl).host})`;
+  const header = `one Arena round, then an FL Alliance task, on the devnet (${new URL(ctx.rpcUrl).host})`;
   const draw = () => createElement(DemoView, { header, state, frame });
   const ink = render(draw(), { exitOnCtrlC: true, patchConsole: true });
   const tick = setInterval(() => {
@@ -107,8 +114,5 @@ function summary(r: DemoResult): string {
 }
 
 function footer(r: DemoResult): string {
-  return [
-    `the ranking ${r.rankingFollowsTrueScores ? 'follows' : 'does NOT follow'} the models' true scores on the hidden split; ${r.wallSeconds.toFixed(0)} s in all`,
-    `see it again with \`flock task show ${r.taskId}\`; daemon logs: ${r.logFile}`,
-  ].join('\n');
+  return [`the ranking ${r.rankingFollowsTrueScores ? 'follows' : 'does NOT follow'} the models' true scores on the hidden split`, `see it again with \`flock task show ${r.taskId}\``].join('\n');
 }

@@ -1,9 +1,10 @@
 /**
- * `flock demo`: one whole Arena round on the devnet, with the devnet's named accounts as its
- * cast. Everything a user would run by hand runs here in one process, through the same code:
- * the commands' own functions (task create, reveal), the protocol actions, and the trainer and
- * validator daemons themselves (one runtime per actor, every state file in this home). Only the
- * lazy validator, which no command would play, acts through protocol actions directly.
+ * `flock demo`: one whole Arena round on the devnet, then one FL Alliance task of two federated
+ * rounds, with the devnet's named accounts as the cast. Everything a user would run by hand runs
+ * here in one process, through the same code: the commands' own functions (task create, reveal,
+ * alliance create), the protocol actions, and the trainer, validator and Alliance node daemons
+ * themselves (one runtime per actor and daemon, every state file in this home). Only the lazy
+ * validator, which no command would play, acts through protocol actions directly.
  */
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../devnet/anvil.js';
@@ -13,8 +14,10 @@ import { runValidator } from '../../daemons/arena/validator.js';
 import { fromWad } from '../../units/index.js';
 import { progressReady, type ReadyOptions } from '../../protocol/arena/index.js';
 import { openContextStore } from '../storage.js';
+import { runAllianceDemo } from './alliance.js';
+import type { DemoAlliance } from './alliance-report.js';
 import { logitsModel } from './broken.js';
-import { CAST, openActor, TASK_STAKE, type Actor, type DemoDeps } from './cast.js';
+import { CAST, DemoDaemons, devnetClock, openActor, TASK_STAKE, type Actor, type DemoDeps, type StepFn } from './cast.js';
 import { lazyCommit, lazyReveal, LAZY_SCORE, type LazyCommit } from './lazy.js';
 import { tableRows, type DemoRow } from './report.js';
 
@@ -42,6 +45,8 @@ export interface DemoResult {
   /** The ranked models, best first, have non-increasing true scores. */
   rankingFollowsTrueScores: boolean;
   steps: { id: string; title: string; ms: number; detail?: string }[];
+  /** The FL Alliance task played after the Arena round. */
+  alliance: DemoAlliance;
   wallSeconds: number;
   logFile: string;
 }
@@ -51,7 +56,7 @@ export interface DemoResult {
 export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult> {
   const started = Date.now();
   const steps: DemoResult['steps'] = [];
-  const step = async <T>(id: string, title: string, fn: () => Promise<T>, detail?: (v: T) => string): Promise<T> => {
+  const step: StepFn = async (id, title, fn, detail) => {
     const t0 = Date.now();
     d.emit({ kind: 'step', id, title, status: 'running' });
     try {
@@ -70,11 +75,12 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
   const net = await step('devnet', 'devnet', () => d.ensureDevnet(), (n) => `${n.reused ? 'running' : 'started'} at ${n.rpcUrl}, flock ${n.deployed ? 'deployed' : 'already deployed'}`);
   const store = await openContextStore(d.ctx);
   const actors: Actor[] = [];
+  const daemons = new DemoDaemons(d);
   try {
     for (const m of CAST) actors.push(await openActor(d, m, store));
     const by = (name: string) => actors.find((a) => a.name === name)!;
     const creator = actors.find((a) => a.role === 'creator')!;
-    const provider = await creator.ctx.provider();
+    const clock = devnetClock(await creator.ctx.provider(), d.log);
 
     await step('stake', 'stake', () => topUpStakes(actors), (n) => (n === 0 ? 'every account already holds 200 gmFLOCK' : `${n} accounts staked 200 FLOCK (lock 0: 200 gmFLOCK)`));
 
@@ -90,34 +96,17 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
 
     // The daemons run from here to the end of the score-reveal phase; a failure of one ends the round.
     const brokenModel = join(d.ctx.config.home, 'demo', `dave-task${taskId}.onnx`);
-    const daemons: Promise<unknown>[] = [];
-    let failure: Error | undefined;
-    const watch = (a: Actor, p: Promise<unknown>) =>
-      daemons.push(
-        p.catch((e: Error) => {
-          failure ??= e; // the daemon's own error (its code and exit status); the view says whose
-          d.emit({ kind: 'actor', name: a.name, role: a.label, text: `failed: ${e.message}`, warn: true });
-        }),
-      );
     const waitReady = async (what: string, o?: ReadyOptions) => {
       const deadline = Date.now() + WAIT_MS;
       for (;;) {
-        if (failure) throw failure;
+        if (daemons.failure) throw daemons.failure;
         const { ready, awaiting } = progressReady(await client.arena.getProgress({ taskId }), o);
         if (ready) return;
         if (Date.now() > deadline) throw new AbortError(`${what}: still waiting for ${awaiting.join(', ')}`, { code: 'DEMO_TIMEOUT', hint: `see ${logFile}` });
         await new Promise((r) => setTimeout(r, 250));
       }
     };
-    // Mines one block at `end + 1` exactly (anvil's clock goes on from there). Absolute on
-    // purpose: ethers serves getBlock('latest') from a 250 ms cache, and a warp by a difference
-    // from a stale "now" overshot by a day (the task was past its last phase before its reveal).
-    const latest = async () => Number(BigInt(((await provider.send('eth_getBlockByNumber', ['latest', false])) as { timestamp: string }).timestamp));
-    const warpTo = async (end: number) => {
-      const from = await latest();
-      await provider.send('evm_mine', [Math.max(end, from) + 1]);
-      d.log.debug({ from, to: await latest(), end }, 'warped');
-    };
+    const { latest, warpTo } = clock;
     const info = () => client.arena.getTaskInfo({ taskId });
 
     const grace = by('grace');
@@ -129,9 +118,9 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
         for (const a of actors) {
           if (a.role === 'trainer') {
             const model = a.model === 'cnn' ? {} : a.model === 'mlp' ? { trainer: MLP } : { modelFile: brokenModel, check: false };
-            watch(a, runTrainer({ ...a.deps, taskId, stake: TASK_STAKE, ...model }));
+            daemons.watch(a, a.rt, runTrainer({ ...a.deps, taskId, stake: TASK_STAKE, ...model }));
           } else if (a.role === 'validator' && !a.lazy) {
-            watch(a, runValidator({ ...a.deps, taskId, stake: TASK_STAKE }));
+            daemons.watch(a, a.rt, runValidator({ ...a.deps, taskId, stake: TASK_STAKE }));
           }
         }
         await grace.client.arena.register({ taskId, role: 'validator', stake: TASK_STAKE });
@@ -183,8 +172,7 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
         await warpTo((await info()).scoreCommitEnd);
         await lazyReveal(d, grace, taskId, lazy!);
         await waitReady('the score-reveal phase');
-        await Promise.all(daemons);
-        if (failure) throw failure;
+        await daemons.all();
       },
       () => 'every counted score opened',
     );
@@ -211,6 +199,10 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
     }, (m) => `${fromWad([...m.values()].reduce((s, c) => s + c.reward, 0n)).toFixed(2)} FLOCK paid in all`);
 
     const rows = await step('score', 'score every model on the hidden split (what consensus should find)', () => tableRows(d, actors, claims, taskId, t));
+    // The Arena's daemons are done: their runtimes (and signal handlers) go before the Alliance's come.
+    for (const a of actors) a.rt.dispose();
+
+    const alliance = await runAllianceDemo({ d, actors, store, step, clock, logFile });
     const ranked = rows.filter((r) => r.rank !== null).sort((a, b) => a.rank! - b.rank!);
     const higher = t.higherIsBetter;
     const follows = ranked.every((r, i) => i === 0 || (higher ? ranked[i - 1]!.trueScore! >= r.trueScore! - t.scoreTolerance : ranked[i - 1]!.trueScore! <= r.trueScore! + t.scoreTolerance));
@@ -225,10 +217,13 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
       rows,
       rankingFollowsTrueScores: follows,
       steps,
+      alliance,
       wallSeconds: (Date.now() - started) / 1000,
       logFile,
     };
   } finally {
+    // On a failure the daemons still running stop (after their current step) before the store closes.
+    await daemons.stop('the demo is over');
     for (const a of actors) a.rt.dispose();
     await store.close();
     for (const a of actors) await a.ctx.close();
