@@ -33,7 +33,7 @@ export interface RoundInput {
   accepted: boolean;
   /** The aggregate the voters' majority computed ('' when none). */
   aggregateCID: string;
-  /** gmFLOCK of the voters that found that aggregate better than the global model, and of every voter (wei). */
+  /** gmFLOCK of the voters that found that aggregate no worse than the global model, and of every voter (wei). */
   improvedStake: bigint;
   voterStake: bigint;
 }
@@ -44,7 +44,7 @@ export interface AllianceRoundFigures {
   accepted: boolean;
   proposers: string[];
   voters: string[];
-  /** gmFLOCK of the voters that found the aggregate better, of every voter (wei): accepted when a majority did. */
+  /** gmFLOCK of the voters that found the aggregate no worse, of every voter (wei): accepted when a majority did. */
   improvedStake: bigint;
   voterStake: bigint;
   /** The global model the round left: its aggregate when accepted, else the one before. */
@@ -202,14 +202,14 @@ const names = (xs: string[]) => (xs.length ? xs.join(', ') : '–');
 const metricLabel = (m: string) => (m === 'f1' ? 'macro F1' : m);
 
 /**
- * Per round: who proposed and voted, the voter stake that found the aggregate better (of all the
+ * Per round: who proposed and voted, the voter stake that found the aggregate no worse (of all the
  * voters'; a majority accepts it), the result, the global model's score on the hidden split, what
  * was paid and slashed.
  */
 export function allianceRoundsTable(a: DemoAlliance): TableProps {
   return {
     title: `FL Alliance task ${a.taskId} ${a.status}: ${a.name}, ${a.rule}, ${a.proposersPerRound} proposers a round, ${a.epochs} local epochs; ${metricLabel(a.metric)} on the hidden split; PAID in FLOCK, the rest in gmFLOCK`,
-    headers: ['ROUND', 'PROPOSERS', 'VOTERS', 'FOUND BETTER', 'RESULT', metricLabel(a.metric).toUpperCase(), 'PAID', 'SLASHED'],
+    headers: ['ROUND', 'PROPOSERS', 'VOTERS', 'NO WORSE', 'RESULT', metricLabel(a.metric).toUpperCase(), 'PAID', 'SLASHED'],
     rows: [
       ['0', '–', '–', '–', 'initial model', score(a.initialScore), '–', '–'],
       ...a.rounds.map((r) => [String(r.round), names(r.proposers), names(r.voters), `${gm(r.improvedStake)} of ${gm(r.voterStake)}`, !r.settled ? 'not settled' : r.accepted ? 'accepted' : 'failed: kept', score(r.score), flock(r.paid), r.slashed > 0n ? flock(r.slashed) : '0']),

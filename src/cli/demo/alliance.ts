@@ -206,7 +206,7 @@ export async function runAllianceDemo(o: AllianceDemoOptions): Promise<DemoAllia
           return { accepted: round.accepted, improved: round.improvedStake, voters: round.voterStake, before: await scoreOf(before), after: await scoreOf(after), paid: settled.reduce((t, s) => t + s.reward, 0n), slashed: settled.filter((s) => s.slashed > 0n).map((s) => nameOf(s.account)) };
         },
         (x) =>
-          `${formatFlock(x.improved, { symbol: false })} of ${formatFlock(x.voters, { symbol: 'gmFLOCK' })} of voter stake found the aggregate better: ${x.accepted ? 'accepted, it is the new global model' : 'failed (a majority must), the global model stays'}, ${metricName(taskSpec.metric.name)} ${f3(x.before)} -> ${f3(x.after)} on the hidden split; ${formatFlock(x.paid)} credited, ${x.slashed.length ? `${list(x.slashed)} slashed` : 'nobody slashed'}`,
+          `${formatFlock(x.improved, { symbol: false })} of ${formatFlock(x.voters, { symbol: 'gmFLOCK' })} of voter stake found the aggregate no worse: ${x.accepted ? 'accepted, it is the new global model' : 'failed (a majority must), the global model stays'}, ${metricName(taskSpec.metric.name)} ${f3(x.before)} -> ${f3(x.after)} on the hidden split; ${formatFlock(x.paid)} credited, ${x.slashed.length ? `${list(x.slashed)} slashed` : 'nobody slashed'}`,
       );
     }
 

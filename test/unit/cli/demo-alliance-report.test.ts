@@ -88,7 +88,7 @@ describe('flock demo: FL Alliance figures', () => {
   it('draws the round and node tables and the footer', () => {
     const a = allianceFigures(input());
     const rounds = allianceRoundsTable(a);
-    expect(rounds.headers).toEqual(['ROUND', 'PROPOSERS', 'VOTERS', 'FOUND BETTER', 'RESULT', 'MACRO F1', 'PAID', 'SLASHED']);
+    expect(rounds.headers).toEqual(['ROUND', 'PROPOSERS', 'VOTERS', 'NO WORSE', 'RESULT', 'MACRO F1', 'PAID', 'SLASHED']);
     expect(rounds.rows).toEqual([
       ['0', '–', '–', '–', 'initial model', '0.3692', '–', '–'],
       ['1', 'carol, frank', 'bob, erin', '20 of 20', 'accepted', '0.8795', '50.00', '0'],
