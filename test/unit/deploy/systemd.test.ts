@@ -73,6 +73,7 @@ const UNITS: Expected[] = [
   { file: 'flock-train@.service', command: ['train'], signs: true },
   { file: 'flock-train-watch.service', command: ['train'], signs: true },
   { file: 'flock-store.service', command: ['store', 'serve'], signs: false },
+  { file: 'flock-alliance@.service', command: ['alliance', 'join'], signs: true },
 ];
 
 describe('deploy/systemd units: the directives operators rely on', () => {
