@@ -51,7 +51,9 @@ export interface LocalData {
 
 /**
  * Splits the node's data file by a seeded row hash into `dir`/train.csv and `dir`/test.csv (0600,
- * the folder 0700): the same file and seed give the same split after a restart.
+ * the folder 0700): the same file and seed give the same split after a restart. From two rows on,
+ * neither part is empty (a voter scores on the test part, a proposer trains on the train part): if
+ * the hashes sent every row one way, the row with the lowest (highest) hash goes to test (train).
  */
 export async function splitLocalData(file: string, schema: DataSchema, dir: string, seed: number): Promise<LocalData> {
   const ds = await TabularDataset.open(file, schema);
@@ -60,9 +62,16 @@ export async function splitLocalData(file: string, schema: DataSchema, dir: stri
   const header = [...ds.schema.features, ds.schema.label].join(',');
   const train = [header];
   const test = [header];
+  const hashes = Array.from({ length: all.size }, (_, i) => rowHash(i, seed));
+  const toTest = hashes.map((h) => h < LOCAL_TEST_FRACTION);
+  if (all.size >= 2) {
+    const extreme = (better: (a: number, b: number) => boolean) => hashes.reduce((best, h, i) => (better(h, hashes[best]!) ? i : best), 0);
+    if (!toTest.includes(true)) toTest[extreme((a, b) => a < b)] = true;
+    if (!toTest.includes(false)) toTest[extreme((a, b) => a > b)] = false;
+  }
   for (let i = 0; i < all.size; i++) {
     const line = `${Array.from(all.x.subarray(i * f, (i + 1) * f)).join(',')},${all.y[i]}`;
-    (rowHash(i, seed) < LOCAL_TEST_FRACTION ? test : train).push(line);
+    (toTest[i] ? test : train).push(line);
   }
   mkdirPrivate(dir);
   chmodSync(dir, 0o700);

@@ -465,6 +465,12 @@ export async function runAllianceNode(o: AllianceNodeOptions): Promise<AllianceN
       c.task = task;
       c.round = task.round;
       if (task.status === 'finished' || task.status === 'cancelled') {
+        // The last round's settlement finished the task: its result is reported here (the loop
+        // never sees that round as settled while the task runs). Not a round that expired undrawn.
+        if (task.status === 'finished' && c.round > 0) {
+          const r = await roundNow(c);
+          if (r.phase === 'settled' && r.drawnAt > 0) await reportResult(c, c.round, r, task.globalModelCID);
+        }
         st.update({ done: true });
         report.emit({ event: 'done', scored: Object.values(st.get().rounds).filter((x) => x.revealed).length });
         break;

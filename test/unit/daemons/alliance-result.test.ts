@@ -161,6 +161,23 @@ describe('the Alliance node reports a settled round with the global model’s lo
     expect(stateOf(home).rounds['1']!.score).toBeUndefined();
   }, 60_000);
 
+  it('reports the last round when its settlement finished the task (found by bench/alliance.ts), not a round that expired undrawn', async () => {
+    const finished = (round: number): AllianceTaskView => ({ ...taskView(round, aggregateCID), status: 'finished', spec: { ...taskView(round, aggregateCID).spec, rounds: round } }) as AllianceTaskView;
+    const home = join(dir, 'last-round');
+    const m = memoryStore();
+    const { events } = await runNode(home, { getAllianceTask: async () => finished(1), getAllianceRound: async () => ({ ...roundView(1, 'settled', true), drawnAt: 900 }) }, m.store);
+    const result = events.findIndex((e) => e.event === 'round-result');
+    expect(events[result]).toMatchObject({ round: 1, accepted: true, aggregateCID, metric: 'f1' });
+    expect(typeof (events[result] as { score?: number }).score).toBe('number');
+    expect(result).toBeLessThan(events.findIndex((e) => e.event === 'done'));
+    expect(stateOf(home).rounds['1']).toMatchObject({ reported: true });
+
+    // The randomness never came and a node ended the task: no result for that round.
+    const expired = await runNode(join(dir, 'expired'), { getAllianceTask: async () => finished(1), getAllianceRound: async () => ({ ...roundView(1, 'settled', false), drawnAt: 0 }) }, memoryStore().store);
+    expect(expired.events.filter((e) => e.event === 'round-result')).toEqual([]);
+    expect(expired.events.find((e) => e.event === 'done')).toBeDefined();
+  }, 60_000);
+
   it('reports the previous round when another node settled it and started the next between two polls', async () => {
     const home = join(dir, 'catch-up');
     const m = memoryStore();

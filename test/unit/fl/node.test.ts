@@ -4,12 +4,14 @@
  * (clipped to the bound with privacy on), and voters agree bit for bit whatever order the updates
  * come in, blaming the scaled update and only it.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx, initialModel, loadTaskSpec, type LoadedTask } from '../../../src/engine/index.js';
-import { proposeUpdate, splitLocalData, voteOnUpdates, type LocalData, type RoundUpdate } from '../../../src/fl/node.js';
+import { rowHash } from '../../../src/engine/data/split.js';
+import { LOCAL_TEST_FRACTION, proposeUpdate, splitLocalData, voteOnUpdates, type LocalData, type RoundUpdate } from '../../../src/fl/node.js';
 import { readGlobal } from '../../../src/fl/validate.js';
 import { readModel, writeAggregate } from '../../../src/fl/model.js';
 import { flatten, unflatten } from '../../../src/fl/vector.js';
@@ -44,6 +46,25 @@ describe('an Alliance node', () => {
     expect(local.testRows / (local.trainRows + local.testRows)).toBeLessThan(0.3);
     expect(statSync(local.train).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'node')).mode & 0o777).toBe(0o700);
+  });
+
+  it('keeps a row in each part of a small file whose hashes all fall one way (found by bench/alliance.ts: 22 rows, none to test, a voter exited 2)', async () => {
+    const lines = gunzipSync(readFileSync(task.files.train)).toString('utf8').trim().split('\n');
+    const seedWhere = (n: number, test: boolean) => {
+      for (let s = 0; ; s++) if (Array.from({ length: n }, (_, i) => rowHash(i, s) < LOCAL_TEST_FRACTION === test).every(Boolean)) return s;
+    };
+    for (const [n, allTest] of [
+      [3, false],
+      [2, true],
+    ] as const) {
+      const file = join(dir, `small-${n}.csv`);
+      writeFileSync(file, `${lines.slice(0, n + 1).join('\n')}\n`);
+      const seed = seedWhere(n, allTest);
+      const a = await splitLocalData(file, task.spec.schema, join(dir, `small-${n}-a`), seed);
+      expect([a.trainRows, a.testRows]).toEqual(allTest ? [1, 1] : [2, 1]);
+      const b = await splitLocalData(file, task.spec.schema, join(dir, `small-${n}-b`), seed);
+      expect(readFileSync(b.test, 'utf8')).toBe(readFileSync(a.test, 'utf8'));
+    }
   });
 
   it('proposes an update of the global graph; with privacy its change is clipped and noised', async () => {
