@@ -45,6 +45,14 @@ const notes = {
     'Roles (`AllianceRoles.draw`, k proposers by stake without replacement, O(k x participants)):',
     `${fmt(d.roles_draw_20participants_k5)} for 20 participants and k = 5; at the bound of 256 participants ${fmt(d.roles_draw_256participants_k10)} for k = 10`,
     `and ${fmt(d.roles_draw_256participants_k64)} for k = 64 (MAX_PROPOSERS, the worst case).`,
+    'Tasks (`Alliance`): `drawRoles` reads the round\'s stakes, runs the draw, records each proposer and',
+    `extends the freeze of the round's delegation pools: ${fmt(d.task_drawRoles_6participants_k2)} for 6 participants (k = 2),`,
+    `${fmt(d.task_drawRoles_20participants_k5)} for 20 (k = 5), and at the bound of 256 ${fmt(d.task_drawRoles_256participants_k10)} (k = 10) and ${fmt(d.task_drawRoles_256participants_k64)} (k = 64).`,
+    `Settlement is paid per participant and batched (\`settleRound(taskId, max)\`): one paid voter ${fmt(d.task_settleRound_1participant_paidVoter)},`,
+    `a first call that also fixes the round's result and slashes a proposer with a pool ${fmt(d.task_settleRound_first_1participant_slashedWithPool)};`,
+    `a whole round in one call ${fmt(d.task_settleRound_6participants)} for 6 participants, ${fmt(d.task_settleRound_64participants)} for 64 and ${fmt(d.task_settleRound_256participants)} for 256`,
+    `(about ${fmt(Math.round(d.task_settleRound_256participants / 256))} each), so a caller sizes \`max\` to the block gas limit. A vote reveal costs`,
+    `${fmt(d.task_revealVote)} (${fmt(d.task_revealVote_firstOfItsAggregate)} for the first reveal of an aggregate, which stores its CID).`,
   ],
 };
 const out = [

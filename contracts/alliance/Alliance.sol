@@ -298,10 +298,8 @@ contract Alliance is IAllianceActions, AllianceStorage, ReentrancyGuardTransient
             t.creatorClaimed = true;
         } else {
             Member storage m = _members[taskId][msg.sender];
-            if (o.reward > 0) {
-                m.rewardOwed = 0;
-                m.poolRewardOwed = 0;
-            }
+            if (o.reward > 0) m.rewardOwed = 0;
+            if (o.poolReward > 0) m.poolRewardOwed = 0;
             if (o.stakeDue) m.stakeClaimed = true;
         }
         _totalRewardsPaid += o.reward;

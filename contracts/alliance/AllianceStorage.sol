@@ -114,9 +114,10 @@ abstract contract AllianceStorage is IAllianceBase {
         uint16 lastRound;
         uint64 poolSigma;
         uint64 joinedAt;
+        // A credit writes one slot (two with pool stake).
         uint128 rewardOwed;
-        uint128 poolRewardOwed;
         uint128 rewardEarned;
+        uint128 poolRewardOwed;
         uint128 slashed;
     }
 

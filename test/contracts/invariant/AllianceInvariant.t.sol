@@ -37,7 +37,7 @@ contract AllianceInvariantTest is AllianceTaskFixture {
         handler = new AllianceHandler(alliance, flock, gm, coordinator, randomness, cs, as_);
         flock.transfer(address(handler), 100_000_000e18);
         // Every run starts with one task.
-        handler.createTask(0, 2, 2, 500e18, false);
+        handler.createTask(0, 2, 2, 500e18 + 1, false);
 
         bytes4[18] memory weighted = [
             AllianceHandler.createTask.selector,

@@ -117,8 +117,13 @@ contract AllianceHandler is CommonBase, StdCheats, StdUtils {
     // ================================================================ time and emission
 
     function warp(uint256 dt) external {
-        ghostTime += _bound(dt, 1 minutes, 30 hours);
+        ghostTime += _bound(dt, 1 minutes, 3 hours);
         ++calls["warp"];
+    }
+
+    /// @notice Moves time by `dt` exactly (the stepper's way past alliance.drawTimeout; not a target).
+    function warpBy(uint256 dt) external {
+        ghostTime += dt;
     }
 
     /// @dev Jumps to the next boundary of a random task (its joinEnd, or its round's next phase end).
@@ -332,10 +337,12 @@ contract AllianceHandler is CommonBase, StdCheats, StdUtils {
                 vm.prank(a);
                 try alliance.revealUpdate(id, string.concat(cid, "-forged"), examples, _salt(a, r)) {
                     ++ghostForgedReveals;
+                    continue;
                 } catch {}
                 vm.prank(a);
                 try alliance.revealUpdate(id, cid, examples + 1, _salt(a, r)) {
                     ++ghostForgedReveals;
+                    continue;
                 } catch {}
             }
             if ((seed >> (8 + j)) % 8 == 0) continue; // withholds
@@ -388,6 +395,7 @@ contract AllianceHandler is CommonBase, StdCheats, StdUtils {
                 vm.prank(a);
                 try alliance.revealVote(id, forged, _salt(a, r)) {
                     ++ghostForgedReveals;
+                    continue;
                 } catch {}
             }
             if ((seed >> (8 + i)) % 8 == 0) continue; // withholds
@@ -400,12 +408,31 @@ contract AllianceHandler is CommonBase, StdCheats, StdUtils {
 
     // ================================================================ claims
 
+    /// @dev The first account (from `aSeed`, the creator now and then) with something to claim
+    /// in the task claims it, then tries to claim again.
     function claim(uint256 tSeed, uint256 aSeed) public useTime {
         if (taskIds.length == 0) return;
         uint256 id = taskIds[tSeed % taskIds.length];
-        address a = aSeed % 5 == 0 ? alliance.task(id).creator : actors[aSeed % actors.length];
+        address creator = alliance.task(id).creator;
+        if (aSeed % 5 == 0 && _owes(id, creator)) {
+            _claim(id, creator);
+            return;
+        }
+        for (uint256 k; k < actors.length; ++k) {
+            address a = actors[(aSeed % actors.length + k) % actors.length];
+            if (!_owes(id, a)) continue;
+            _claim(id, a);
+            return;
+        }
+    }
+
+    function _owes(uint256 id, address a) internal view returns (bool) {
+        (uint256 stake, uint256 reward,, uint256 refund) = alliance.claimable(id, a);
+        return stake + reward + refund > 0;
+    }
+
+    function _claim(uint256 id, address a) internal {
         (uint256 stake, uint256 reward, uint256 poolReward, uint256 refund) = alliance.claimable(id, a);
-        if (stake + reward + refund == 0) return;
         uint256 g = gm.balanceOf(a);
         uint256 f = flock.balanceOf(a);
         vm.prank(a);
@@ -416,6 +443,7 @@ contract AllianceHandler is CommonBase, StdCheats, StdUtils {
         ghostGmOut += stake;
         ghostRewards += reward;
         ghostRefunds += refund;
+        if (reward > 0) ++calls["claimReward"];
         vm.prank(a);
         try alliance.claim(id) {
             ++ghostDoubleClaims;
@@ -502,7 +530,7 @@ contract AllianceStepper is CommonBase {
                 h.fulfil(t, seed);
                 h.drawRoles(t);
             } else {
-                h.warp(30 hours);
+                h.warpBy(1 days);
                 h.expireRound(t);
             }
             return;
@@ -514,6 +542,8 @@ contract AllianceStepper is CommonBase {
         if (ph == IAllianceTypes.RoundPhase.Settling) {
             h.settle(t, seed);
         } else if (ph == IAllianceTypes.RoundPhase.Settled) {
+            // Rewards are claimable as soon as a round is settled.
+            h.claim(t, seed >> 40);
             if (seed % 4 == 0) h.join(t, seed >> 8, seed >> 16);
             h.startRound(t);
         } else {
