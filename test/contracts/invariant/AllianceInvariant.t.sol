@@ -14,6 +14,8 @@ import {AllianceFinisher, AllianceHandler, AllianceStepper} from "./handlers/All
 /// (fewer runs); CI keeps its profile (256 runs of depth 50).
 /// forge-config: default.invariant.runs = 32
 /// forge-config: default.invariant.depth = 64
+/// forge-config: ci.invariant.runs = 256
+/// forge-config: ci.invariant.depth = 50
 contract AllianceInvariantTest is AllianceTaskFixture {
     AllianceHandler internal handler;
     AllianceStepper internal stepper;
