@@ -30,4 +30,4 @@ registerRevertHint('AllianceDrawNotExpired', ([, at]) => `the randomness may be 
 registerRevertHint('AllianceNothingToClaim', ([id]) => `nothing is owed yet; ${show(id)} shows rewards per participant`);
 registerRevertHint('AllianceBadBatch', () => 'settle at least one participant per call');
 registerRevertHint('AllianceNotArenaWinner', ([task, sub]) => `submission ${sub} is not the winner of a finalized Arena task ${task}; \`flock task show ${task}\``);
-registerRevertHint('AllianceSyncBacklog', () => 'the emission bookkeeping lags: anyone may call the Alliance\'s sync(); then retry');
+registerRevertHint('AllianceWordReady', ([id]) => `the round's random word came: draw the roles instead (any node does; ${show(id)})`);
