@@ -10,8 +10,8 @@ import { ANVIL_ACCOUNT_0, ensureBuilt, stopCliDevnet } from './helpers.js';
  * Chainlink VRF v2.5 on the devnet: `flock devnet up` deploys the coordinator mock and
  * AllianceRandomness and runs the fulfiller; a request is answered within seconds; a killed
  * fulfiller is restarted by the next `up` and catches up; `down` stops it with anvil.
- * The Alliance is not deployed yet, so the deployer is made the requester (setRequester is
- * once-only: this throwaway devnet gives it away).
+ * The requests are sent as the Alliance (its address impersonated on anvil), the requester
+ * `devnet up` wires in, so the fulfiller is tested alone, without a task's rounds.
  */
 
 const pidAlive = (pid: number) => {
@@ -41,7 +41,9 @@ describe('flock devnet: VRF randomness', () => {
   const fulfillerPid = () => JSON.parse(readFileSync(join(t.home, 'devnet', 'vrf-fulfiller.json'), 'utf8')).pid as number;
   const randomness = () => AllianceRandomness__factory.connect(contracts.AllianceRandomness!, provider);
   const request = async (key: string) => {
-    const signer = await provider.getSigner(ANVIL_ACCOUNT_0);
+    await provider.send('anvil_impersonateAccount', [contracts.Alliance]);
+    await provider.send('anvil_setBalance', [contracts.Alliance, '0xde0b6b3a7640000']);
+    const signer = await provider.getSigner(contracts.Alliance!);
     await (await randomness().connect(signer).requestWord(key)).wait();
   };
   const word = async (key: string) => {
@@ -76,11 +78,12 @@ describe('flock devnet: VRF randomness', () => {
     expect(await coordinator.consumerIsAdded(config.subscriptionId, contracts.AllianceRandomness!)).toBe(true);
     expect((await coordinator.getSubscription(config.subscriptionId)).balance).toBeGreaterThanOrEqual(10n ** 27n);
     expect(config.nativePayment).toBe(false);
+    // The Alliance requests; the randomness settings are offered to the timelock.
+    expect(await randomness().requester()).toBe(contracts.Alliance);
+    expect(await randomness().owner()).toBe(ANVIL_ACCOUNT_0);
   }, 120_000);
 
   it('a request is fulfilled within seconds', async () => {
-    const signer = await provider.getSigner(ANVIL_ACCOUNT_0);
-    await (await randomness().connect(signer).setRequester(ANVIL_ACCOUNT_0)).wait();
     const key = id('round-1');
     await request(key);
     const w = await until('the word of round-1', () => word(key));
