@@ -793,7 +793,7 @@ async function main(): Promise<void> {
   out(
     `Result: round 1 ${final.accepted ? 'accepted (the aggregate is the new global model)' : 'failed (the global model stays)'}, task ${task.status}; settled in ${settled.length} transaction${settled.length === 1 ? '' : 's'}: ${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}; ${names.length} claims paid.`,
   );
-  out(`Voters: ${verdicts.filter((v) => v.improved).length} of ${verdicts.length} found the aggregate better than the global model on their local test part (f1 before -> after: ${verdicts.map((v) => `${v.previousScore.toFixed(2)} -> ${v.newScore.toFixed(2)}`).join(', ')}).`);
+  out(`Voters: ${verdicts.filter((v) => v.improved).length} of ${verdicts.length} found the aggregate no worse than the global model on their local test part (a tie counts; f1 before -> after: ${verdicts.map((v) => `${v.previousScore.toFixed(2)} -> ${v.newScore.toFixed(2)}`).join(', ')}).`);
   out(`Memory: the ${NODES} daemons together peaked at ${memory.peakDaemonsRssMb.toFixed(0)} MB resident (${(Math.max(...daemons.map((d) => d.peakRssKb)) / 1024).toFixed(0)} MB the largest one); the machine kept at least ${(memory.minAvailableMb / 1024).toFixed(1)} GB available. No daemon failed.`);
   out(
     reverted.length === 0
@@ -863,13 +863,29 @@ async function main(): Promise<void> {
   runs.set(resultsFile(results), results);
   const sorted = [...runs.values()].sort((a, b) => a.nodes - b.nodes || a.epochs - b.epochs);
   out();
-  out(`Settlement gas by participants (the successful settle transactions' receipts; ${sorted.length > 1 ? 'this run and the bench/results/alliance-*.json of earlier runs' : 'this run only'}):`);
+  out(`Settlement gas by participants (the devnet rows: the successful settle transactions' receipts, ${sorted.length > 1 ? 'this run and the bench/results/alliance-*.json of earlier runs' : 'this run only'}; the forge rows: the contracts' gas test):`);
   out();
   out('| participants | proposers / voters | epochs | round | settle txs | gas | gas per participant | outcomes | measured |');
   out('|---:|---|---:|---|---:|---:|---:|---|---|');
   for (const r of sorted) {
     const g = BigInt(r.settle.gas);
     out(`| ${r.nodes} | ${r.proposers} / ${r.voters} | ${r.epochs} | ${r.accepted ? 'accepted' : 'failed'} | ${r.settle.txs - r.settle.reverted}${r.settle.reverted ? ` (+${r.settle.reverted} reverted)` : ''} | ${gas(g)} | ${gas(g / BigInt(r.nodes))} | ${Object.entries(r.settle.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')} | ${r.date}${r === results ? ' (this run)' : ''} |`);
+  }
+  // The contracts' own gas test (test/contracts/gas/AllianceTaskGas.t.sol, `npm run gas`): a whole
+  // round settled in one call, everyone paid, storage cold; the call alone, without the
+  // transaction's 21,000 base and calldata.
+  const snapshot = readJson(path.join(ROOT, 'snapshots', 'alliance.json')) as Record<string, string> | undefined;
+  const forge = Object.entries(snapshot ?? {})
+    .map(([k, v]) => [Number(/^task_settleRound_(\d+)participants$/.exec(k)?.[1]), BigInt(v)] as const)
+    .filter(([n]) => Number.isInteger(n))
+    .sort((a, b) => a[0] - b[0]);
+  for (const [n, g] of forge) {
+    out(`| ${n} | – | – | forge test | 1 call | ${gas(g)} | ${gas(g / BigInt(n))} | ${n} Paid | snapshots/alliance.json (AllianceTaskGas.t.sol: the call alone, no transaction base cost) |`);
+  }
+  if (forge.length > 1) {
+    const [[n0, g0], [n1, g1]] = [forge[0]!, forge.at(-1)!];
+    out();
+    out(`Forge, ${n0} to ${n1} participants: ${gas((g1 - g0) / BigInt(n1 - n0))} gas per extra participant, ${gas(g0 - ((g1 - g0) / BigInt(n1 - n0)) * BigInt(n0))} fixed.`);
   }
   // Marginal gas per participant between runs of the same result (accepted or failed), smallest and largest.
   for (const accepted of [false, true]) {
@@ -878,7 +894,7 @@ async function main(): Promise<void> {
     if (!a || !b || a.nodes === b.nodes) continue;
     const slope = (BigInt(b.settle.gas) - BigInt(a.settle.gas)) / BigInt(b.nodes - a.nodes);
     out();
-    out(`${accepted ? 'Accepted' : 'Failed'} rounds, ${a.nodes} to ${b.nodes} participants: ${gas(slope)} gas per extra participant, ${gas(BigInt(a.settle.gas) - slope * BigInt(a.nodes))} fixed (a line through the two points; the proposer / voter mix differs).`);
+    out(`Devnet, ${accepted ? 'accepted' : 'failed'} rounds, ${a.nodes} to ${b.nodes} participants: ${gas(slope)} gas per extra participant, ${gas(BigInt(a.settle.gas) - slope * BigInt(a.nodes))} fixed (a line through the two points).`);
   }
 }
 
