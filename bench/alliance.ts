@@ -44,7 +44,8 @@
  *   and put in the stage that owns its function (a race loser mined after the winner stays with
  *   its stage); the settle transactions' ParticipantSettled outcomes; the results in
  *   bench/results/alliance-<N>n-<E>e.json, from which the settlement table takes earlier runs;
- * - always, even on failure or Ctrl-C: daemons stopped, `flock devnet down`, temp folder removed.
+ * - always, even on failure or Ctrl-C: daemons stopped, `flock devnet down`, temp folder and this
+ *   process's devnet registry folder removed.
  *
  * A daemon that exits non-zero, or reports a skipped vote or a missed phase, stops the bench with
  * its log's tail: the bench never restarts a node nor covers for one.
@@ -60,7 +61,7 @@ import { loadTaskSpec } from '../src/engine/index.js';
 import { splitDataFile } from '../src/fl/split-file.js';
 import { allianceReady, getAllianceProgress, type AllianceProgress } from '../src/protocol/alliance/progress.js';
 import { createProtocolClient, type ProtocolClient } from '../src/protocol/client.js';
-import { cloneHome, DIST_MAIN, distIsStale, freePort, ROOT, rpc, runCli, spawnCli, tempHome, type CliResult } from '../test/harness/index.js';
+import { cloneHome, DIST_MAIN, distIsStale, freePort, ROOT, rpc, runCli, spawnCli, tempHome, TEST_RUNTIME_DIR, type CliResult } from '../test/harness/index.js';
 
 // ------------------------------------------------------------------ flags
 
@@ -249,6 +250,7 @@ function cleanup(): Promise<void> {
     }
     if (KEEP) log(`kept ${work}`);
     else temp.cleanup();
+    rmSync(TEST_RUNTIME_DIR, { recursive: true, force: true }); // this process's devnet registry (harness/cli.ts)
   })();
   return cleaning;
 }
