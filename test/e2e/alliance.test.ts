@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
 import { IAlliance__factory, IAllianceRandomness__factory, VRFCoordinatorV2_5Mock__factory } from '../../src/chain/types/index.js';
 import { stopFulfiller } from '../../src/devnet/vrf-process.js';
-import { evaluateModel, loadEvaluationData, loadTaskSpec, train } from '../../src/engine/index.js';
-import { exportOnnx } from '../../src/engine/index.js';
+import { evaluateModel, exportOnnx, loadEvaluationData, loadTaskSpec, train } from '../../src/engine/index.js';
 import { readModel, writeAggregate } from '../../src/fl/model.js';
 import { proposeUpdate, splitLocalData } from '../../src/fl/node.js';
 import { poison } from '../../src/fl/simulate/attack.js';
@@ -17,6 +16,7 @@ import { flatten, unflatten } from '../../src/fl/vector.js';
 import { allianceProposers, updateCommitment, voteCommitment, type AllianceVote } from '../../src/protocol/alliance/index.js';
 import { newSalt } from '../../src/protocol/arena/commitments.js';
 import { createProtocolClient, type ProtocolClient } from '../../src/protocol/client.js';
+import { cidOf } from '../../src/storage/cid.js';
 import { DirectoryStore } from '../../src/storage/directory.js';
 import { cloneHome, ROOT, runCli, tempHome, type CliResult, type TempHome } from '../harness/index.js';
 import { ensureBuilt, startCliDevnet, teardownCliDevnet } from './helpers.js';
@@ -256,7 +256,6 @@ describe('FL Alliance task on the devnet', () => {
         const g = readGlobal(global);
         const mine = readModel(honest.bytes);
         const bytes = writeAggregate(mine, unflatten(poison(g.vector, flatten(mine, g.layout), 'scale', 10, round), g.layout));
-        const { cidOf } = await import('../../src/storage/cid.js');
         poisoned = { cid: cidOf(bytes), bytes, salt: newSalt(), examples: BigInt(honest.examples) };
         await poisoner.p.alliance.commitUpdate({ taskId, commitment: updateCommitment(taskId, BigInt(round), poisoned.cid, poisoned.examples, poisoner.address, poisoned.salt) });
       }
