@@ -52,6 +52,7 @@ contract AllianceLens is IAllianceViews, AllianceStorage {
         info.funded = _params[taskId].rewardPool;
         info.emissionEarned = _earnedView(t);
         info.allocated = t.allocated;
+        info.acceptedUpdates = t.acceptedUpdates;
     }
 
     /// @inheritdoc IAllianceViews
@@ -116,7 +117,8 @@ contract AllianceLens is IAllianceViews, AllianceStorage {
             poolRewardOwed: m.poolRewardOwed,
             rewardEarned: m.rewardEarned,
             slashed: m.slashed,
-            stakeClaimed: m.stakeClaimed
+            stakeClaimed: m.stakeClaimed,
+            acceptedUpdates: m.acceptedUpdates
         });
     }
 

@@ -324,6 +324,9 @@ contract AllianceSettlement is AllianceStorage {
                 (o, fraction) = (Outcome.ProposerBlamed, c.proposerSlash);
             } else if (c.accepted) {
                 o = Outcome.Paid;
+                // The model market's contributor shares: updates paid in accepted rounds.
+                ++_members[c.taskId][account].acceptedUpdates;
+                ++_tasks[c.taskId].acceptedUpdates;
             }
         } else {
             role = Role.Voter;

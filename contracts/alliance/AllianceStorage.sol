@@ -58,6 +58,8 @@ abstract contract AllianceStorage is IAllianceBase {
         uint16 roundsAccepted;
         uint16 participantCount;
         bool creatorClaimed;
+        /// @dev Updates paid in accepted rounds (the model market reads it).
+        uint32 acceptedUpdates;
         bool higherIsBetter;
         uint64 createdAt;
         uint64 joinEnd;
@@ -112,6 +114,8 @@ abstract contract AllianceStorage is IAllianceBase {
         bool stakeClaimed;
         uint16 firstRound;
         uint16 lastRound;
+        /// @dev Its updates paid in accepted rounds (the model market reads it).
+        uint16 acceptedUpdates;
         uint64 poolSigma;
         uint64 joinedAt;
         // A credit writes one slot (two with pool stake).

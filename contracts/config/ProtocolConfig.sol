@@ -75,6 +75,11 @@ contract ProtocolConfig is IProtocolConfig, AccessControl {
         _register(Params.ALLIANCE_PROPOSER_SLASH, 0.1e18, 0, 1e18);
         _register(Params.ALLIANCE_VOTER_SLASH, 0.05e18, 0, 1e18);
         _register(Params.ALLIANCE_DRAW_TIMEOUT, 1 days, 10 minutes, 30 days);
+        _register(Params.MARKET_FEE, 0.05e18, 0, 0.5e18);
+        _register(Params.MARKET_HOST_SHARE, 0.5e18, 0, 1e18);
+        _register(Params.MARKET_MIN_HOST_STAKE, 10e18, 0, 1_000_000e18);
+        _register(Params.MARKET_CHANNEL_TIMEOUT, 1 days, 1 hours, 30 days);
+        _register(Params.MARKET_HOST_UNBONDING, 7 days, 0, 90 days);
     }
 
     /// @inheritdoc IProtocolConfig

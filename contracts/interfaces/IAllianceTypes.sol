@@ -146,6 +146,7 @@ interface IAllianceTypes {
     /// @param funded FLOCK funded by the creator.
     /// @param emissionEarned FLOCK of emission the task has earned so far.
     /// @param allocated FLOCK allocated to rounds so far (paid or owed to participants).
+    /// @param acceptedUpdates Updates paid in accepted rounds (the model market's contributor shares).
     struct TaskInfo {
         address creator;
         TaskStatus status;
@@ -159,6 +160,7 @@ interface IAllianceTypes {
         uint256 funded;
         uint256 emissionEarned;
         uint256 allocated;
+        uint256 acceptedUpdates;
     }
 
     /// @notice One round's state (see {IAlliance-round}).
@@ -217,6 +219,7 @@ interface IAllianceTypes {
     /// @param rewardEarned FLOCK earned in all (claimed or not).
     /// @param slashed gmFLOCK slashed in all (own and pool).
     /// @param stakeClaimed Whether its stake was paid back.
+    /// @param acceptedUpdates Its updates paid in accepted rounds (its share of the model market's revenue).
     struct MemberInfo {
         uint16 index;
         bool active;
@@ -230,6 +233,7 @@ interface IAllianceTypes {
         uint256 rewardEarned;
         uint256 slashed;
         bool stakeClaimed;
+        uint256 acceptedUpdates;
     }
 
     /// @notice What a voter reveals. The previous and new scores are the metric of the previous

@@ -79,4 +79,16 @@ library Params {
     /// @notice Time after an Alliance round starts from which anyone may end its task when the
     /// round's random word has not come (seconds, 1 day).
     bytes32 internal constant ALLIANCE_DRAW_TIMEOUT = bytes32("alliance.drawTimeout");
+
+    // --- model market (fee and host share are fixed in a channel when it opens) ---
+    /// @notice Share of each redemption paid to the treasury (WAD, 0.05e18).
+    bytes32 internal constant MARKET_FEE = bytes32("market.fee");
+    /// @notice Share of each redemption paid to the host; the rest after the fee goes to the model's contributors (WAD, 0.5e18).
+    bytes32 internal constant MARKET_HOST_SHARE = bytes32("market.hostShare");
+    /// @notice Least gmFLOCK a host stakes to offer a model (wei, 10e18).
+    bytes32 internal constant MARKET_MIN_HOST_STAKE = bytes32("market.minHostStake");
+    /// @notice The host's window to redeem after a caller starts closing a channel (seconds).
+    bytes32 internal constant MARKET_CHANNEL_TIMEOUT = bytes32("market.channelTimeout");
+    /// @notice Time a retired host offer's stake stays locked (seconds).
+    bytes32 internal constant MARKET_HOST_UNBONDING = bytes32("market.hostUnbonding");
 }

@@ -5,6 +5,7 @@ import { ZeroAddress, getAddress, parseEther, type JsonRpcProvider, type Signer 
 import type { Logger } from 'pino';
 import {
   AllianceLens__factory,
+  ModelMarket__factory,
   AllianceRandomness__factory,
   AllianceSettlement__factory,
   Alliance__factory,
@@ -95,6 +96,7 @@ type ContractName =
   | 'AllianceSettlement'
   | 'AllianceLens'
   | 'Alliance'
+  | 'ModelMarket'
   | `Vesting:${string}`;
 
 interface Journal {
@@ -230,6 +232,11 @@ export async function deployProtocol(opts: DeployProtocolOptions): Promise<Deplo
     // accepts the ownership (ConfirmedOwner's two steps) by a proposal.
     if (getAddress(await randomness.owner()) === getAddress(deployer)) await send('AllianceRandomness offered to the timelock', randomness.transferOwnership(timelockAddr));
   }
+  // The model market: registers the Arena's winners and the Alliance's global models (none
+  // without an Alliance), holds hosts' gmFLOCK stakes, pays contributors' pools by notifyReward.
+  const allianceAddr = journal.contracts.Alliance ?? ZeroAddress;
+  const marketAddr = await step('ModelMarket', () => new ModelMarket__factory(signer).deploy(tokenAddr, gmAddr, configAddr, poolsAddr, arenaAddr, allianceAddr));
+  if (!(await config.hasRole(GM_HOLDER, marketAddr))) await send('market may hold gmFLOCK', config.grantRole(GM_HOLDER, marketAddr));
   const topUp = async (to: string, target: bigint, what: string) => {
     const have = await token.balanceOf(to);
     if (have < target) await send(what, token.transfer(to, target - have));

@@ -166,6 +166,20 @@ const protocol = {
   NOTHING_TO_CLAIM: { exit: REVERTED, meaning: 'nothing is claimable yet' },
 } as const satisfies Record<string, CodeInfo>;
 
+/** The model market: models, hosts, channels, paid calls. */
+const market = {
+  NO_MARKET: { exit: CHAIN, meaning: 'this deployment has no model market' },
+  UNKNOWN_MODEL: { exit: USAGE, meaning: 'no registered model with that id' },
+  UNKNOWN_CHANNEL: { exit: USAGE, meaning: 'no payment channel with that id' },
+  NO_HOST: { exit: USAGE, meaning: 'no active host serves the model (or not the --host named)' },
+  NOT_REGISTRABLE: { exit: USAGE, meaning: 'the task has no model to register yet (an Arena task not finalized, an Alliance task not finished or with no accepted update)' },
+  BAD_INPUT: { exit: USAGE, meaning: 'the --input file of `flock call` is unreadable or does not fit the model’s input' },
+  CALL_REFUSED: { exit: REVERTED, meaning: 'the host refused or failed a paid call (its answer says why); nothing more was signed' },
+  HOST_UNREACHABLE: { exit: NETWORK, meaning: 'the host’s endpoint did not answer' },
+  CHANNEL_CLOSING: { exit: USAGE, meaning: 'the channel is closing or closed: open a new one' },
+  SERVE_MODEL_MISMATCH: { exit: INTEGRITY, meaning: 'the model fetched from the store is not the registered one, or not an ONNX model onnxruntime can load' },
+} as const satisfies Record<string, CodeInfo>;
+
 /** The trainer and validator daemons. */
 const daemon = {
   BAD_DAEMON_STATE: { exit: USAGE, meaning: 'a daemon state file is unreadable' },
@@ -184,7 +198,7 @@ const daemon = {
 } as const satisfies Record<string, CodeInfo>;
 
 /** By domain, in the order docs/EXIT_CODES.md lists them. */
-export const ERROR_DOMAINS = { cli, config, wallet, chain, devnet, storage, engine, fl, protocol, daemon } as const;
+export const ERROR_DOMAINS = { cli, config, wallet, chain, devnet, storage, engine, fl, protocol, market, daemon } as const;
 
 type Domains = typeof ERROR_DOMAINS;
 export type ErrorCode = { [D in keyof Domains]: keyof Domains[D] }[keyof Domains] & string;

@@ -10,6 +10,7 @@ import * as arena from './arena/actions.js';
 import { connectProtocol, type ConnectProtocolParameters, type ProtocolConnection } from './connection.js';
 import * as emission from './emission/actions.js';
 import * as governance from './governance/actions.js';
+import * as market from './market/actions.js';
 import * as pools from './pools/actions.js';
 import * as rewards from './rewards/actions.js';
 import * as staking from './staking/actions.js';
@@ -38,6 +39,7 @@ export type CreateProtocolClientParameters = ConnectProtocolParameters;
 export interface ProtocolClient extends ProtocolConnection {
   account: BoundActions<typeof account>;
   alliance: BoundActions<typeof alliance>;
+  market: BoundActions<typeof market>;
   arena: BoundActions<typeof arena>;
   emission: BoundActions<typeof emission>;
   governance: BoundActions<typeof governance>;
@@ -61,6 +63,7 @@ export function createProtocolClient(params: CreateProtocolClientParameters): Pr
     ...c,
     account: bindActions(c, account),
     alliance: bindActions(c, alliance),
+    market: bindActions(c, market),
     arena: bindActions(c, arena),
     emission: bindActions(c, emission),
     governance: bindActions(c, governance),

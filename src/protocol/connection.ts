@@ -13,6 +13,7 @@ import {
   FlockVotes__factory,
   GmFlock__factory,
   IAlliance__factory,
+  IModelMarket__factory,
   IArena__factory,
   ProtocolConfig__factory,
   type DelegationPools,
@@ -23,14 +24,16 @@ import {
   type FlockVotes,
   type GmFlock,
   type IAlliance,
+  type IModelMarket,
   type IArena,
   type ProtocolConfig,
 } from '../chain/types/index.js';
 import { BugError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { noAlliance, noArena, noGovernor } from './errors.js';
+import { noAlliance, noArena, noGovernor, noMarket } from './errors.js';
 import './hints.js';
 import './alliance/hints.js';
+import './market/hints.js';
 import './arena/hints.js';
 import './governance/hints.js';
 
@@ -49,6 +52,8 @@ export interface ProtocolContracts {
   arena?: IArena;
   /** The FL Alliance, when deployed. */
   alliance?: IAlliance;
+  /** The model market, when deployed. */
+  market?: IModelMarket;
 }
 
 /**
@@ -98,6 +103,7 @@ export function connectProtocol({ record, runner, signer, log }: ConnectProtocol
     votes: optional('FlockVotes', (a) => FlockVotes__factory.connect(a, bound)),
     arena: optional('Arena', (a) => IArena__factory.connect(a, bound)),
     alliance: optional('Alliance', (a) => IAlliance__factory.connect(a, bound)),
+    market: optional('ModelMarket', (a) => IModelMarket__factory.connect(a, bound)),
   };
   for (const c of Object.values(contracts)) if (c) registerRevertInterface(c.interface);
   if (contracts.arena) {
@@ -124,6 +130,12 @@ export function requireArena(client: ProtocolConnection): IArena {
 export function requireAlliance(client: ProtocolConnection): IAlliance {
   if (!client.contracts.alliance) throw noAlliance(client.record.chainId);
   return client.contracts.alliance;
+}
+
+/** The model market of the deployment, or an AbortError (NO_MARKET) for a deployment from before it. */
+export function requireMarket(client: ProtocolConnection): IModelMarket {
+  if (!client.contracts.market) throw noMarket(client.record.chainId);
+  return client.contracts.market;
 }
 
 /** The Governor of the deployment, or an AbortError (NO_GOVERNANCE). */

@@ -40,6 +40,12 @@ export type ProtocolErrorCode = Extract<
   | 'PARAM_OUT_OF_BOUNDS'
   | 'BELOW_PROPOSAL_THRESHOLD'
   | 'NOTHING_TO_CLAIM'
+  | 'NO_MARKET'
+  | 'UNKNOWN_MODEL'
+  | 'UNKNOWN_CHANNEL'
+  | 'NO_HOST'
+  | 'NOT_REGISTRABLE'
+  | 'CHANNEL_CLOSING'
 >;
 
 const fail = (code: ProtocolErrorCode, message: string, hint: string, cause?: unknown) => new AbortError(message, { code, hint, cause });
@@ -53,6 +59,9 @@ export const noArena = (chainId: number) =>
 
 export const noAlliance = (chainId: number) =>
   fail('NO_ALLIANCE', `the flock deployment on chain ${chainId} has no Alliance`, 'redeploy with this version of flock: `flock devnet down --reset`, then `flock devnet up`');
+
+export const noMarket = (chainId: number) =>
+  fail('NO_MARKET', `the flock deployment on chain ${chainId} has no model market`, 'redeploy with this version of flock: `flock devnet down --reset`, then `flock devnet up`');
 
 export const noGovernor = (chainId: number) =>
   fail('NO_GOVERNANCE', `the deployment on chain ${chainId} has no Governor`, 'redeploy with this version of flock (`flock devnet up` on a fresh devnet, or `flock deploy`)');
@@ -108,6 +117,11 @@ export const lockOutOfRange = (duration: bigint, max: bigint) =>
 
 export const unknownAllianceTask = (taskId: bigint, count: bigint) =>
   fail('UNKNOWN_ALLIANCE_TASK', `no Alliance task ${taskId} (this chain has ${count})`, '`flock alliance list` lists them');
+export const unknownModel = (modelId: bigint) => fail('UNKNOWN_MODEL', `no model ${modelId} in the market`, '`flock models list` lists the registered models');
+export const unknownChannel = (channelId: bigint) => fail('UNKNOWN_CHANNEL', `no payment channel ${channelId}`, '`flock market channels` lists yours');
+export const notRegistrable = (why: string, hint: string) => fail('NOT_REGISTRABLE', `cannot register a model: ${why}`, hint);
+export const noHost = (modelId: bigint, host?: string) =>
+  fail('NO_HOST', host ? `${host} does not serve model ${modelId}` : `no host serves model ${modelId}`, `\`flock models show ${modelId}\` lists its hosts; a host starts with \`flock serve --model ${modelId}\``);
 export const unknownPosition = (positionId: bigint, account: string) => fail('UNKNOWN_POSITION', `no open position #${positionId} for ${account}`, '`flock status` lists your positions and their ids');
 
 export const stillLocked = (positionId: bigint, unlockAt: bigint) =>

@@ -47,6 +47,11 @@ export const PARAMS = {
   'alliance.proposerSlash': { constant: 'ALLIANCE_PROPOSER_SLASH', kind: 'wad', default: 100000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Fraction of an Alliance proposer\'s stake (own and pool) slashed for a committed update it did not reveal or an update a stake majority of the voters blamed' },
   'alliance.voterSlash': { constant: 'ALLIANCE_VOTER_SLASH', kind: 'wad', default: 50000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Fraction of an Alliance voter\'s stake (own and pool) slashed for a committed vote it did not reveal or an aggregate other than the one a stake majority revealed' },
   'alliance.drawTimeout': { constant: 'ALLIANCE_DRAW_TIMEOUT', kind: 'duration', default: 86400n, min: 600n, max: 2592000n, meaning: 'Time after an Alliance round starts from which anyone may end its task when the round\'s random word has not come' },
+  'market.fee': { constant: 'MARKET_FEE', kind: 'wad', default: 50000000000000000n, min: 0n, max: 500000000000000000n, meaning: 'Share of each redemption paid to the treasury' },
+  'market.hostShare': { constant: 'MARKET_HOST_SHARE', kind: 'wad', default: 500000000000000000n, min: 0n, max: 1000000000000000000n, meaning: 'Share of each redemption paid to the host; the rest after the fee goes to the model\'s contributors' },
+  'market.minHostStake': { constant: 'MARKET_MIN_HOST_STAKE', kind: 'amount', default: 10000000000000000000n, min: 0n, max: 1000000000000000000000000n, meaning: 'Least gmFLOCK a host stakes to offer a model' },
+  'market.channelTimeout': { constant: 'MARKET_CHANNEL_TIMEOUT', kind: 'duration', default: 86400n, min: 3600n, max: 2592000n, meaning: 'The host\'s window to redeem after a caller starts closing a channel' },
+  'market.hostUnbonding': { constant: 'MARKET_HOST_UNBONDING', kind: 'duration', default: 604800n, min: 0n, max: 7776000n, meaning: 'Time a retired host offer\'s stake stays locked' },
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamName = keyof typeof PARAMS;
