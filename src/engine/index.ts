@@ -51,6 +51,19 @@ export {
 export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, type ExportOptions } from './onnx/export.js';
 export { loadInitializers, trainableInitializers, type LoadInitializersResult } from './warm-start.js';
 export { inspectOnnx, type OnnxSummary, type OnnxValueInfo } from './onnx/inspect.js';
+export {
+  InferenceError,
+  OnnxPool,
+  PoolBusyError,
+  PoolClosedError,
+  PoolTimeoutError,
+  type OnnxPoolOptions,
+  type PoolStats,
+  type PoolTensor,
+  type PoolTensorType,
+  type RunOptions,
+  type TensorInfo,
+} from './onnx/pool.js';
 
 export {
   checkProbabilities,
