@@ -64,8 +64,8 @@ export async function runDaemonCommand<R>(ctx: Context, d: DaemonCommand<R>): Pr
   }
 }
 
-/** What a daemon runs on: both the Arena's and the Alliance's ports. */
-export type DaemonDeps = ArenaDaemonDeps & AllianceDaemonDeps;
+/** What a daemon runs on: the Arena's and the Alliance's ports, and the market's for a host. */
+export type DaemonDeps = ArenaDaemonDeps & AllianceDaemonDeps & { market: { actions: ProtocolClient['market']; address: string; config(key: string): Promise<bigint> } };
 
 /** What a daemon runs on: this context's home and chain, `client`'s Arena and Alliance, `signer`'s account. */
 export async function arenaDaemonDeps(ctx: Context, rt: DaemonRuntime, client: ProtocolClient, signer: Signer, store: Store): Promise<DaemonDeps> {
@@ -74,6 +74,7 @@ export async function arenaDaemonDeps(ctx: Context, rt: DaemonRuntime, client: P
     rt,
     arena: client.arena,
     alliance: client.alliance,
+    market: { actions: client.market, address: client.record.contracts.ModelMarket ?? '', config: (key) => client.contracts.config.get(key) },
     store,
     home: ctx.config.home,
     chain: {

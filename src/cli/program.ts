@@ -11,6 +11,10 @@ import * as doctor from './commands/doctor.js';
 import * as emission from './commands/emission.js';
 import * as init from './commands/init.js';
 import * as model from './commands/model.js';
+import * as models from './commands/models.js';
+import * as market from './commands/market.js';
+import * as call from './commands/call.js';
+import * as serve from './commands/serve.js';
 import * as pool from './commands/pool.js';
 import * as redeem from './commands/redeem.js';
 import * as rewards from './commands/rewards.js';
@@ -41,7 +45,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, deployment, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, alliance, fl, params, propose, proposals, flag, vote, queue, execute, store, doctor];
+export const COMMANDS: CommandModule[] = [demo, init, wallet, devnet, deploy, deployment, status, stake, redeem, delegate, undelegate, pool, rewards, emission, task, model, train, validate, alliance, fl, models, serve, call, market, params, propose, proposals, flag, vote, queue, execute, store, doctor];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -82,6 +82,16 @@ export interface DaemonEvents {
   'round-result': { round: number; accepted: boolean; aggregateCID: string; score?: number; metric?: string };
   /** The global model a settled round left could not be scored on the local test part (the node goes on; its chart skips the round). */
   'round-unscored': { round: number; modelCID: string; reason: string };
+  // model host (flock serve)
+  /** Serving: the model's CID, where the server listens, the offer's price (FLOCK wei) and endpoint. */
+  serving: { modelId: string; modelCID: string; url: string; endpoint: string; price: string; workers: number };
+  'offer-updated': { modelId: string; price: string; stake: string; endpoint: string; tx: string };
+  /** A paid call was answered (debug: one per call). */
+  'call-paid': { channelId: string; calls: string; amount: string; ms: number };
+  /** The latest voucher of a channel redeemed on chain (`why`: schedule, closing, threshold, start, shutdown). */
+  redeemed: { channelId: string; amount: string; calls: string; paid: string; why: string; tx?: string; already: boolean };
+  /** A voucher that can no longer be redeemed (its channel closed or its window passed). */
+  'voucher-lost': { channelId: string; amount: string; reason: string };
 }
 
 export type EventType = keyof DaemonEvents;
@@ -152,6 +162,11 @@ export const EVENT_TEXT: { [K in EventType]: { level: EventLevel; msg: string | 
     msg: (e) => `${e.accepted ? `round ${e.round} accepted: new global model` : `round ${e.round} failed: the global model stays`}${e.score !== undefined ? ` (${e.metric ?? 'score'} ${e.score} on the local test part)` : ''}`,
   },
   'round-unscored': { level: 'warn', msg: (e) => `round ${e.round}: the global model could not be scored on the local test part` },
+  serving: { level: 'info', msg: (e) => `serving model ${e.modelId} at ${e.url} (offered at ${e.endpoint})` },
+  'offer-updated': { level: 'info', msg: 'offer on chain updated' },
+  'call-paid': { level: 'debug', msg: 'paid call answered' },
+  redeemed: { level: 'info', msg: (e) => (e.already ? 'voucher was already redeemed on chain' : `voucher redeemed (${e.why})`) },
+  'voucher-lost': { level: 'warn', msg: (e) => `voucher of channel ${e.channelId} can no longer be redeemed: ${e.reason}` },
 };
 
 /** The level of one event (a model that cannot be fetched or evaluated is a warning). */

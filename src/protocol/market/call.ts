@@ -15,7 +15,7 @@ import { AbortError } from '../../errors/index.js';
 import { readJsonFile, writeJsonAtomic } from '../../files/atomic.js';
 import { requireMarket, requireSigner, type ProtocolConnection } from '../connection.js';
 import { noHost } from '../errors.js';
-import { formatVoucherHeader, signVoucher } from './voucher.js';
+import { formatVoucherHeader, signVoucher, VOUCHER_HEADER } from './voucher.js';
 import { getChannel, getModel, getOffers, type OfferView } from './views.js';
 import { openChannel, topUpChannel } from './writes.js';
 
@@ -193,18 +193,18 @@ async function paidRequest(
 ): Promise<{ outputs: TensorData[] }> {
   const amount = BigInt(rec.amount) + price;
   const calls = BigInt(rec.calls) + 1n;
-  const signature = await signVoucher(signer, domain, { channelId, amount, calls });
+  const signed = await signVoucher(signer, domain, { channelId, amount, calls });
   rec.amount = amount.toString();
   rec.calls = calls.toString();
   save(); // before the request leaves: see the module's comment
-  const voucher = formatVoucherHeader({ channelId, amount, calls, signature });
-  const res = await send(url, { method: 'POST', headers: { 'content-type': 'application/json', 'flock-voucher': voucher }, body }, timeoutMs);
-  const answer = (await res.json().catch(() => ({}))) as { outputs?: TensorData[]; error?: string; last?: { amount: string; calls: string } };
+  const res = await send(url, { method: 'POST', headers: { 'content-type': 'application/json', [VOUCHER_HEADER]: formatVoucherHeader(signed) }, body }, timeoutMs);
+  const answer = (await res.json().catch(() => ({}))) as { outputs?: TensorData[]; error?: string; next?: { calls: string; minAmount: string } };
   if (res.ok && answer.outputs) return { outputs: answer.outputs };
-  if (res.status === 409 && !resynced && answer.last) {
-    const lastAmount = BigInt(answer.last.amount);
-    const lastCalls = BigInt(answer.last.calls);
-    if (lastCalls < calls && lastAmount < amount) {
+  if (res.status === 409 && !resynced && answer.next) {
+    // The host's last voucher, as it says: taken only if it is one we could have signed.
+    const lastCalls = BigInt(answer.next.calls) - 1n;
+    const lastAmount = BigInt(answer.next.minAmount) - price;
+    if (lastCalls < calls && lastAmount < amount && lastAmount >= 0n) {
       rec.amount = lastAmount.toString();
       rec.calls = lastCalls.toString();
       save();
