@@ -16,6 +16,7 @@ import { progressReady, type ReadyOptions } from '../../protocol/arena/index.js'
 import { openContextStore } from '../storage.js';
 import { runAllianceDemo } from './alliance.js';
 import type { DemoAlliance } from './alliance-report.js';
+import { runMarketDemo, type DemoMarket } from './market.js';
 import { logitsModel } from './broken.js';
 import { CAST, DemoDaemons, devnetClock, openActor, TASK_STAKE, type Actor, type DemoDeps, type StepFn } from './cast.js';
 import { lazyCommit, lazyReveal, LAZY_SCORE, type LazyCommit } from './lazy.js';
@@ -47,6 +48,8 @@ export interface DemoResult {
   steps: { id: string; title: string; ms: number; detail?: string }[];
   /** The FL Alliance task played after the Arena round. */
   alliance: DemoAlliance;
+  /** The model market after both: the Arena winner registered, served and paid per call. */
+  market: DemoMarket;
   wallSeconds: number;
   logFile: string;
 }
@@ -203,6 +206,7 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
     for (const a of actors) a.rt.dispose();
 
     const alliance = await runAllianceDemo({ d, actors, store, step, clock, logFile });
+    const market = await runMarketDemo({ d, actors, store, step, taskId, logFile });
     const ranked = rows.filter((r) => r.rank !== null).sort((a, b) => a.rank! - b.rank!);
     const higher = t.higherIsBetter;
     const follows = ranked.every((r, i) => i === 0 || (higher ? ranked[i - 1]!.trueScore! >= r.trueScore! - t.scoreTolerance : ranked[i - 1]!.trueScore! <= r.trueScore! + t.scoreTolerance));
@@ -218,6 +222,7 @@ export async function runDemo(d: DemoDeps, logFile: string): Promise<DemoResult>
       rankingFollowsTrueScores: follows,
       steps,
       alliance,
+      market,
       wallSeconds: (Date.now() - started) / 1000,
       logFile,
     };

@@ -16,6 +16,7 @@ abstract contract MarketFixture is AllianceTaskFixture {
     uint256 internal constant PRICE = 0.01e18;
     address internal host = makeAddr("host");
     address internal delegator = makeAddr("delegator");
+    address internal stranger = makeAddr("stranger");
     uint256 internal callerKey = 0xCA11E4;
     address internal caller;
 
