@@ -54,6 +54,13 @@ describe('flock demo', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.json().error).toMatchObject({ code: 'UNKNOWN_TASK' });
 
+    // The model market after both: the winner registered, served by ivan, ten paid calls, one redemption.
+    expect(x.market).toMatchObject({ modelId: '1', host: 'ivan', calls: 10 });
+    expect(x.market.correct).toBeGreaterThanOrEqual(8);
+    expect(BigInt(x.market.fee) + BigInt(x.market.hostAmount) + BigInt(x.market.revenue)).toBe(BigInt(x.market.redeemed));
+    expect(BigInt(x.market.redeemed)).toBe(10n * BigInt(x.market.price));
+    expect(x.market.contributors.map((c: { name: string }) => c.name)).toContain('bob');
+
     // The FL Alliance task after the Arena round.
     const a = x.alliance;
     expect(a).toMatchObject({ status: 'finished', metric: 'f1', name: 'breast-cancer' });

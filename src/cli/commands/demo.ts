@@ -26,7 +26,7 @@ export function register(program: Command): void {
       const [{ printResult }, { allianceRoundsTable, allianceNodesTable, allianceFooter }] = await Promise.all([import('../output.js'), import('../demo/alliance-report.js')]);
       await printResult(r.alliance, false, (a) => ({ table: allianceRoundsTable(a) }));
       await printResult(r.alliance, false, (a) => ({ table: allianceNodesTable(a) }));
-      process.stdout.write(`${allianceFooter(r.alliance)}\n\n${r.wallSeconds.toFixed(0)} s in all; daemon logs: ${r.logFile}\n`);
+      process.stdout.write(`${allianceFooter(r.alliance)}\n\n${marketLines(r).join('\n')}\n\n${r.wallSeconds.toFixed(0)} s in all; daemon logs: ${r.logFile}\n`);
     });
 }
 
@@ -103,10 +103,22 @@ function stamp(d = new Date()): string {
 }
 
 const flock = (wei: bigint) => (Number(wei) / 1e18).toFixed(2);
+const exact = (wei: bigint) => String(Number(wei) / 1e18);
 const num = (x: number | null) => (x === null ? '–' : x.toFixed(4));
 
 function row(r: DemoRow): string[] {
   return [r.name, r.label, r.rank === null ? '–' : String(r.rank), num(r.consensus), num(r.trueScore), r.status, flock(r.reward), r.slashed > 0n ? flock(r.slashed) : '0'];
+}
+
+/** The model market's part: the winner served and paid per call, and where the FLOCK went. */
+function marketLines(r: DemoResult): string[] {
+  const m = r.market;
+  const pct = (wad: bigint) => `${(Number(wad) / 1e16).toFixed(1)}%`;
+  return [
+    `model ${m.modelId} (the winner) served by ${m.host} at ${flock(m.price)} FLOCK a call: ${m.calls} paid calls, ${m.correct}/${m.predictions.length} digits right on the hidden split`,
+    `redeemed in one transaction: ${exact(m.redeemed)} FLOCK = ${exact(m.fee)} fee + ${exact(m.hostAmount)} to ${m.host} + ${exact(m.revenue)} to the contributors (${m.contributors.map((c) => `${c.name} ${pct(c.share)}`).join(', ')})`,
+    `see it again with \`flock models show ${m.modelId}\``,
+  ];
 }
 
 function summary(r: DemoResult): string {

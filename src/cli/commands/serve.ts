@@ -17,12 +17,13 @@ export function register(program: Command): void {
     .option('--workers <n>', 'onnxruntime worker threads (default: the CPU count)', positiveInt)
     .option('--redeem-every <duration>', 'redeem each channel\'s latest voucher this often (and always when a channel starts closing, and on exit)', '1h')
     .option('--redeem-at <FLOCK>', 'also redeem a channel as soon as it owes this much')
+    .option('--until-idle <duration>', 'stop (redeeming first) once no paid call came for this long (for scripts and batch hosts; default: serve until SIGTERM)')
     .option('--poll <seconds>', 'seconds between checks of the channels on chain', pollSeconds, 5)
     .addHelpText(
       'after',
-      '\nEndpoints: GET /v2/health/live, /v2/health/ready, /v2/models/model-<id>; POST /v2/models/model-<id>/infer with a `Flock-Voucher` header (`flock call` makes them).\nState: every accepted voucher is on disk (<home>/daemons/serve-…/) before its answer is sent; a restart redeems what it finds.\nExit codes: 0 stopped by SIGTERM/SIGINT (after redeeming), 2 bad flags, 3 RPC unreachable at start, 7 reverted, 9 the model does not load.\n',
+      '\nEndpoints: GET /v2/health/live, /v2/health/ready, /v2/models/model-<id>; POST /v2/models/model-<id>/infer with a `Flock-Voucher` header (`flock call` makes them).\nState: every accepted voucher is on disk (<home>/daemons/serve-…/) before its answer is sent; a restart redeems what it finds.\nExit codes: 0 stopped by SIGTERM/SIGINT or --until-idle (after redeeming), 2 bad flags, 3 RPC unreachable at start, 7 reverted, 9 the model does not load.\n',
     )
-    .action(async (opts: { model: number; price?: string; stake?: string; port?: number; bind: string; endpoint?: string; workers?: number; redeemEvery: string; redeemAt?: string; poll: number }, cmd: Command) => {
+    .action(async (opts: { model: number; price?: string; stake?: string; port?: number; bind: string; endpoint?: string; workers?: number; redeemEvery: string; redeemAt?: string; untilIdle?: string; poll: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
       const [{ runHost }, { parseFlock, parseDuration }, { AbortError }, { paramKey }] = await Promise.all([
         import('../../daemons/serve/host.js'),
@@ -36,6 +37,7 @@ export function register(program: Command): void {
       const stake = opts.stake ? parseFlock(opts.stake, { what: 'stake' }) : undefined;
       const redeemAt = opts.redeemAt ? parseFlock(opts.redeemAt, { what: '--redeem-at' }) : undefined;
       const redeemEvery = parseDuration(opts.redeemEvery, '--redeem-every');
+      const untilIdle = opts.untilIdle ? parseDuration(opts.untilIdle, '--until-idle') : undefined;
       if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port >= 0 && opts.port < 65536)) throw new AbortError(`--port ${opts.port} is not a port`, { code: 'USAGE', hint: 'a number from 0 to 65535' });
       if (opts.endpoint && !/^https?:\/\/[^\s]+$/.test(opts.endpoint)) throw new AbortError(`--endpoint ${opts.endpoint} is not an http(s) URL`, { code: 'USAGE', hint: 'e.g. --endpoint https://models.example.org' });
       await runDaemonCommand(ctx, {
@@ -58,6 +60,7 @@ export function register(program: Command): void {
               ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
               ...(opts.workers ? { workers: opts.workers } : {}),
               ...(redeemAt !== undefined ? { redeemAt } : {}),
+              ...(untilIdle !== undefined ? { untilIdle } : {}),
             },
           );
         },

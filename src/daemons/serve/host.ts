@@ -50,6 +50,8 @@ export interface HostOptions {
   redeemEvery?: number;
   /** Redeem a channel as soon as its unredeemed amount reaches this (FLOCK wei; default: never early). */
   redeemAt?: bigint;
+  /** Stop (redeeming first) after this many seconds without a paid call, counted from the start (scripts, batch hosts). */
+  untilIdle?: number;
   /** The governed minimum host stake (the CLI reads market.minHostStake). */
   minStake: bigint;
   limits?: Partial<ModelServerLimits>;
@@ -81,6 +83,7 @@ export async function runHost(d: HostDeps, o: HostOptions): Promise<HostResult> 
   const ledger = await VoucherLedger.open({ dir: ledgerDir(d.home, scope), scope });
   const redeemed: HostResult['redeemed'] = [];
   const lastRedeemed = new Map<bigint, number>();
+  let lastCall = Date.now();
   try {
     // What a crash left unredeemed goes first, before any new call is taken.
     await redeemDue(ledger.unredeemed(), 'start');
@@ -96,16 +99,21 @@ export async function runHost(d: HostDeps, o: HostOptions): Promise<HostResult> 
       port: o.port ?? 0,
       log: rep.log,
       ...(o.limits ? { limits: o.limits } : {}),
-      onPaid: (c) => rep.emit({ event: 'call-paid', channelId: c.channelId.toString(), calls: c.calls.toString(), amount: c.amount.toString(), ms: c.ms }),
+      onPaid: (c) => {
+        lastCall = Date.now();
+        rep.emit({ event: 'call-paid', channelId: c.channelId.toString(), calls: c.calls.toString(), amount: c.amount.toString(), ms: c.ms });
+      },
     });
     try {
       const endpoint = o.endpoint ?? server.url;
       const price = await ensureOffer(endpoint);
       rep.emit({ event: 'serving', modelId: o.modelId.toString(), modelCID: model.modelCID, url: server.url, endpoint, price: price.toString(), workers: pool.stats.workers });
       const every = (o.redeemEvery ?? 3600) * 1000;
+      lastCall = Date.now(); // --until-idle counts from when the model is served
       while (!rt.stopping) {
         await rt.sleep();
         if (rt.stopping) break;
+        if (o.untilIdle !== undefined && Date.now() - lastCall > o.untilIdle * 1000 && server.stats.inFlight === 0) rt.stop(`idle for ${o.untilIdle} s`);
         const due: UnredeemedVoucher[] = [];
         const why = new Map<bigint, string>();
         for (const v of ledger.unredeemed()) {
