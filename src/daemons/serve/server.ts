@@ -56,7 +56,7 @@ import { getAddress } from 'ethers';
 import type { PoolTensor, RunOptions, TensorInfo } from '../../engine/onnx/pool.js';
 import { AbortError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
-import { parseVoucherHeader, VOUCHER_HEADER, VoucherFormatError, VoucherVerifier, type MarketRef, type SignedVoucher } from '../../protocol/market/index.js';
+import { parseVoucherHeader, VOUCHER_HEADER, VoucherFormatError, VoucherVerifier, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../../protocol/market/index.js';
 import type { ChannelSource } from './channels.js';
 import type { LedgerVoucher, VoucherLedger } from './ledger.js';
 import { encodeInferResponse, oipTensorMetadata, parseInferRequest, TensorRequestError } from './tensors.js';
@@ -110,8 +110,12 @@ export interface ModelServerOptions {
   port?: number;
   limits?: Partial<ModelServerLimits>;
   log: Logger;
-  /** Signature checks (default: a VoucherVerifier for `market`). */
-  verifier?: VoucherVerifier;
+  /**
+   * Signature checks (default: a VoucherVerifier for `market`, in this thread). A
+   * VoucherVerifierPool moves them to worker threads, which pays off when this thread is the
+   * bottleneck (docs/BENCHMARKS.md "Model serving"); its owner closes it.
+   */
+  verifier?: VoucherSignatureCheck;
   /** Told of every paid call answered 200 (the daemon's events, metrics). */
   onPaid?: (call: PaidCall) => void;
 }
@@ -350,7 +354,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       info = (await channels.channel(v.channelId, { fresh: true })) ?? info;
       if (v.amount > info.deposit) throw new HttpError(402, 'OVER_DEPOSIT', `voucher amount ${v.amount} is over channel ${v.channelId}'s deposit of ${info.deposit} wei: top the channel up`, { next, deposit: String(info.deposit) });
     }
-    if (!verifier.verify(v, info.caller)) throw new HttpError(401, 'BAD_SIGNATURE', `the voucher is not signed by channel ${v.channelId}'s caller ${getAddress(info.caller)} (EIP-712 Voucher, chain ${opts.market.chainId}, market ${getAddress(opts.market.market)})`);
+    if (!(await verifier.verify(v, info.caller))) throw new HttpError(401, 'BAD_SIGNATURE', `the voucher is not signed by channel ${v.channelId}'s caller ${getAddress(info.caller)} (EIP-712 Voucher, chain ${opts.market.chainId}, market ${getAddress(opts.market.market)})`);
     const durable = ledger.record(v);
     durable.catch(() => undefined); // handled by the caller; never an unhandled rejection meanwhile
     return { previous, paid: v.amount - lastAmount, durable };

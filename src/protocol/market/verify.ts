@@ -1,118 +1,176 @@
 /**
- * Fast voucher signature checks for a server that takes many vouchers from few callers.
+ * Voucher signature checks for a server that takes many vouchers from few callers: in this thread
+ * (VoucherVerifier, synchronous) or in worker threads (VoucherVerifierPool, so that a busy HTTP
+ * thread hands the elliptic-curve work to idle cores). Both run the same code (verify-core.ts) and
+ * decide exactly as ecrecover on chain; a unit test holds them equal to ethers' recoverAddress on
+ * valid, tampered, high-s and wrong-v signatures.
  *
- * What it decides is exactly what the chain decides: `verify(voucher, caller)` is true iff
- * OpenZeppelin's `ECDSA.recover(voucherDigest, sig)` returns `caller` (r and s in range, s in
- * the lower half (EIP-2), v 27 or 28 naming the parity of R's y). A unit test holds it equal to
- * ethers' `recoverAddress` on valid, tampered, high-s and wrong-v signatures.
- *
- * Why not plain `recoverAddress` per call: ethers (noble-curves 1.2, pure JS) takes ~2.6 ms to
- * recover a public key on the reference box, more than the inference of the models we serve.
- * The first voucher of a caller is recovered that way (~2.6 ms) and the caller's public key Q is
- * kept with a precomputed window table (noble's `utils.precompute`, ~4 ms once); later vouchers
- * are checked as ECDSA verifications, R = (z/s)·G + (r/s)·Q with R.x == r and R.y's parity == v,
- * which with Q's table costs ~1 ms. The digest itself is two keccaks (voucher.ts, ~30 µs) instead
- * of ethers' TypedDataEncoder (~300 µs). Keys live in an LRU (default 1024 callers, ~100 KB each).
+ * noble-curves (and its own dependency noble-hashes, for keccak) are loaded with `require` from
+ * the paths resolved here, in this thread and in the workers alike, so both use the same files;
+ * the workers are started from source text (see engine/onnx/worker.ts for why).
  */
-import { invert, mod } from '@noble/curves/abstract/modular';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { computeAddress } from 'ethers';
-import { digestWith, domainSeparator, type MarketRef, type SignedVoucher } from './voucher.js';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { makeVoucherCheck, type VoucherCheck, type VoucherCheckLib, type VoucherCheckOptions } from './verify-core.js';
+import { domainSeparator, type MarketRef, type SignedVoucher } from './voucher.js';
 
-const Point = secp256k1.ProjectivePoint;
-type PointType = InstanceType<typeof Point>;
-const N = secp256k1.CURVE.n;
-const HALF_N = N >> 1n;
-const SIG = /^0x[0-9a-f]{128}1[bc]$/;
+/** What a server needs: is `v` signed by `signer`? (Sync or async.) */
+export interface VoucherSignatureCheck {
+  verify(v: SignedVoucher, signer: string): boolean | Promise<boolean>;
+}
 
-export interface VoucherVerifierOptions {
-  /** Callers whose public key is kept (default 1024). */
-  cacheSize?: number;
-  /** noble's window size for a cached key (default 4: ~100 KB a key; 8 is ~20% faster at ~800 KB). */
-  windowSize?: number;
+export type VoucherVerifierOptions = VoucherCheckOptions;
+
+interface LibPaths {
+  curves: string;
+  modular: string;
+  sha3: string;
+}
+
+const req = createRequire(import.meta.url);
+const PATHS: LibPaths = (() => {
+  const curves = req.resolve('@noble/curves/secp256k1');
+  return { curves, modular: req.resolve('@noble/curves/abstract/modular'), sha3: createRequire(curves).resolve('@noble/hashes/sha3') };
+})();
+
+/** Loads the libraries; self-contained (it also runs inside the workers). */
+function loadLib(r: NodeJS.Require, paths: LibPaths): VoucherCheckLib {
+  const { secp256k1 } = r(paths.curves) as typeof import('@noble/curves/secp256k1');
+  const { mod, invert } = r(paths.modular) as typeof import('@noble/curves/abstract/modular');
+  const { keccak_256 } = r(paths.sha3) as { keccak_256: (d: Uint8Array) => Uint8Array };
+  return { secp256k1, mod, invert, keccak256: (d) => keccak_256(d) };
 }
 
 /**
- * Checks vouchers' signatures for one market (chain id + contract).
+ * Checks vouchers' signatures for one market (chain id + contract), in this thread.
  *
  * @example
  * const verifier = new VoucherVerifier({ chainId, market });
  * if (!verifier.verify(voucher, channel.caller)) answer(401, 'bad signature');
  */
-export class VoucherVerifier {
+export class VoucherVerifier implements VoucherSignatureCheck {
   private readonly separator: Uint8Array;
-  private readonly keys = new Map<string, PointType>();
-  private readonly cacheSize: number;
-  private readonly windowSize: number;
-  /** Recoveries (cache misses) and verifications with a cached key, for the log and the benchmark. */
-  readonly stats = { recovered: 0, verified: 0, rejected: 0 };
+  private readonly core: VoucherCheck;
 
   constructor(ref: MarketRef, opts: VoucherVerifierOptions = {}) {
     this.separator = domainSeparator(ref);
-    this.cacheSize = Math.max(1, opts.cacheSize ?? 1024);
-    this.windowSize = opts.windowSize ?? 4;
+    this.core = makeVoucherCheck(loadLib(req, PATHS), opts);
   }
 
-  /** True iff `signed.sig` is `signer`'s signature of the voucher, as ecrecover on chain sees it. */
-  verify(signed: SignedVoucher, signer: string): boolean {
-    const ok = this.check(signed, signer.toLowerCase());
-    if (!ok) this.stats.rejected++;
-    return ok;
+  /** True iff `v.sig` is `signer`'s signature of the voucher, as ecrecover on chain sees it. */
+  verify(v: SignedVoucher, signer: string): boolean {
+    return this.core.check(this.separator, { channelId: v.channelId, amount: v.amount, calls: v.calls, sig: v.sig, signer });
+  }
+
+  /** Recoveries (first voucher of a caller), checks with a cached key, rejections, keys cached. */
+  get stats(): VoucherCheck['stats'] {
+    return this.core.stats;
   }
 
   /** Public keys cached. */
   get size(): number {
-    return this.keys.size;
+    return this.core.stats.cached;
+  }
+}
+
+type ToVerifier = { id: number; separator: Uint8Array; channelId: bigint; amount: bigint; calls: bigint; sig: string; signer: string };
+type FromVerifier = { id: number; ok: boolean; stats: VoucherCheck['stats'] };
+
+/** The body of a verifier worker; self-contained (started from its source text). */
+function verifierWorkerMain(r: NodeJS.Require, paths: LibPaths, opts: VoucherCheckOptions, make: typeof makeVoucherCheck, load: typeof loadLib): void {
+  const { parentPort } = r('node:worker_threads') as typeof import('node:worker_threads');
+  const core = make(load(r, paths), opts);
+  parentPort!.on('message', (m: ToVerifier) => {
+    let ok = false;
+    try {
+      ok = core.check(m.separator, m);
+    } catch {
+      ok = false;
+    }
+    parentPort!.postMessage({ id: m.id, ok, stats: core.stats } satisfies FromVerifier);
+  });
+}
+
+export interface VoucherVerifierPoolOptions extends VoucherCheckOptions {
+  /** Worker threads (default: available parallelism). Each caller is always checked by the same one (its key cache). */
+  threads?: number;
+}
+
+/**
+ * VoucherVerifier in worker threads: `verify` resolves off this thread. A caller's vouchers all go
+ * to one thread (by address), so its key is recovered and tabled once. A worker that dies is
+ * replaced and its pending checks are sent again. `close()` when done.
+ *
+ * @example
+ * const verifier = new VoucherVerifierPool({ chainId, market }, { threads: 2 });
+ * const ok = await verifier.verify(voucher, channel.caller);
+ * await verifier.close();
+ */
+export class VoucherVerifierPool implements VoucherSignatureCheck {
+  private readonly separator: Uint8Array;
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, { msg: ToVerifier; thread: number; resolve: (ok: boolean) => void; reject: (e: Error) => void }>();
+  private readonly threadStats: VoucherCheck['stats'][] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly source: string;
+
+  constructor(ref: MarketRef, opts: VoucherVerifierPoolOptions = {}) {
+    this.separator = domainSeparator(ref);
+    const { threads, ...check } = opts;
+    this.source = `(${verifierWorkerMain.toString()})(require, ${JSON.stringify(PATHS)}, ${JSON.stringify(check)}, (${makeVoucherCheck.toString()}), (${loadLib.toString()}));\n`;
+    const n = Math.max(1, threads ?? availableParallelism());
+    for (let i = 0; i < n; i++) this.start(i);
   }
 
-  private check(signed: SignedVoucher, signer: string): boolean {
-    const sig = signed.sig.toLowerCase();
-    if (!SIG.test(sig)) return false;
-    const r = BigInt(`0x${sig.slice(2, 66)}`);
-    const s = BigInt(`0x${sig.slice(66, 130)}`);
-    const parity = sig.endsWith('1c') ? 1 : 0;
-    // The precompile's range, and OpenZeppelin's EIP-2 rule (a high s reverts ECDSAInvalidSignatureS).
-    if (r < 1n || r >= N || s < 1n || s > HALF_N) return false;
-    let digest: string;
-    try {
-      digest = digestWith(this.separator, signed);
-    } catch {
-      return false;
-    }
-    const z = BigInt(digest);
-    const q = this.keys.get(signer);
-    if (!q) return this.recoverAndCache(r, s, parity, digest, signer);
-    // LRU: most recent last.
-    this.keys.delete(signer);
-    this.keys.set(signer, q);
-    this.stats.verified++;
-    const w = invert(s, N);
-    const u1 = mod(z * w, N);
-    const u2 = mod(r * w, N);
-    const R = (u1 === 0n ? Point.ZERO : Point.BASE.multiply(u1)).add(q.multiply(u2));
-    if (R.equals(Point.ZERO)) return false;
-    const { x, y } = R.toAffine();
-    // x == r exactly (not mod n): v 27/28 name the two points whose x is r itself.
-    return x === r && Number(y & 1n) === parity;
+  verify(v: SignedVoucher, signer: string): Promise<boolean> {
+    if (this.closed) return Promise.reject(new Error('the voucher verifier is closed'));
+    const id = this.nextId++;
+    const thread = threadOf(signer, this.workers.length);
+    const msg: ToVerifier = { id, separator: this.separator, channelId: v.channelId, amount: v.amount, calls: v.calls, sig: v.sig, signer };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { msg, thread, resolve, reject });
+      this.workers[thread]!.postMessage(msg);
+    });
   }
 
-  private recoverAndCache(r: bigint, s: bigint, parity: number, digest: string, signer: string): boolean {
-    let q: PointType;
-    try {
-      q = new secp256k1.Signature(r, s).addRecoveryBit(parity).recoverPublicKey(digest.slice(2));
-    } catch {
-      return false;
-    }
-    this.stats.recovered++;
-    if (computeAddress(`0x${q.toHex(false)}`).toLowerCase() !== signer) return false;
-    secp256k1.utils.precompute(this.windowSize, q);
-    this.keys.set(signer, q);
-    while (this.keys.size > this.cacheSize) {
-      const [oldest, point] = this.keys.entries().next().value!;
-      this.keys.delete(oldest);
-      // noble keeps window tables in a module-level Map keyed by point: drop the table with the key.
-      point._setWindowSize(1);
-    }
-    return true;
+  /** The workers' counters summed (as of their last answers). */
+  get stats(): VoucherCheck['stats'] {
+    const sum = { recovered: 0, verified: 0, rejected: 0, cached: 0 };
+    for (const s of this.threadStats) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += s?.[k] ?? 0;
+    return sum;
   }
+
+  /** Fails pending checks and stops the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.pending.values()) p.reject(new Error('the voucher verifier closed'));
+    this.pending.clear();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private start(i: number): void {
+    const w = new Worker(this.source, { eval: true });
+    this.workers[i] = w;
+    w.on('message', (m: FromVerifier) => {
+      this.threadStats[i] = m.stats;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      p.resolve(m.ok);
+    });
+    const died = () => {
+      if (this.closed || this.workers[i] !== w) return;
+      this.start(i);
+      for (const p of this.pending.values()) if (p.thread === i) this.workers[i]!.postMessage(p.msg);
+    };
+    w.on('error', died);
+    w.on('exit', died);
+  }
+}
+
+/** A stable thread for an address (its last 4 hex digits). */
+function threadOf(signer: string, n: number): number {
+  return Number.parseInt(signer.slice(-4), 16) % n || 0;
 }

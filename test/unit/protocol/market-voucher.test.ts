@@ -17,6 +17,7 @@ import {
   voucherDomain,
   VoucherFormatError,
   VoucherVerifier,
+  VoucherVerifierPool,
   type SignedVoucher,
 } from '../../../src/protocol/market/index.js';
 
@@ -148,6 +149,31 @@ describe('VoucherVerifier', () => {
     expect(verifier.size).toBe(1);
   });
 
+  it('agrees with ecrecover on many signatures of one cached key, random fields, flipped bits', async () => {
+    const alice = Wallet.createRandom();
+    const verifier = new VoucherVerifier(ref);
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 60; i++) {
+      const v = await signVoucher(alice, ref, { channelId: BigInt(1 + rand(1000)), amount: BigInt(rand(2 ** 30)) * 10n ** 9n, calls: BigInt(1 + rand(1000)) });
+      const bytes = v.sig.slice(2).split('');
+      const pos = rand(128); // a hex digit of r or s
+      bytes[pos] = ((Number.parseInt(bytes[pos]!, 16) + 1 + rand(15)) % 16).toString(16);
+      const flipped = { ...v, sig: `0x${bytes.join('')}` };
+      for (const c of [v, flipped]) {
+        const want = chainAccepts(c, alice.address);
+        expect(verifier.verify(c, alice.address)).toBe(want);
+        if (want) accepted++;
+      }
+    }
+    expect(accepted).toBe(60);
+    expect(verifier.stats.recovered).toBe(1);
+  });
+
   it('keeps many callers apart (LRU eviction)', async () => {
     const wallets = Array.from({ length: 5 }, () => Wallet.createRandom());
     const verifier = new VoucherVerifier(ref, { cacheSize: 3 });
@@ -159,5 +185,27 @@ describe('VoucherVerifier', () => {
       }
     }
     expect(verifier.size).toBe(3);
+  });
+
+  it('decides the same in worker threads (VoucherVerifierPool)', async () => {
+    const wallets = Array.from({ length: 3 }, () => Wallet.createRandom());
+    const pool = new VoucherVerifierPool(ref, { threads: 2 });
+    try {
+      const checks: Promise<boolean>[] = [];
+      const expected: boolean[] = [];
+      for (let i = 1n; i <= 4n; i++) {
+        for (const [k, w] of wallets.entries()) {
+          const v = await signVoucher(w, ref, { channelId: BigInt(k + 1), amount: i * 7n, calls: i });
+          checks.push(pool.verify(v, w.address), pool.verify({ ...v, amount: v.amount + 1n }, w.address), pool.verify(v, wallets[(k + 1) % 3]!.address));
+          expected.push(true, false, false);
+        }
+      }
+      expect(await Promise.all(checks)).toEqual(expected);
+      expect(pool.stats).toMatchObject({ recovered: expect.any(Number), verified: expect.any(Number) });
+      expect(pool.stats.verified).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.verify(await signVoucher(wallets[0]!, ref, { channelId: 1n, amount: 1n, calls: 1n }), wallets[0]!.address)).rejects.toThrow(/closed/);
   });
 });

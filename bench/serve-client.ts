@@ -1,0 +1,78 @@
+/**
+ * The clients of bench/serve.ts, run in a worker thread of the benchmark's process so that their
+ * HTTP work has an event loop of its own: C loops over node:http with one keep-alive agent of C
+ * sockets, each sending its pre-signed vouchers in order (a warm-up first, then the timed region).
+ */
+import { Agent, request } from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+export interface ClientJob {
+  url: string;
+  /** One entry per client: its Flock-Voucher header values, warm-up first. */
+  headers: string[][];
+  warmup: number;
+  body: Uint8Array;
+  extraHeaders: Record<string, string>;
+}
+
+export interface ClientResult {
+  /** Per call of the timed region, in ms. */
+  latencies: number[];
+  wallMs: number;
+  /** The first few failures (status and body), if any. */
+  errors: string[];
+}
+
+async function runClients(job: ClientJob): Promise<ClientResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: job.headers.length });
+  const u = new URL(job.url);
+  const body = Buffer.from(job.body);
+  const errors: string[] = [];
+  const once = (voucher: string) =>
+    new Promise<void>((resolve) => {
+      const req = request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': body.length, 'flock-voucher': voucher, ...job.extraHeaders },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (res.statusCode !== 200 && errors.length < 5) errors.push(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
+            resolve();
+          });
+        },
+      );
+      req.on('error', (e) => {
+        if (errors.length < 5) errors.push(e.message);
+        resolve();
+      });
+      req.end(body);
+    });
+  await Promise.all(
+    job.headers.map(async (hs) => {
+      for (let i = 0; i < job.warmup; i++) await once(hs[i]!);
+    }),
+  );
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    job.headers.map(async (hs) => {
+      for (let i = job.warmup; i < hs.length; i++) {
+        const s = performance.now();
+        await once(hs[i]!);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  agent.destroy();
+  return { latencies, wallMs, errors };
+}
+
+if (parentPort) runClients(workerData as ClientJob).then((r) => parentPort!.postMessage(r));

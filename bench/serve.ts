@@ -1,0 +1,305 @@
+/**
+ * Model serving benchmark (issue #13 §3): throughput and p50/p99 latency of paid calls to the OIP
+ * v2 model server (src/daemons/serve/) at 1, 16 and 64 concurrent clients, each client on its
+ * own payment channel with its own key, each call carrying a fresh voucher whose signature the
+ * server checks, against onnxruntime called directly in the same process at the same
+ * concurrencies, all measured in one run. Server overhead = 1 - server throughput / direct
+ * throughput (the better of the two direct ways).
+ *
+ *   npm run bench:serve                  # both models, ~3 min on 2 cores
+ *   npm run bench:serve -- --quick       # fewer calls, ~1 min
+ *
+ * Flags: --models small,big  --concurrency 1,16,64  --calls-small N (default 3000)
+ * --calls-big N (default 960)  --rows N (rows per call for the big model, default 16)
+ * --workers N (inference workers, default: available parallelism)  --out file.json.
+ * Prints Markdown on stdout (the "Model serving" section of docs/BENCHMARKS.md is a copy);
+ * progress goes to stderr.
+ *
+ * Models:
+ * - small: the digits MLP of the Arena e2e (`kind: mlp, hidden: [16]`, 6 epochs), trained here with
+ *   the engine on examples/tasks/digits/train.csv.gz and exported with its ONNX exporter
+ *   (input [N, 8, 8, 1], output [N, 10]); one image per call;
+ * - big: an MLP 784-1024-1024-10 (1.8 M parameters, seeded weights, test/fixtures/engine/mlp.ts);
+ *   `--rows` rows per call.
+ *
+ * Ways measured, per model and concurrency C (C loops, each calling again as soon as its call
+ * returns; a warm-up of a few calls per loop first, not timed):
+ * - direct, session: one InferenceSession (onnxruntime's default threads) awaited on the main
+ *   thread: onnxruntime as a program would call it;
+ * - direct, pool: the same OnnxPool the server uses (one session per worker thread, 1 intra-op
+ *   thread each), its run() awaited on the main thread: the ceiling for the server;
+ * - server, JSON: POST /v2/models/model-1/infer with JSON tensors and a Flock-Voucher header, from
+ *   clients in a worker thread of this process (node:http, one keep-alive agent, C sockets);
+ * - server, binary: the same with the OIP binary tensor extension both ways;
+ * - server, JSON, no signature check (ablation, not a result): a verifier that accepts anything,
+ *   to show what the signature check costs.
+ * The chain is an in-memory ChannelSource (64 open channels); the ledger is a real one on disk
+ * (fdatasync per group commit).
+ *
+ * What is outside the timed region, and why it is fair: the clients' vouchers are signed before
+ * each cell starts (one per call, cumulative amounts, calls 1, 2, 3, ...), with the same
+ * deterministic ECDSA (RFC 6979) ethers' signTypedData uses, so they are byte for byte what a live
+ * client would send; in production the caller signs on its own machine, not the host's. Request
+ * bodies are encoded once per client (the same input each call): a client's JSON encoding is the
+ * client's cost, not the server's. What stays on the box is the clients' HTTP work, in their own
+ * thread: it competes with the server for the same 2 cores, which the direct runs do not pay.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Wallet } from 'ethers';
+import * as ort from 'onnxruntime-node';
+import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
+import { OnnxPool, type PoolTensor } from '../src/engine/onnx/pool.js';
+import { silentLogger } from '../src/log/index.js';
+import { formatVoucherHeader, voucherDigest, VoucherVerifier, VoucherVerifierPool, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../src/protocol/market/index.js';
+import type { ChannelInfo, ChannelSource } from '../src/daemons/serve/channels.js';
+import { VoucherLedger } from '../src/daemons/serve/ledger.js';
+import { startModelServer, type ModelServer } from '../src/daemons/serve/server.js';
+import { mlpOnnx, seededFloats } from '../test/fixtures/engine/mlp.js';
+import type { ClientJob, ClientResult } from './serve-client.js';
+
+await main();
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const int = (name: string, def: number) => {
+    const v = flag(name);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) {
+      process.stderr.write(`${name} wants a positive integer\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const QUICK = argv.includes('--quick');
+  const MODELS = (flag('--models') ?? 'small,big').split(',');
+  const CONC = (flag('--concurrency') ?? '1,16,64').split(',').map(Number);
+  const CALLS_SMALL = int('--calls-small', QUICK ? 960 : 3008);
+  const CALLS_BIG = int('--calls-big', QUICK ? 320 : 960);
+  const ROWS = int('--rows', 16);
+  const WORKERS = int('--workers', os.availableParallelism());
+  const OUT = flag('--out');
+
+  const log = (msg: string) => process.stderr.write(`[serve ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-serve-'));
+  const silent = await silentLogger();
+  const market: MarketRef = { chainId: 31337n, market: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };
+  const host = Wallet.createRandom();
+  const PRICE = 10n ** 15n;
+  const maxC = Math.max(...CONC);
+  const wallets = Array.from({ length: maxC }, () => Wallet.createRandom());
+
+  /** The chain: every channel any cell uses is open, with client i's key as caller. */
+  const channels: ChannelSource = {
+    price: async () => PRICE,
+    async channel(id: bigint): Promise<ChannelInfo> {
+      const caller = wallets[Number(id % 1000n) % wallets.length]!.address;
+      return { caller, host: host.address, modelId: 1n, deposit: 10n ** 30n, redeemed: 0n, calls: 0n, closeAt: 0n, closed: false };
+    },
+  };
+
+  interface Row {
+    model: string;
+    way: string;
+    concurrency: number;
+    calls: number;
+    rowsPerCall: number;
+    callsPerSec: number;
+    p50: number;
+    p99: number;
+    extra?: Record<string, number | string>;
+  }
+  const rows: Row[] = [];
+  const pct = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))]!;
+  };
+  const record = (r: Row) => {
+    rows.push(r);
+    log(`${r.model} ${r.way} C=${r.concurrency}: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+  };
+
+  /** C loops over `fn`, static split of `calls`, a warm-up of `warmup` calls per loop. */
+  async function loops(c: number, calls: number, warmup: number, fn: () => Promise<unknown>) {
+    const per = Math.ceil(calls / c);
+    await Promise.all(Array.from({ length: c }, async () => {
+      for (let i = 0; i < warmup; i++) await fn();
+    }));
+    const latencies: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: c }, async () => {
+      for (let i = 0; i < per; i++) {
+        const s = performance.now();
+        await fn();
+        latencies.push(performance.now() - s);
+      }
+    }));
+    return { latencies, wallMs: performance.now() - t0 };
+  }
+
+  let cell = 0;
+  let signMs = 0;
+  let signed = 0;
+  /** Client i's voucher headers for one cell: its own channel, calls 1..n. */
+  function vouchers(c: number, n: number): string[][] {
+    cell++;
+    const t0 = performance.now();
+    const out = Array.from({ length: c }, (_, i) => {
+      const channelId = BigInt(cell * 1000 + i);
+      const key = wallets[i]!.signingKey;
+      return Array.from({ length: n }, (_, k) => {
+        const v = { channelId, amount: BigInt(k + 1) * PRICE, calls: BigInt(k + 1) };
+        // RFC 6979: the very bytes signVoucher (ethers' signTypedData) returns for this voucher.
+        const sig = key.sign(voucherDigest(market, v)).serialized.toLowerCase();
+        return formatVoucherHeader({ ...v, sig } satisfies SignedVoucher);
+      });
+    });
+    signMs += performance.now() - t0;
+    signed += c * n;
+    return out;
+  }
+
+  function clients(job: ClientJob): Promise<ClientResult> {
+    return new Promise((resolve, reject) => {
+      // A file of its own, so the client thread loads node:http and nothing of the engine.
+      const w = new Worker(new URL('./serve-client.js', import.meta.url), { workerData: job });
+      w.once('message', (r: ClientResult) => {
+        void w.terminate();
+        resolve(r);
+      });
+      w.once('error', reject);
+    });
+  }
+
+  for (const which of MODELS) {
+    // ---------------------------------------------------------------- the model
+    let bytes: Uint8Array;
+    let name: string;
+    let rowsPerCall: number;
+    let calls: number;
+    if (which === 'small') {
+      log('training the digits MLP of the Arena e2e (hidden [16], 6 epochs) with the engine');
+      const { spec, files } = await loadTaskSpec(path.join(process.cwd(), 'examples', 'tasks', 'digits', 'task.yaml'));
+      const r = await train({ data: files.train, schema: spec.schema, config: { model: { kind: 'mlp', hidden: [16] }, epochs: 6, batchSize: 32, learningRate: 0.01, validationFraction: 0, seed: 1 } });
+      bytes = exportOnnx(r.model);
+      r.model.dispose();
+      name = 'digits MLP 64-16-10';
+      rowsPerCall = 1;
+      calls = CALLS_SMALL;
+    } else if (which === 'big') {
+      bytes = mlpOnnx({ sizes: [784, 1024, 1024, 10], seed: 1 });
+      name = 'MLP 784-1024-1024-10';
+      rowsPerCall = ROWS;
+      calls = CALLS_BIG;
+    } else {
+      throw new Error(`unknown model ${which} (small, big)`);
+    }
+    const file = path.join(temp, `${which}.onnx`);
+    writeFileSync(file, bytes);
+    const pool = await OnnxPool.create({ model: file, workers: WORKERS, maxQueue: 4 * maxC });
+    await pool.allReady();
+    const session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+    const input = pool.inputs[0]!;
+    const shape = [rowsPerCall, ...input.shape.slice(1).map(Number)];
+    const count = shape.reduce((a, b) => a * b, 1);
+    const data = Float32Array.from(seededFloats(count, 7, which === 'small' ? 16 : 1), Math.abs);
+    const feeds: Record<string, PoolTensor> = { [input.name]: { type: 'float32', dims: shape, data } };
+    const ortFeeds = { [input.name]: new ort.Tensor('float32', data, shape) };
+    log(`${name}: ${bytes.length} bytes, input ${input.name} [${input.shape.join(', ')}], ${rowsPerCall} row(s) per call, ${WORKERS} workers`);
+
+    const jsonBody = new TextEncoder().encode(JSON.stringify({ inputs: [{ name: input.name, shape, datatype: 'FP32', data: Array.from(data) }] }));
+    const header = Buffer.from(JSON.stringify({ inputs: [{ name: input.name, shape, datatype: 'FP32', parameters: { binary_data_size: data.byteLength } }], parameters: { binary_data_output: true } }));
+    const binaryBody = new Uint8Array(Buffer.concat([header, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+
+    // One server per way, reused across concurrencies (each cell on new channels).
+    const servers: { way: string; binary: boolean; server: ModelServer; ledger: VoucherLedger; verifier: VoucherSignatureCheck & { stats: { recovered: number } }; close?: () => Promise<void> }[] = [];
+    const WAYS = [
+      { way: 'server, JSON', binary: false, verifier: 'thread' },
+      { way: 'server, binary', binary: true, verifier: 'thread' },
+      { way: 'server, binary, signatures in worker threads', binary: true, verifier: 'pool' },
+      { way: 'server, binary, no signature check (ablation)', binary: true, verifier: 'none' },
+    ] as const;
+    for (const w of WAYS) {
+      const scope = { ...market, host: host.address, modelId: 1n };
+      const ledger = await VoucherLedger.open({ dir: path.join(temp, `ledger-${which}-${servers.length}`), scope });
+      const verifier =
+        w.verifier === 'none'
+          ? { verify: () => true, stats: { recovered: 0 } }
+          : w.verifier === 'pool'
+            ? new VoucherVerifierPool(market, { threads: WORKERS })
+            : new VoucherVerifier(market);
+      const server = await startModelServer({ modelId: 1n, inference: pool, ledger, channels, market, account: host.address, log: silent, verifier, limits: { maxConcurrent: 4 * maxC } });
+      servers.push({ way: w.way, binary: w.binary, server, ledger, verifier, close: verifier instanceof VoucherVerifierPool ? () => verifier.close() : undefined });
+    }
+
+    for (const c of CONC) {
+      const warmup = Math.max(2, Math.ceil(32 / c));
+      const direct1 = await loops(c, calls, warmup, () => session.run(ortFeeds));
+      record({ model: name, way: 'direct, session', concurrency: c, calls: direct1.latencies.length, rowsPerCall, callsPerSec: (direct1.latencies.length / direct1.wallMs) * 1000, p50: pct(direct1.latencies, 0.5), p99: pct(direct1.latencies, 0.99) });
+      const direct2 = await loops(c, calls, warmup, () => pool.run(feeds));
+      record({ model: name, way: 'direct, pool', concurrency: c, calls: direct2.latencies.length, rowsPerCall, callsPerSec: (direct2.latencies.length / direct2.wallMs) * 1000, p50: pct(direct2.latencies, 0.5), p99: pct(direct2.latencies, 0.99) });
+      for (const s of servers) {
+        const per = Math.ceil(calls / c);
+        const binary = s.binary;
+        const before = { ...s.ledger.stats };
+        const vs = { ...s.verifier.stats };
+        const r = await clients({
+          url: `${s.server.url}/v2/models/model-1/infer`,
+          headers: vouchers(c, warmup + per),
+          warmup,
+          body: binary ? binaryBody : jsonBody,
+          extraHeaders: binary ? { 'inference-header-content-length': String(header.length) } : {},
+        });
+        if (r.errors.length) throw new Error(`${s.way}: calls failed: ${r.errors.join(' | ')}`);
+        const flushes = s.ledger.stats.flushes - before.flushes;
+        const records = s.ledger.stats.records - before.records;
+        record({
+          model: name,
+          way: s.way,
+          concurrency: c,
+          calls: r.latencies.length,
+          rowsPerCall,
+          callsPerSec: (r.latencies.length / r.wallMs) * 1000,
+          p50: pct(r.latencies, 0.5),
+          p99: pct(r.latencies, 0.99),
+          extra: { vouchersPerFsync: Math.round((records / Math.max(1, flushes)) * 10) / 10, recovered: s.verifier.stats.recovered - vs.recovered },
+        });
+      }
+    }
+    for (const s of servers) {
+      await s.server.close();
+      await s.ledger.close();
+      await s.close?.();
+    }
+    await pool.close();
+    await session.release();
+  }
+
+  // ---------------------------------------------------------------- report
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const lines: string[] = [];
+  lines.push(`Machine: ${os.availableParallelism()} x ${cpu}, Node ${process.version}, onnxruntime-node ${ort.env.versions.common}; ${WORKERS} inference workers.`);
+  lines.push(`Vouchers signed before each cell (outside the timed region): ${signed} at ${(signMs / signed).toFixed(2)} ms each.`);
+  lines.push('');
+  lines.push('| model | way | clients | calls | calls/s | rows/s | p50 ms | p99 ms | overhead |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const best = Math.max(...rows.filter((d) => d.model === r.model && d.concurrency === r.concurrency && d.way.startsWith('direct')).map((d) => d.callsPerSec));
+    const overhead = r.way.startsWith('server') ? `${((1 - r.callsPerSec / best) * 100).toFixed(0)}%` : '';
+    lines.push(`| ${r.model} | ${r.way} | ${r.concurrency} | ${r.calls} | ${Math.round(r.callsPerSec).toLocaleString('en-US')} | ${Math.round(r.callsPerSec * r.rowsPerCall).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${overhead} |`);
+  }
+  lines.push('');
+  lines.push('Group commit (server, JSON): vouchers per fdatasync at 1 / 16 / 64 clients: ' + MODELS.map((m) => rows.filter((r) => r.way === 'server, JSON' && r.model.startsWith(m === 'small' ? 'digits' : 'MLP 784')).map((r) => r.extra?.vouchersPerFsync).join(' / ')).join('; ') + '.');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (OUT) writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine: cpu, cores: os.availableParallelism(), workers: WORKERS, signMsPerVoucher: signMs / signed, rows }, null, 2)}\n`);
+  rmSync(temp, { recursive: true, force: true });
+}
