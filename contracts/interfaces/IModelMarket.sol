@@ -89,55 +89,108 @@ interface IModelMarket {
     // ---------------------------------------------------------------- errors
 
     /// @notice No model with that id.
+    /// @param modelId The model.
     error MarketUnknownModel(uint256 modelId);
     /// @notice No channel with that id.
+    /// @param channelId The channel.
     error MarketUnknownChannel(uint256 channelId);
     /// @notice The task has no model to register: an Arena task not finalized or a submission not
     /// ranked first, an Alliance task not finished or with no accepted update.
+    /// @param source The source.
+    /// @param taskId The task.
+    /// @param submissionId The Arena submission (0 for the Alliance).
     error MarketNotRegistrable(Source source, uint256 taskId, uint256 submissionId);
     /// @notice The model is registered already.
+    /// @param modelId The model.
     error MarketAlreadyRegistered(uint256 modelId);
     /// @notice That source has no contract in this deployment.
+    /// @param source The source.
     error MarketNoSource(Source source);
     /// @notice A price of 0, an empty or overlong endpoint.
     error MarketBadOffer();
     /// @notice The host's stake would stay below market.minHostStake.
+    /// @param stake The stake (gmFLOCK).
+    /// @param min market.minHostStake.
     error MarketStakeTooLow(uint256 stake, uint256 min);
     /// @notice The host has no active offer for the model.
+    /// @param modelId The model.
+    /// @param host The host.
     error MarketNoOffer(uint256 modelId, address host);
     /// @notice The retired offer's stake is still locked (or there is none).
+    /// @param unlockAt When the stake unlocks (0: the offer is active).
     error MarketStakeLocked(uint256 unlockAt);
     /// @notice A deposit or top-up of 0.
     error MarketZeroAmount();
     /// @notice Only the channel's caller (or host) may do that.
+    /// @param channelId The channel.
+    /// @param account The account.
     error MarketNotParty(uint256 channelId, address account);
     /// @notice The channel is closing or closed.
+    /// @param channelId The channel.
     error MarketChannelClosing(uint256 channelId);
     /// @notice The channel is still in its host's window to redeem.
+    /// @param channelId The channel.
+    /// @param closeAt The end of the host's window to redeem (0: not closing).
     error MarketChannelNotExpired(uint256 channelId, uint256 closeAt);
     /// @notice The voucher's signature is not the channel caller's.
+    /// @param channelId The channel.
     error MarketBadSignature(uint256 channelId);
     /// @notice The voucher pays nothing more than what was redeemed (stale or replayed), or its
     /// call count went down.
+    /// @param channelId The channel.
     error MarketNothingToRedeem(uint256 channelId);
     /// @notice The contributor has nothing to claim.
+    /// @param modelId The model.
+    /// @param contributor The contributor.
     error MarketNothingToClaim(uint256 modelId, address contributor);
 
     // ---------------------------------------------------------------- events
 
     /// @notice A model was registered.
+    /// @param modelId The model.
+    /// @param source The source.
+    /// @param taskId The task.
+    /// @param submissionId The Arena submission (0 for the Alliance).
+    /// @param modelCID The ONNX model's CID.
     event ModelRegistered(uint256 indexed modelId, Source source, uint256 indexed taskId, uint256 submissionId, string modelCID);
     /// @notice A host created, updated or re-activated its offer.
+    /// @param modelId The model.
+    /// @param host The host.
+    /// @param price FLOCK per call.
+    /// @param stake The stake (gmFLOCK).
+    /// @param endpoint The host's base URL.
     event OfferUpdated(uint256 indexed modelId, address indexed host, uint256 price, uint256 stake, string endpoint);
     /// @notice A host retired its offer.
+    /// @param modelId The model.
+    /// @param host The host.
+    /// @param unlockAt When the stake unlocks (0: the offer is active).
     event OfferRetired(uint256 indexed modelId, address indexed host, uint256 unlockAt);
     /// @notice A host withdrew a retired offer's stake.
+    /// @param modelId The model.
+    /// @param host The host.
+    /// @param amount FLOCK.
     event StakeWithdrawn(uint256 indexed modelId, address indexed host, uint256 amount);
     /// @notice A channel was opened.
+    /// @param channelId The channel.
+    /// @param caller The caller.
+    /// @param host The host.
+    /// @param modelId The model.
+    /// @param deposit FLOCK deposited in all.
     event ChannelOpened(uint256 indexed channelId, address indexed caller, address indexed host, uint256 modelId, uint256 deposit);
     /// @notice A channel was topped up.
+    /// @param channelId The channel.
+    /// @param amount FLOCK.
+    /// @param deposit FLOCK deposited in all.
     event ChannelToppedUp(uint256 indexed channelId, uint256 amount, uint256 deposit);
     /// @notice A host redeemed a voucher: `amount` more FLOCK for `calls` more calls, split.
+    /// @param channelId The channel.
+    /// @param modelId The model.
+    /// @param host The host.
+    /// @param amount FLOCK.
+    /// @param calls Calls paid.
+    /// @param fee FLOCK to the treasury.
+    /// @param hostAmount FLOCK to the host.
+    /// @param revenue FLOCK to the model's contributors.
     event Redeemed(
         uint256 indexed channelId,
         uint256 indexed modelId,
@@ -149,10 +202,18 @@ interface IModelMarket {
         uint256 revenue
     );
     /// @notice The caller started closing a channel.
+    /// @param channelId The channel.
+    /// @param closeAt The end of the host's window to redeem (0: not closing).
     event ChannelClosing(uint256 indexed channelId, uint256 closeAt);
     /// @notice The caller closed a channel and got `refund` back.
+    /// @param channelId The channel.
+    /// @param refund FLOCK refunded to the caller.
     event ChannelClosed(uint256 indexed channelId, uint256 refund);
     /// @notice A contributor's revenue was paid: `own` to it, `pool` into its delegation pool.
+    /// @param modelId The model.
+    /// @param contributor The contributor.
+    /// @param own FLOCK paid to the contributor.
+    /// @param pool FLOCK paid into its pool.
     event RevenueClaimed(uint256 indexed modelId, address indexed contributor, uint256 own, uint256 pool);
 
     // ---------------------------------------------------------------- models

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--poll <seconds>', 'seconds between checks of the channels on chain', pollSeconds, 5)
     .addHelpText(
       'after',
-      '\nEndpoints: GET /v2/health/live, /v2/health/ready, /v2/models/model-<id>; POST /v2/models/model-<id>/infer with a `Flock-Voucher` header (`flock call` makes them).\nState: every accepted voucher is on disk (<home>/daemons/serve-…/) before its answer is sent; a restart redeems what it finds.\nExit codes: 0 stopped by SIGTERM/SIGINT or --until-idle (after redeeming), 2 bad flags, 3 RPC unreachable at start, 7 reverted, 9 the model does not load.\n',
+      '\nEndpoints: GET /v2/health/live, /v2/health/ready, /v2/models/model-<id>; POST /v2/models/model-<id>/infer with a `Flock-Voucher` header (`flock call` makes them).\nState: every accepted voucher is on disk (<home>/market/serve-…/) before its answer is sent; a restart redeems what it finds.\nExit codes: 0 stopped by SIGTERM/SIGINT or --until-idle (after redeeming), 2 bad flags, 3 RPC unreachable at start, 7 reverted, 9 the model does not load.\n',
     )
     .action(async (opts: { model: number; price?: string; stake?: string; port?: number; bind: string; endpoint?: string; workers?: number; redeemEvery: string; redeemAt?: string; untilIdle?: string; poll: number }, cmd: Command) => {
       const ctx = await createContext(cmd);
