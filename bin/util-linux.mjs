@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 /** flock.io's subcommands (test/unit/cli/util-linux.test.ts keeps this equal to the program's). */
 export const FLOCK_COMMANDS = [
   'demo', 'init', 'wallet', 'devnet', 'deploy', 'deployment', 'status', 'stake', 'redeem', 'delegate', 'undelegate', 'pool', 'rewards',
-  'emission', 'task', 'model', 'train', 'validate', 'alliance', 'fl', 'params', 'propose', 'proposals', 'flag', 'vote', 'queue', 'execute', 'store',
+  'emission', 'task', 'model', 'train', 'validate', 'alliance', 'fl', 'models', 'serve', 'call', 'market', 'params', 'propose', 'proposals', 'flag', 'vote', 'queue', 'execute', 'store',
   'doctor', 'help',
 ];
 
