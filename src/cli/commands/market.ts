@@ -40,9 +40,8 @@ export function register(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = await createContext(cmd);
       const { client, account } = await openProtocol(ctx);
-      const m = client.contracts.market;
       const { requireMarket } = await import('../../protocol/connection.js');
-      const mk = m ?? requireMarket(client);
+      const mk = requireMarket(client);
       const [asCaller, asHost] = await Promise.all([mk.queryFilter(mk.filters.ChannelOpened(undefined, account)), mk.queryFilter(mk.filters.ChannelOpened(undefined, undefined, account))]);
       const ids = [...new Set([...asCaller, ...asHost].map((e) => e.args.channelId as bigint))].sort((a, b) => (a < b ? -1 : 1));
       const signed = await signedVouchers(ctx, client.record.chainId);
