@@ -124,6 +124,14 @@ describe('flock (global behaviour)', () => {
       'alliance settle': ['1'],
       'alliance claim': ['1'],
       'alliance leave': ['1'],
+      'models show': ['1'],
+      'models register': ['--arena', '1'],
+      serve: ['--model', '1', '--price', '0.01'],
+      call: ['--model', '1', '--input', join(ROOT, 'examples/tasks/digits/validation.csv.gz'), '--drop', 'digit'],
+      'market claim': ['--model', '1'],
+      'market close': ['1'],
+      'market retire': ['--model', '1'],
+      'market withdraw': ['--model', '1'],
     };
     const leaves = leafCommands(buildProgram()).filter((l) => l.path[0] !== 'help');
     expect(leaves.length).toBeGreaterThan(5);
