@@ -175,6 +175,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   const limits: ModelServerLimits = { ...DEFAULT_MODEL_SERVER_LIMITS, ...opts.limits };
   const modelName = `model-${opts.modelId}`;
   const account = getAddress(opts.account);
+  const accountLower = account.toLowerCase();
   const verifier = opts.verifier ?? new VoucherVerifier(opts.market);
   const outputNames = inference.outputs.map((o) => o.name);
   const stats: ModelServerStats = { inFlight: 0, served: 0, refused: {} };
@@ -327,7 +328,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   async function admit(v: SignedVoucher): Promise<{ previous: LedgerVoucher | undefined; paid: bigint; durable: Promise<void> }> {
     let info = await channels.channel(v.channelId);
     if (!info) throw new HttpError(402, 'UNKNOWN_CHANNEL', `channel ${v.channelId} does not exist: open one with this host first`);
-    if (getAddress(info.host) !== account) throw new HttpError(403, 'WRONG_HOST', `channel ${v.channelId} is with host ${getAddress(info.host)}, not this host (${account})`);
+    if (info.host.toLowerCase() !== accountLower) throw new HttpError(403, 'WRONG_HOST', `channel ${v.channelId} is with host ${getAddress(info.host)}, not this host (${account})`);
     if (info.modelId !== opts.modelId) throw new HttpError(403, 'WRONG_MODEL', `channel ${v.channelId} is for model ${info.modelId}; this server serves model ${opts.modelId}`);
     if (info.closed || info.closeAt !== 0n) throw new HttpError(403, 'CHANNEL_CLOSING', `channel ${v.channelId} is ${info.closed ? 'closed' : 'closing'}: open a new one`);
     const previous = ledger.latest(v.channelId);
