@@ -241,8 +241,14 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     }
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?\/?$/.exec(path);
     if (!m) throw new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${path}`);
-    const [, name, version, action] = m;
-    if (decodeURIComponent(name!) !== modelName) throw new HttpError(404, 'NOT_FOUND', `this server serves ${modelName}, not ${decodeURIComponent(name!).slice(0, 100)}`);
+    const [, raw, version, action] = m;
+    let name: string;
+    try {
+      name = decodeURIComponent(raw!);
+    } catch {
+      throw new HttpError(400, 'BAD_REQUEST', `the model name in ${path.slice(0, 100)} is not valid percent-encoding`);
+    }
+    if (name !== modelName) throw new HttpError(404, 'NOT_FOUND', `this server serves ${modelName}, not ${name.slice(0, 100)}`);
     if (version !== undefined && version !== MODEL_VERSION) throw new HttpError(404, 'NOT_FOUND', `${modelName} has version ${MODEL_VERSION} only`);
     if (action === '/ready') {
       if (!get) throw methodNotAllowed(req, path);
