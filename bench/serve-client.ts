@@ -4,7 +4,19 @@
  * sockets, each sending its pre-signed vouchers in order (a warm-up first, then the timed region).
  */
 import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+
+/** This thread's user + system CPU in ms (utime and stime of /proc/thread-self/stat, 10 ms ticks). */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // fields 14 and 15; USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ClientJob {
   url: string;
@@ -19,6 +31,8 @@ export interface ClientResult {
   /** Per call of the timed region, in ms. */
   latencies: number[];
   wallMs: number;
+  /** CPU time of this client thread over the timed region, in ms (Linux /proc; undefined elsewhere). */
+  cpuMs?: number;
   /** The first few failures (status and body), if any. */
   errors: string[];
 }
@@ -60,6 +74,8 @@ async function runClients(job: ClientJob): Promise<ClientResult> {
     }),
   );
   const latencies: number[] = [];
+  parentPort?.postMessage({ timedStart: true });
+  const cpu0 = threadCpuMs();
   const t0 = performance.now();
   await Promise.all(
     job.headers.map(async (hs) => {
@@ -71,8 +87,9 @@ async function runClients(job: ClientJob): Promise<ClientResult> {
     }),
   );
   const wallMs = performance.now() - t0;
+  const cpu1 = threadCpuMs();
   agent.destroy();
-  return { latencies, wallMs, errors };
+  return { latencies, wallMs, errors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMs: cpu1 - cpu0 } : {}) };
 }
 
 if (parentPort) runClients(workerData as ClientJob).then((r) => parentPort!.postMessage(r));

@@ -116,6 +116,10 @@ async function main(): Promise<void> {
     callsPerSec: number;
     p50: number;
     p99: number;
+    /** CPU per call, ms: the whole process (direct), or the server side (process minus the client thread). */
+    cpuPerCall: number;
+    /** The client thread's CPU per call, ms (server ways). */
+    clientCpuPerCall?: number;
     extra?: Record<string, number | string>;
   }
   const rows: Row[] = [];
@@ -125,16 +129,17 @@ async function main(): Promise<void> {
   };
   const record = (r: Row) => {
     rows.push(r);
-    log(`${r.model} ${r.way} C=${r.concurrency}: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+    log(`${r.model} ${r.way} C=${r.concurrency}: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, CPU ${r.cpuPerCall.toFixed(2)} ms/call${r.clientCpuPerCall !== undefined ? ` + client ${r.clientCpuPerCall.toFixed(2)}` : ''}`);
   };
 
-  /** C loops over `fn`, static split of `calls`, a warm-up of `warmup` calls per loop. */
+  /** C loops over `fn`, static split of `calls`, a warm-up of `warmup` calls per loop; CPU of the process over the timed region. */
   async function loops(c: number, calls: number, warmup: number, fn: () => Promise<unknown>) {
     const per = Math.ceil(calls / c);
     await Promise.all(Array.from({ length: c }, async () => {
       for (let i = 0; i < warmup; i++) await fn();
     }));
     const latencies: number[] = [];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(Array.from({ length: c }, async () => {
       for (let i = 0; i < per; i++) {
@@ -143,7 +148,8 @@ async function main(): Promise<void> {
         latencies.push(performance.now() - s);
       }
     }));
-    return { latencies, wallMs: performance.now() - t0 };
+    const cpu = process.cpuUsage(cpu0);
+    return { latencies, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
   }
 
   let cell = 0;
@@ -168,13 +174,20 @@ async function main(): Promise<void> {
     return out;
   }
 
-  function clients(job: ClientJob): Promise<ClientResult> {
+  /** Runs the clients; `cpuMs`: this process's CPU over the timed region (all threads). */
+  function clients(job: ClientJob): Promise<ClientResult & { processCpuMs: number }> {
     return new Promise((resolve, reject) => {
       // A file of its own, so the client thread loads node:http and nothing of the engine.
       const w = new Worker(new URL('./serve-client.js', import.meta.url), { workerData: job });
-      w.once('message', (r: ClientResult) => {
+      let cpu0 = process.cpuUsage();
+      w.on('message', (m: ClientResult | { timedStart: true }) => {
+        if ('timedStart' in m) {
+          cpu0 = process.cpuUsage();
+          return;
+        }
+        const cpu = process.cpuUsage(cpu0);
         void w.terminate();
-        resolve(r);
+        resolve({ ...m, processCpuMs: (cpu.user + cpu.system) / 1000 });
       });
       w.once('error', reject);
     });
@@ -244,9 +257,9 @@ async function main(): Promise<void> {
     for (const c of CONC) {
       const warmup = Math.max(2, Math.ceil(32 / c));
       const direct1 = await loops(c, calls, warmup, () => session.run(ortFeeds));
-      record({ model: name, way: 'direct, session', concurrency: c, calls: direct1.latencies.length, rowsPerCall, callsPerSec: (direct1.latencies.length / direct1.wallMs) * 1000, p50: pct(direct1.latencies, 0.5), p99: pct(direct1.latencies, 0.99) });
+      record({ model: name, way: 'direct, session', concurrency: c, calls: direct1.latencies.length, rowsPerCall, callsPerSec: (direct1.latencies.length / direct1.wallMs) * 1000, p50: pct(direct1.latencies, 0.5), p99: pct(direct1.latencies, 0.99), cpuPerCall: direct1.cpuMs / direct1.latencies.length });
       const direct2 = await loops(c, calls, warmup, () => pool.run(feeds));
-      record({ model: name, way: 'direct, pool', concurrency: c, calls: direct2.latencies.length, rowsPerCall, callsPerSec: (direct2.latencies.length / direct2.wallMs) * 1000, p50: pct(direct2.latencies, 0.5), p99: pct(direct2.latencies, 0.99) });
+      record({ model: name, way: 'direct, pool', concurrency: c, calls: direct2.latencies.length, rowsPerCall, callsPerSec: (direct2.latencies.length / direct2.wallMs) * 1000, p50: pct(direct2.latencies, 0.5), p99: pct(direct2.latencies, 0.99), cpuPerCall: direct2.cpuMs / direct2.latencies.length });
       for (const s of servers) {
         const per = Math.ceil(calls / c);
         const binary = s.binary;
@@ -271,6 +284,8 @@ async function main(): Promise<void> {
           callsPerSec: (r.latencies.length / r.wallMs) * 1000,
           p50: pct(r.latencies, 0.5),
           p99: pct(r.latencies, 0.99),
+          cpuPerCall: (r.processCpuMs - (r.cpuMs ?? 0)) / r.latencies.length,
+          ...(r.cpuMs !== undefined ? { clientCpuPerCall: r.cpuMs / r.latencies.length } : {}),
           extra: { vouchersPerFsync: Math.round((records / Math.max(1, flushes)) * 10) / 10, recovered: s.verifier.stats.recovered - vs.recovered },
         });
       }
@@ -290,12 +305,12 @@ async function main(): Promise<void> {
   lines.push(`Machine: ${os.availableParallelism()} x ${cpu}, Node ${process.version}, onnxruntime-node ${ort.env.versions.common}; ${WORKERS} inference workers.`);
   lines.push(`Vouchers signed before each cell (outside the timed region): ${signed} at ${(signMs / signed).toFixed(2)} ms each.`);
   lines.push('');
-  lines.push('| model | way | clients | calls | calls/s | rows/s | p50 ms | p99 ms | overhead |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| model | way | clients | calls | calls/s | rows/s | p50 ms | p99 ms | CPU ms/call | overhead |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const best = Math.max(...rows.filter((d) => d.model === r.model && d.concurrency === r.concurrency && d.way.startsWith('direct')).map((d) => d.callsPerSec));
     const overhead = r.way.startsWith('server') ? `${((1 - r.callsPerSec / best) * 100).toFixed(0)}%` : '';
-    lines.push(`| ${r.model} | ${r.way} | ${r.concurrency} | ${r.calls} | ${Math.round(r.callsPerSec).toLocaleString('en-US')} | ${Math.round(r.callsPerSec * r.rowsPerCall).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${overhead} |`);
+    lines.push(`| ${r.model} | ${r.way} | ${r.concurrency} | ${r.calls} | ${Math.round(r.callsPerSec).toLocaleString('en-US')} | ${Math.round(r.callsPerSec * r.rowsPerCall).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuPerCall.toFixed(2)}${r.clientCpuPerCall !== undefined ? ` + ${r.clientCpuPerCall.toFixed(2)}` : ''} | ${overhead} |`);
   }
   lines.push('');
   lines.push('Group commit (server, JSON): vouchers per fdatasync at 1 / 16 / 64 clients: ' + MODELS.map((m) => rows.filter((r) => r.way === 'server, JSON' && r.model.startsWith(m === 'small' ? 'digits' : 'MLP 784')).map((r) => r.extra?.vouchersPerFsync).join(' / ')).join('; ') + '.');

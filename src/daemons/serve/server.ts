@@ -31,7 +31,8 @@
  *   7. 402 UNDERPAID        amount < last amount + price;  402 OVER_DEPOSIT  amount > deposit
  *                           (after one fresh read of the channel: a top-up may be newer than a cache)
  *   8. 401 BAD_SIGNATURE    the signature is not the channel caller's, as ecrecover would see it
- * 402 and 409 bodies also say what would be accepted: `next: {calls, minAmount}`.
+ * 402 and 409 bodies also say what would be accepted: `next: {calls, minAmount}`. A ChannelSource
+ * that throws or does not answer within `requestTimeoutMs` is a 503 CHAIN_UNAVAILABLE.
  * Checks 5-8 and the reservation of the voucher run under a per-channel lock, so two requests on
  * one channel cannot both take `calls = last + 1`. Then the voucher is recorded in the ledger (in
  * memory at once, on disk with the next group commit) while the model runs; the answer is sent
@@ -173,8 +174,15 @@ const MODEL_VERSION = '1';
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
   const { ledger, channels, inference, log } = opts;
   const limits: ModelServerLimits = { ...DEFAULT_MODEL_SERVER_LIMITS, ...opts.limits };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new AbortError(`the headers timeout (${limits.headersTimeoutMs} ms) is longer than the request timeout (${limits.requestTimeoutMs} ms)`, {
+      code: 'CONFIG_INVALID',
+      hint: 'the headers timeout must be at most the request timeout',
+    });
+  }
   const modelName = `model-${opts.modelId}`;
   const account = getAddress(opts.account);
+  const accountLower = account.toLowerCase();
   const verifier = opts.verifier ?? new VoucherVerifier(opts.market);
   const outputNames = inference.outputs.map((o) => o.name);
   const stats: ModelServerStats = { inFlight: 0, served: 0, refused: {} };
@@ -233,8 +241,14 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     }
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?\/?$/.exec(path);
     if (!m) throw new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${path}`);
-    const [, name, version, action] = m;
-    if (decodeURIComponent(name!) !== modelName) throw new HttpError(404, 'NOT_FOUND', `this server serves ${modelName}, not ${decodeURIComponent(name!).slice(0, 100)}`);
+    const [, raw, version, action] = m;
+    let name: string;
+    try {
+      name = decodeURIComponent(raw!);
+    } catch {
+      throw new HttpError(400, 'BAD_REQUEST', `the model name in ${path.slice(0, 100)} is not valid percent-encoding`);
+    }
+    if (name !== modelName) throw new HttpError(404, 'NOT_FOUND', `this server serves ${modelName}, not ${name.slice(0, 100)}`);
     if (version !== undefined && version !== MODEL_VERSION) throw new HttpError(404, 'NOT_FOUND', `${modelName} has version ${MODEL_VERSION} only`);
     if (action === '/ready') {
       if (!get) throw methodNotAllowed(req, path);
@@ -323,17 +337,38 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     opts.onPaid?.({ channelId: voucher.channelId, calls: voucher.calls, amount: voucher.amount, paid, ms: performance.now() - started });
   }
 
+  /**
+   * A read of the chain, bounded: a ChannelSource that fails or hangs (an RPC outage) answers
+   * 503 CHAIN_UNAVAILABLE within `requestTimeoutMs` and frees the channel's lock.
+   */
+  async function chain<T>(what: string, read: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${limits.requestTimeoutMs} ms`)), limits.requestTimeoutMs);
+        }),
+      ]);
+    } catch (e) {
+      log.warn({ what, err: (e as Error).message }, 'cannot read the chain');
+      throw new HttpError(503, 'CHAIN_UNAVAILABLE', `cannot read ${what} from the chain: ${(e as Error).message}`, undefined, { 'retry-after': 5 });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Checks 5-8 of the header comment, then takes the voucher (the ledger has it in memory at once). */
   async function admit(v: SignedVoucher): Promise<{ previous: LedgerVoucher | undefined; paid: bigint; durable: Promise<void> }> {
-    let info = await channels.channel(v.channelId);
+    let info = await chain(`channel ${v.channelId}`, () => channels.channel(v.channelId));
     if (!info) throw new HttpError(402, 'UNKNOWN_CHANNEL', `channel ${v.channelId} does not exist: open one with this host first`);
-    if (getAddress(info.host) !== account) throw new HttpError(403, 'WRONG_HOST', `channel ${v.channelId} is with host ${getAddress(info.host)}, not this host (${account})`);
+    if (info.host.toLowerCase() !== accountLower) throw new HttpError(403, 'WRONG_HOST', `channel ${v.channelId} is with host ${getAddress(info.host)}, not this host (${account})`);
     if (info.modelId !== opts.modelId) throw new HttpError(403, 'WRONG_MODEL', `channel ${v.channelId} is for model ${info.modelId}; this server serves model ${opts.modelId}`);
     if (info.closed || info.closeAt !== 0n) throw new HttpError(403, 'CHANNEL_CLOSING', `channel ${v.channelId} is ${info.closed ? 'closed' : 'closing'}: open a new one`);
     const previous = ledger.latest(v.channelId);
     const lastAmount = max(previous?.amount ?? 0n, info.redeemed);
     const lastCalls = max(previous?.calls ?? 0n, info.calls);
-    const price = await channels.price();
+    const price = await chain('the price', () => channels.price());
     const next = { calls: String(lastCalls + 1n), minAmount: String(lastAmount + price) };
     if (v.calls !== lastCalls + 1n || v.amount <= lastAmount) {
       throw new HttpError(
@@ -351,7 +386,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       throw new HttpError(402, 'UNDERPAID', `voucher pays ${v.amount - lastAmount} wei for this call; the price is ${price} wei (sign amount >= ${lastAmount + price})`, { next });
     }
     if (v.amount > info.deposit) {
-      info = (await channels.channel(v.channelId, { fresh: true })) ?? info;
+      info = (await chain(`channel ${v.channelId}`, () => channels.channel(v.channelId, { fresh: true }))) ?? info;
       if (v.amount > info.deposit) throw new HttpError(402, 'OVER_DEPOSIT', `voucher amount ${v.amount} is over channel ${v.channelId}'s deposit of ${info.deposit} wei: top the channel up`, { next, deposit: String(info.deposit) });
     }
     if (!(await verifier.verify(v, info.caller))) throw new HttpError(401, 'BAD_SIGNATURE', `the voucher is not signed by channel ${v.channelId}'s caller ${getAddress(info.caller)} (EIP-712 Voucher, chain ${opts.market.chainId}, market ${getAddress(opts.market.market)})`);

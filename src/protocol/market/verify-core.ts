@@ -9,12 +9,13 @@
  *
  * Cost (reference box, 2 x EPYC vCPU): ethers' recoverAddress takes ~2.6 ms per signature, noble's
  * verify with a precomputed key ~1 ms. Here: the caller's public key Q is recovered once (~2.6 ms)
- * and given a table of odd multiples per 6-bit window (~1,400 points, built once, ~10 ms); a check
- * is then R = u1·G + u2·Q as two unsafe (variable-time: everything is public) signed-window sums
- * over precomputed tables, G's with 8-bit windows (built once per thread), ~75 point additions in
- * all where noble's constant-time `multiply` does ~200 (it walks 256-bit windows for each 128-bit
- * GLV half, adding a dummy point for every zero window). The digest is two keccaks over a cached
- * domain separator.
+ * and given a table of multiples per 6-bit window (~1,400 affine points, built once, ~10 ms); a
+ * check is then R = u1·G + u2·Q as one variable-time (everything here is public) signed-window sum
+ * over precomputed tables, G's with 8-bit windows (built once per thread): ~75 mixed Jacobian
+ * additions (11 field multiplications each, with a reduction specific to p) where noble's
+ * constant-time `multiply` does ~200 complete projective additions (it walks 256-bit windows for
+ * each 128-bit GLV half, adding a dummy point for every zero window). R's x is compared without an
+ * inversion; one inversion gives y's parity. The digest is two keccaks over a cached separator.
  */
 import type { secp256k1 as Secp256k1 } from '@noble/curves/secp256k1';
 
@@ -60,8 +61,74 @@ export function makeVoucherCheck(lib: VoucherCheckLib, opts: VoucherCheckOptions
   const stats = { recovered: 0, verified: 0, rejected: 0, cached: 0 };
   const TYPE_HASH = keccak256(new TextEncoder().encode('Voucher(uint256 channelId,uint256 amount,uint64 calls)'));
 
-  /** Odd-and-even multiples per window: table[w * half + j] = (j + 1) * 2^(W w) * p, affine. */
-  function table(p: P, W: number): P[] {
+  // Field arithmetic mod p = 2^256 - 2^32 - 977, values kept in [0, p). The reduction folds the
+  // high half twice (2^256 = 2^32 + 977 mod p), ~1.3x faster than BigInt `%` here.
+  const FP = secp256k1.CURVE.Fp.ORDER;
+  const M256 = (1n << 256n) - 1n;
+  const FOLD = (1n << 256n) - FP;
+  const red = (x: bigint) => {
+    x = (x & M256) + (x >> 256n) * FOLD;
+    x = (x & M256) + (x >> 256n) * FOLD;
+    return x >= FP ? x - FP : x;
+  };
+  const fmul = (a: bigint, b: bigint) => red(a * b);
+  const fadd = (a: bigint, b: bigint) => {
+    const c = a + b;
+    return c >= FP ? c - FP : c;
+  };
+  const fsub = (a: bigint, b: bigint) => (a >= b ? a - b : a - b + FP);
+
+  /** A point in Jacobian coordinates (x = X/Z^2, y = Y/Z^3); Z = 0 is the point at infinity. */
+  interface Jac {
+    X: bigint;
+    Y: bigint;
+    Z: bigint;
+  }
+
+  /** 2P for a = 0 (dbl-2009-l). */
+  function dbl(p: Jac): Jac {
+    if (p.Z === 0n) return p;
+    const A = fmul(p.X, p.X);
+    const B = fmul(p.Y, p.Y);
+    const C = fmul(B, B);
+    const t = fadd(p.X, B);
+    let D = fsub(fsub(fmul(t, t), A), C);
+    D = fadd(D, D);
+    const E = fadd(fadd(A, A), A);
+    const X3 = fsub(fmul(E, E), fadd(D, D));
+    const C2 = fadd(C, C);
+    const C8 = fadd(fadd(C2, C2), fadd(C2, C2));
+    return { X: X3, Y: fsub(fmul(E, fsub(D, X3)), C8), Z: fmul(fadd(p.Y, p.Y), p.Z) };
+  }
+
+  /** P + (x2, y2) with the second point affine (madd-2007-bl); handles P = infinity and P = ±Q. */
+  function madd(p: Jac, x2: bigint, y2: bigint): Jac {
+    if (p.Z === 0n) return { X: x2, Y: y2, Z: 1n };
+    const Z1Z1 = fmul(p.Z, p.Z);
+    const U2 = fmul(x2, Z1Z1);
+    const S2 = fmul(fmul(y2, p.Z), Z1Z1);
+    const H = fsub(U2, p.X);
+    const rr = fsub(S2, p.Y);
+    if (H === 0n) return rr === 0n ? dbl(p) : { X: 0n, Y: 1n, Z: 0n };
+    const HH = fmul(H, H);
+    const I = fadd(fadd(HH, HH), fadd(HH, HH));
+    const J = fmul(H, I);
+    const r = fadd(rr, rr);
+    const V = fmul(p.X, I);
+    const X3 = fsub(fsub(fmul(r, r), J), fadd(V, V));
+    const Y3 = fsub(fmul(r, fsub(V, X3)), fmul(fadd(p.Y, p.Y), J));
+    const ZH = fadd(p.Z, H);
+    return { X: X3, Y: Y3, Z: fsub(fsub(fmul(ZH, ZH), Z1Z1), HH) };
+  }
+
+  /** A point's table: x and y of (j + 1) * 2^(W w) * p at [w * half + j], affine. */
+  interface Table {
+    W: number;
+    xs: bigint[];
+    ys: bigint[];
+  }
+
+  function table(p: P, W: number): Table {
     const windows = Math.ceil(256 / W) + 1;
     const half = 2 ** (W - 1);
     const points: P[] = [];
@@ -75,16 +142,17 @@ export function makeVoucherCheck(lib: VoucherCheckLib, opts: VoucherCheckOptions
       }
       base = acc.double(); // 2 * half * base = 2^W * base
     }
-    return Point.normalizeZ(points);
+    const affine = Point.normalizeZ(points); // one batched inversion; Z = 1 after
+    return { W, xs: affine.map((q) => q.px), ys: affine.map((q) => q.py) };
   }
 
-  /** k * p from p's table: signed W-bit digits, zero digits skipped (variable time: public data). */
-  function mul(t: P[], W: number, k: bigint): P {
+  /** acc + k * p from p's table: signed W-bit digits, zero digits skipped (variable time: public data). */
+  function mulAdd(acc: Jac, t: Table, k: bigint): Jac {
+    const { W } = t;
     const half = 2 ** (W - 1);
     const full = 2 ** W;
     const mask = BigInt(full - 1);
     const shift = BigInt(W);
-    let acc = Point.ZERO;
     let n = k;
     for (let w = 0; n > 0n; w++) {
       let digit = Number(n & mask);
@@ -94,15 +162,15 @@ export function makeVoucherCheck(lib: VoucherCheckLib, opts: VoucherCheckOptions
         n += 1n;
       }
       if (digit === 0) continue;
-      const pt = t[w * half + Math.abs(digit) - 1]!;
-      acc = acc.add(digit < 0 ? pt.negate() : pt);
+      const i = w * half + Math.abs(digit) - 1;
+      acc = madd(acc, t.xs[i]!, digit < 0 ? FP - t.ys[i]! : t.ys[i]!);
     }
     return acc;
   }
 
   const G_WINDOW = 8;
-  let gTable: P[] | undefined;
-  const keys = new Map<string, P[]>();
+  let gTable: Table | undefined;
+  const keys = new Map<string, Table>();
 
   function putUint(buf: Uint8Array, offset: number, value: bigint): void {
     let v = value;
@@ -168,11 +236,15 @@ export function makeVoucherCheck(lib: VoucherCheckLib, opts: VoucherCheckOptions
     const w = invert(s, N);
     const u1 = mod(z * w, N);
     const u2 = mod(r * w, N);
-    const R = mul(gTable, G_WINDOW, u1).add(mul(t, qWindow, u2));
-    if (R.equals(Point.ZERO)) return false;
-    const { x, y } = R.toAffine();
-    // x == r exactly (not mod n): v 27/28 name the two points whose x is r itself.
-    return x === r && Number(y & 1n) === parity;
+    const R = mulAdd(mulAdd({ X: 0n, Y: 1n, Z: 0n }, gTable, u1), t, u2);
+    if (R.Z === 0n) return false;
+    // x == r exactly (not mod n: v 27/28 name the two points whose x is r itself), tested as
+    // X == r Z^2 without an inversion; r < n < p, so equal mod p is equal.
+    const Z2 = fmul(R.Z, R.Z);
+    if (R.X !== fmul(r, Z2)) return false;
+    const zi = invert(R.Z, FP);
+    const y = fmul(R.Y, fmul(zi, fmul(zi, zi)));
+    return Number(y & 1n) === parity;
   }
 
   return {

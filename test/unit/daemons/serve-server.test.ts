@@ -242,6 +242,23 @@ describe('model server', () => {
     expect((await call(h, await voucher(7n, 6n))).status).toBe(200);
   });
 
+  it('answers 503 when the chain cannot be read, and frees the channel', async () => {
+    await h.close();
+    const fake = new FakeChannels();
+    fake.open(1n);
+    let mode: 'hang' | 'fail' | 'ok' = 'hang';
+    const flaky: ChannelSource = {
+      price: () => fake.price(),
+      channel: (id, o) => (mode === 'hang' ? new Promise(() => undefined) : mode === 'fail' ? Promise.reject(new Error('ECONNREFUSED')) : fake.channel(id, o)),
+    };
+    h = await start({ channels: flaky, limits: { requestTimeoutMs: 300, headersTimeoutMs: 300 } }, undefined, fake);
+    expect(await call(h, await voucher(1n, 1n))).toMatchObject({ status: 503, json: { code: 'CHAIN_UNAVAILABLE' } });
+    mode = 'fail';
+    expect((await call(h, await voucher(1n, 1n))).json!.error).toMatch(/ECONNREFUSED/);
+    mode = 'ok';
+    expect((await call(h, await voucher(1n, 1n))).status).toBe(200);
+  });
+
   it('takes one of two concurrent calls with the same voucher number', async () => {
     const [a, b] = await Promise.all([voucher(1n, 1n), voucher(1n, 1n, PRICE + 1n)]);
     const results = await Promise.all([call(h, a), call(h, b)]);
