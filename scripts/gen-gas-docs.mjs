@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 const dir = new URL('../snapshots/', import.meta.url);
-const titles = { core: 'Token, config and gmFLOCK', economy: 'Emission and delegation pools', arena: 'AI Arena', alliance: 'FL Alliance', governance: 'Governance' };
+const titles = { core: 'Token, config and gmFLOCK', economy: 'Emission and delegation pools', arena: 'AI Arena', alliance: 'FL Alliance', market: 'Model market', governance: 'Governance' };
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => Object.keys(titles).indexOf(a.slice(0, -5)) - Object.keys(titles).indexOf(b.slice(0, -5)));
 const fmt = (v) => Number(v).toLocaleString('en-US');
 /** Prose after a table, computed from its figures so it cannot go stale. */

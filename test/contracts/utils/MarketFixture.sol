@@ -19,6 +19,7 @@ abstract contract MarketFixture is AllianceTaskFixture {
     address internal stranger = makeAddr("stranger");
     uint256 internal callerKey = 0xCA11E4;
     address internal caller;
+    bool private _poolMade;
 
     function setUp() public virtual override {
         super.setUp();
@@ -37,8 +38,11 @@ abstract contract MarketFixture is AllianceTaskFixture {
             _registerNode(taskId, _node(i), 10e18);
             _commitModel(taskId, _node(i), _modelCID(i));
         }
-        _createPool(_validator(0), 0.1e18);
-        _delegate(delegator, _validator(0), 5e18);
+        if (!_poolMade) {
+            _createPool(_validator(0), 0.1e18);
+            _delegate(delegator, _validator(0), 5e18);
+            _poolMade = true;
+        }
         _registerValidator(taskId, _validator(0), 10e18);
         _registerValidator(taskId, _validator(1), 10e18);
         _toReveal(taskId);
