@@ -53,12 +53,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Wallet } from 'ethers';
+import { recoverAddress, TypedDataEncoder, Wallet } from 'ethers';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
 import { OnnxPool, type PoolTensor } from '../src/engine/onnx/pool.js';
 import { silentLogger } from '../src/log/index.js';
-import { formatVoucherHeader, voucherDigest, VoucherVerifier, VoucherVerifierPool, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../src/protocol/market/index.js';
+import { formatVoucherHeader, VOUCHER_TYPES, voucherDigest, voucherDomain, VoucherVerifier, VoucherVerifierPool, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../src/protocol/market/index.js';
 import type { ChannelInfo, ChannelSource } from '../src/daemons/serve/channels.js';
 import { VoucherLedger } from '../src/daemons/serve/ledger.js';
 import { startModelServer, type ModelServer } from '../src/daemons/serve/server.js';
@@ -203,6 +203,35 @@ async function main(): Promise<void> {
     });
   }
 
+  // ---------------------------------------------------------------- micro-benchmarks (context for the table)
+  const micro: Record<string, number> = {};
+  {
+    const w = wallets[0]!;
+    const vs = Array.from({ length: 301 }, (_, k) => {
+      const v = { channelId: 1n, amount: BigInt(k + 1), calls: BigInt(k + 1) };
+      return { ...v, sig: w.signingKey.sign(voucherDigest(market, v)).serialized.toLowerCase() };
+    });
+    const recover = (v: (typeof vs)[number]) => recoverAddress(TypedDataEncoder.hash(voucherDomain(market), VOUCHER_TYPES as never, v), v.sig);
+    for (const v of vs.slice(200)) recover(v); // JIT warm-up
+    let t0 = performance.now();
+    for (const v of vs.slice(0, 100)) recover(v);
+    micro.ethersRecoverMs = (performance.now() - t0) / 100;
+    const verifier = new VoucherVerifier(market);
+    t0 = performance.now();
+    verifier.verify(vs[0]!, w.address);
+    micro.firstCheckMs = performance.now() - t0; // recovery + the key's table (+ G's table, once per verifier)
+    for (const v of vs.slice(1, 101)) verifier.verify(v, w.address); // JIT warm-up
+    t0 = performance.now();
+    for (const v of vs.slice(101)) if (!verifier.verify(v, w.address)) throw new Error('micro: a good voucher failed');
+    micro.cachedCheckMs = (performance.now() - t0) / (vs.length - 101);
+    const ledger = await VoucherLedger.open({ dir: path.join(temp, 'ledger-micro'), scope: { ...market, host: host.address, modelId: 1n } });
+    t0 = performance.now();
+    for (const v of vs.slice(0, 100)) await ledger.record(v);
+    micro.ledgerRecordMs = (performance.now() - t0) / 100;
+    await ledger.close();
+    log(`micro: ethers recoverAddress ${micro.ethersRecoverMs.toFixed(2)} ms; VoucherVerifier first voucher of a caller ${micro.firstCheckMs.toFixed(1)} ms, then ${micro.cachedCheckMs.toFixed(2)} ms; ledger record (write + fdatasync, one at a time) ${micro.ledgerRecordMs.toFixed(2)} ms`);
+  }
+
   // The big model once per --rows value.
   const RUNS = MODELS.flatMap((m) => (m === 'big' ? ROWS_LIST.map((rows) => ({ which: m, rows })) : [{ which: m, rows: 1 }]));
   for (const { which, rows: bigRows } of RUNS) {
@@ -324,6 +353,9 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   lines.push(`Machine: ${os.availableParallelism()} x ${cpu}, Node ${process.version}, onnxruntime-node ${ort.env.versions.common}; ${WORKERS} inference workers.`);
   lines.push(`Vouchers signed before each cell (outside the timed region): ${signed} at ${(signMs / signed).toFixed(2)} ms each.`);
+  lines.push(
+    `Per voucher, one at a time: ethers' recoverAddress ${micro.ethersRecoverMs!.toFixed(2)} ms; VoucherVerifier ${micro.cachedCheckMs!.toFixed(2)} ms (a caller's first voucher ${micro.firstCheckMs!.toFixed(0)} ms: recovery and tables); ledger record (write + fdatasync) ${micro.ledgerRecordMs!.toFixed(2)} ms.`,
+  );
   lines.push('');
   lines.push('| model | way | clients | calls | calls/s | rows/s | p50 ms | p99 ms | CPU ms/call | overhead |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -336,6 +368,6 @@ async function main(): Promise<void> {
   const models = [...new Set(rows.map((r) => r.model))];
   lines.push(`Group commit (server, JSON): vouchers per fdatasync at ${CONC.join(' / ')} clients: ${models.map((m) => `${m}: ${rows.filter((r) => r.way === 'server, JSON' && r.model === m).map((r) => r.extra?.vouchersPerFsync).join(' / ')}`).join('; ')}.`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (OUT) writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine: cpu, cores: os.availableParallelism(), workers: WORKERS, signMsPerVoucher: signMs / signed, rows }, null, 2)}\n`);
+  if (OUT) writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine: cpu, cores: os.availableParallelism(), workers: WORKERS, signMsPerVoucher: signMs / signed, micro, rows }, null, 2)}\n`);
   rmSync(temp, { recursive: true, force: true });
 }
