@@ -8,6 +8,7 @@ import { MAX_SKEW_SECONDS, UPLOAD_HEADERS, verifyUpload } from './auth.js';
 import { CidHasher, normalizeCid } from './cid.js';
 import type { DirectoryStore } from './directory.js';
 import { isRefusal, UploaderLimits, type UploaderQuota } from './limits.js';
+import { replyJsonText } from './reply.js';
 import { DEFAULT_MAX_BYTES } from './store.js';
 
 /**
@@ -101,9 +102,6 @@ class HttpError extends Error {
     super(message);
   }
 }
-
-/** Bytes of a rejected upload's body that are read (and dropped) so the client gets the answer. */
-const DRAIN_LIMIT = 1024 * 1024;
 
 /**
  * The HTTP store (`flock store serve`): a node:http server over a DirectoryStore.
@@ -424,23 +422,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   }
 
   function reply(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, extra: Record<string, string | number> = {}): void {
-    const text = `${JSON.stringify(body)}\n`;
-    // A request without a body (GET, HEAD) may not be marked complete yet when it is answered.
-    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-    const unread = hasBody && !req.complete;
-    const headers: Record<string, string | number> = { ...extra, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
-    // A refused upload's body is not read: answer, then close the connection rather than keep it.
-    if (unread) headers.connection = 'close';
-    res.writeHead(status, headers);
-    res.end(req.method === 'HEAD' ? undefined : text);
-    if (unread) {
-      let dropped = 0;
-      req.on('data', (c: Buffer) => {
-        dropped += c.length;
-        if (dropped > DRAIN_LIMIT) req.destroy();
-      });
-      req.resume();
-    }
+    replyJsonText(req, res, status, `${JSON.stringify(body)}\n`, extra);
   }
 
   server.listen(opts.port ?? 0, host);

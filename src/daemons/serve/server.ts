@@ -60,6 +60,7 @@ import type { Logger } from '../../log/index.js';
 import { parseVoucherHeader, VOUCHER_HEADER, VoucherFormatError, VoucherVerifier, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../../protocol/market/index.js';
 import type { ChannelSource } from './channels.js';
 import type { LedgerVoucher, VoucherLedger } from './ledger.js';
+import { replyJsonText } from '../../storage/reply.js';
 import { encodeInferResponse, oipTensorMetadata, parseInferRequest, TensorRequestError } from './tensors.js';
 
 export interface ModelServerLimits {
@@ -160,8 +161,6 @@ class HttpError extends Error {
   }
 }
 
-/** Bytes of an unread body drained so that the client reads the answer. */
-const DRAIN_LIMIT = 1024 * 1024;
 const MODEL_VERSION = '1';
 
 /**
@@ -472,21 +471,5 @@ function methodNotAllowed(req: IncomingMessage, path: string): HttpError {
 }
 
 function replyJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, extra: Record<string, string | number> = {}): void {
-  const text = JSON.stringify(body);
-  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-  const unread = hasBody && !req.complete;
-  const headers: Record<string, string | number> = { ...extra, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
-  // A refused call's body is not read: answer, then close the connection rather than keep it.
-  if (unread) headers.connection = 'close';
-  res.writeHead(status, headers);
-  res.end(req.method === 'HEAD' ? undefined : text);
-  if (unread) {
-    let dropped = 0;
-    req.on('data', (c: Buffer) => {
-      dropped += c.length;
-      if (dropped > DRAIN_LIMIT) req.destroy();
-    });
-    req.on('error', () => undefined);
-    req.resume();
-  }
+  replyJsonText(req, res, status, JSON.stringify(body), extra);
 }
