@@ -51,7 +51,8 @@ export function register(program: Command): void {
     });
 }
 
-function argmax(v: number[]): number {
+/** The index of the largest value: a classifier's predicted class. */
+export function argmax(v: number[]): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
   return best;

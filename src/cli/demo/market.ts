@@ -16,6 +16,7 @@ import { voucherStatePath } from '../../protocol/market/call.js';
 import { paramKey } from '../../protocol/governance/params.js';
 import type { Store } from '../../storage/index.js';
 import { formatFlock } from '../../units/index.js';
+import { argmax } from '../commands/call.js';
 import { arenaDaemonDeps } from '../daemon.js';
 import { daemonRuntime, DemoDaemons, openAccount, type Actor, type DemoDeps, type StepFn } from './cast.js';
 
@@ -164,10 +165,4 @@ function hiddenRows(n: number): { rows: number[][]; labels: number[] } {
     rows.push(cells.filter((_, i) => i !== at));
   }
   return { rows, labels };
-}
-
-function argmax(v: number[]): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
-  return best;
 }
