@@ -8,7 +8,7 @@ import { MAX_SKEW_SECONDS, UPLOAD_HEADERS, verifyUpload } from './auth.js';
 import { CidHasher, normalizeCid } from './cid.js';
 import type { DirectoryStore } from './directory.js';
 import { isRefusal, UploaderLimits, type UploaderQuota } from './limits.js';
-import { replyJsonText } from './reply.js';
+import { replyJsonText, serverTimeouts } from './http-server.js';
 import { DEFAULT_MAX_BYTES } from './store.js';
 
 /**
@@ -143,13 +143,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   const cuts = new WeakMap<IncomingMessage, HttpError>();
 
   const server: Server = createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      // Node checks the two timeouts above on this period (30 s by default, far coarser than 10 s).
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
-    },
+    serverTimeouts(limits),
     (req, res) => {
       const started = Date.now();
       const fields: Record<string, unknown> = { method: req.method, path: req.url };

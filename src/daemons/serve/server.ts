@@ -60,7 +60,7 @@ import type { Logger } from '../../log/index.js';
 import { parseVoucherHeader, VOUCHER_HEADER, VoucherFormatError, VoucherVerifier, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../../protocol/market/index.js';
 import type { ChannelSource } from './channels.js';
 import type { LedgerVoucher, VoucherLedger } from './ledger.js';
-import { replyJsonText } from '../../storage/reply.js';
+import { replyJsonText, serverTimeouts } from '../../storage/http-server.js';
 import { encodeInferResponse, oipTensorMetadata, parseInferRequest, TensorRequestError } from './tensors.js';
 
 export interface ModelServerLimits {
@@ -188,12 +188,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   let closing = false;
 
   const server: Server = createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
-    },
+    serverTimeouts(limits),
     (req, res) => {
       const started = performance.now();
       const fields: Record<string, unknown> = { method: req.method, path: req.url };
