@@ -9,10 +9,14 @@
  *   npm run bench:serve                  # both models, ~6 min on 2 cores
  *   npm run bench:serve -- --quick       # fewer calls, one try each, ~1.5 min
  *
- * Flags: --models small,big  --concurrency 1,16,64  --calls-small N (default 2048)
- * --calls-big N (default 768)  --rows 16,32 (rows per call for the big model: one run each)
+ * Flags: --models small,big,cnn  --concurrency 1,16,64  --calls-small N (default 2048)
+ * --calls-big N (default 768)  --rows 16 (rows per call for the big model: one run each)
+ * --calls-cnn N (calls at 16 images, scaled by 16/images; default 1024)  --images 16,64 (images
+ * per call for the CNN: one run each)
  * --repeat R (default 2: every way measured R times in turn, the best kept; 1 with --quick)
- * --workers N (inference workers, default: available parallelism)  --out file.json.
+ * --workers N (inference workers, default: available parallelism)  --threads N (onnxruntime
+ * intra-op threads per worker, default 1)  --out file.json
+ * --ways a,b (only the ways whose name contains one of these, e.g. to profile one).
  * Prints Markdown on stdout (the "Model serving" section of docs/BENCHMARKS.md is a copy);
  * progress goes to stderr.
  *
@@ -21,7 +25,10 @@
  *   the engine on examples/tasks/digits/train.csv.gz and exported with its ONNX exporter
  *   (input [N, 8, 8, 1], output [N, 10]); one image per call;
  * - big: an MLP 784-1024-1024-10 (1.9 M parameters, seeded weights, test/fixtures/engine/mlp.ts);
- *   16 and then 32 rows per call (`--rows`).
+ *   16 rows per call (`--rows`);
+ * - cnn: the engine's `kind: cnn` at MNIST's size, input [N, 28, 28, 1], conv 3x3x32 and 3x3x64
+ *   (same padding, 2x2 max pooling each), dense 128, softmax 10 (0.4 M parameters, seeded weights,
+ *   exported with the engine's ONNX exporter); 16 and then 64 images per call (`--images`).
  *
  * Ways measured, per model and concurrency C (C loops, each calling again as soon as its call
  * returns; a warm-up of a few calls per loop first, not timed):
@@ -55,7 +62,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { recoverAddress, TypedDataEncoder, Wallet } from 'ethers';
 import * as ort from 'onnxruntime-node';
-import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
+import { buildModel, exportOnnx, initBackend, loadTaskSpec, train } from '../src/engine/index.js';
 import { OnnxPool, type PoolTensor } from '../src/engine/onnx/pool.js';
 import { silentLogger } from '../src/log/index.js';
 import { formatVoucherHeader, VOUCHER_TYPES, voucherDigest, voucherDomain, VoucherVerifier, VoucherVerifierPool, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../src/protocol/market/index.js';
@@ -63,11 +70,16 @@ import type { ChannelInfo, ChannelSource } from '../src/daemons/serve/channels.j
 import { VoucherLedger } from '../src/daemons/serve/ledger.js';
 import { startModelServer, type ModelServer } from '../src/daemons/serve/server.js';
 import { mlpOnnx, seededFloats } from '../test/fixtures/engine/mlp.js';
-import type { ClientJob, ClientResult } from './serve-client.js';
+import { threadCpuMs, type ClientJob, type ClientResult } from './serve-client.js';
 
 await main();
 
 // ------------------------------------------------------------------ main
+
+/** A 3x3 'same' convolution block with 2x2 max pooling (the engine's cnn config). */
+function CONV(filters: number) {
+  return { filters, kernelSize: 3, strides: 1, padding: 'same' as const, pool: 'max' as const, poolSize: 2 };
+}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -86,18 +98,28 @@ async function main(): Promise<void> {
     return n;
   };
   const QUICK = argv.includes('--quick');
-  const MODELS = (flag('--models') ?? 'small,big').split(',');
+  const MODELS = (flag('--models') ?? 'small,big,cnn').split(',');
   const CONC = (flag('--concurrency') ?? '1,16,64').split(',').map(Number);
   const CALLS_SMALL = int('--calls-small', QUICK ? 960 : 2048);
   const CALLS_BIG = int('--calls-big', QUICK ? 320 : 768);
-  const ROWS_LIST = (flag('--rows') ?? '16,32').split(',').map(Number);
-  if (ROWS_LIST.some((r) => !Number.isInteger(r) || r < 1)) {
-    process.stderr.write('--rows wants positive integers, comma-separated\n');
-    process.exit(2);
-  }
+  const list = (name: string, def: string) => {
+    const xs = (flag(name) ?? def).split(',').map(Number);
+    if (xs.some((r) => !Number.isInteger(r) || r < 1)) {
+      process.stderr.write(`${name} wants positive integers, comma-separated\n`);
+      process.exit(2);
+    }
+    return xs;
+  };
+  const ROWS_LIST = list('--rows', '16');
+  const IMAGES_LIST = list('--images', '16,64');
+  const CALLS_CNN = int('--calls-cnn', QUICK ? 384 : 1024);
   const WORKERS = int('--workers', os.availableParallelism());
+  const THREADS = int('--threads', 1);
   const OUT = flag('--out');
   const REPEAT = int('--repeat', QUICK ? 1 : 2);
+  /** Only the ways whose name contains one of these (profiling one way); default all. */
+  const ONLY = flag('--ways')?.split(',');
+  const wanted = (way: string) => !ONLY || ONLY.some((w) => way.includes(w));
 
   const log = (msg: string) => process.stderr.write(`[serve ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
   const temp = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-serve-'));
@@ -130,6 +152,8 @@ async function main(): Promise<void> {
     cpuPerCall: number;
     /** The client thread's CPU per call, ms (server ways). */
     clientCpuPerCall?: number;
+    /** The main thread's CPU per call, ms (server ways: the HTTP server, checks and ledger; not inference). */
+    mainCpuPerCall?: number;
     extra?: Record<string, number | string>;
   }
   const rows: Row[] = [];
@@ -139,7 +163,7 @@ async function main(): Promise<void> {
   };
   const record = (r: Row) => {
     rows.push(r);
-    log(`${r.model} ${r.way} C=${r.concurrency}: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, CPU ${r.cpuPerCall.toFixed(2)} ms/call${r.clientCpuPerCall !== undefined ? ` + client ${r.clientCpuPerCall.toFixed(2)}` : ''}`);
+    log(`${r.model} ${r.way} C=${r.concurrency}: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, CPU ${r.cpuPerCall.toFixed(2)} ms/call${r.mainCpuPerCall !== undefined ? ` (main thread ${r.mainCpuPerCall.toFixed(2)})` : ''}${r.clientCpuPerCall !== undefined ? ` + client ${r.clientCpuPerCall.toFixed(2)}` : ''}`);
   };
 
   /** C loops over `fn`, static split of `calls`, a warm-up of `warmup` calls per loop; CPU of the process over the timed region. */
@@ -185,19 +209,22 @@ async function main(): Promise<void> {
   }
 
   /** Runs the clients; `cpuMs`: this process's CPU over the timed region (all threads). */
-  function clients(job: ClientJob): Promise<ClientResult & { processCpuMs: number }> {
+  function clients(job: ClientJob): Promise<ClientResult & { processCpuMs: number; mainCpuMs?: number }> {
     return new Promise((resolve, reject) => {
       // A file of its own, so the client thread loads node:http and nothing of the engine.
       const w = new Worker(new URL('./serve-client.js', import.meta.url), { workerData: job });
       let cpu0 = process.cpuUsage();
+      let main0 = threadCpuMs();
       w.on('message', (m: ClientResult | { timedStart: true }) => {
         if ('timedStart' in m) {
           cpu0 = process.cpuUsage();
+          main0 = threadCpuMs();
           return;
         }
         const cpu = process.cpuUsage(cpu0);
+        const main1 = threadCpuMs();
         void w.terminate();
-        resolve({ ...m, processCpuMs: (cpu.user + cpu.system) / 1000 });
+        resolve({ ...m, processCpuMs: (cpu.user + cpu.system) / 1000, ...(main0 !== undefined && main1 !== undefined ? { mainCpuMs: main1 - main0 } : {}) });
       });
       w.once('error', reject);
     });
@@ -233,7 +260,7 @@ async function main(): Promise<void> {
   }
 
   // The big model once per --rows value.
-  const RUNS = MODELS.flatMap((m) => (m === 'big' ? ROWS_LIST.map((rows) => ({ which: m, rows })) : [{ which: m, rows: 1 }]));
+  const RUNS = MODELS.flatMap((m) => (m === 'big' ? ROWS_LIST.map((rows) => ({ which: m, rows })) : m === 'cnn' ? IMAGES_LIST.map((rows) => ({ which: m, rows })) : [{ which: m, rows: 1 }]));
   for (const { which, rows: bigRows } of RUNS) {
     // ---------------------------------------------------------------- the model
     let bytes: Uint8Array;
@@ -254,12 +281,24 @@ async function main(): Promise<void> {
       name = `MLP 784-1024-1024-10, ${bigRows} rows`;
       rowsPerCall = bigRows;
       calls = CALLS_BIG;
+    } else if (which === 'cnn') {
+      // The engine's own CNN at MNIST's size, seeded (inference costs the same whatever the weights).
+      await initBackend();
+      const m = buildModel(
+        { kind: 'cnn', conv: [CONV(32), CONV(64)], dense: [128] },
+        { taskType: 'classification', inputShape: [28, 28, 1], outputShape: [10], seed: 1 },
+      );
+      bytes = exportOnnx(m);
+      m.dispose();
+      name = `CNN 28x28 conv32-conv64-128, ${bigRows} images`;
+      rowsPerCall = bigRows;
+      calls = Math.max(64, Math.round((CALLS_CNN * 16) / bigRows)); // about the same time per cell
     } else {
-      throw new Error(`unknown model ${which} (small, big)`);
+      throw new Error(`unknown model ${which} (small, big, cnn)`);
     }
     const file = path.join(temp, `${which}-${bigRows}.onnx`);
     writeFileSync(file, bytes);
-    const pool = await OnnxPool.create({ model: file, workers: WORKERS, maxQueue: 4 * maxC });
+    const pool = await OnnxPool.create({ model: file, workers: WORKERS, intraOpThreads: THREADS, maxQueue: 4 * maxC });
     await pool.allReady();
     const session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'all', logSeverityLevel: 4 });
     const input = pool.inputs[0]!;
@@ -282,7 +321,7 @@ async function main(): Promise<void> {
       { way: 'server, binary, signatures in worker threads', binary: true, verifier: 'pool' },
       { way: 'server, binary, no signature check (ablation)', binary: true, verifier: 'none' },
     ] as const;
-    for (const w of WAYS) {
+    for (const w of WAYS.filter((x) => wanted(x.way))) {
       const scope = { ...market, host: host.address, modelId: 1n };
       const ledger = await VoucherLedger.open({ dir: path.join(temp, `ledger-${which}-${bigRows}-${servers.length}`), scope });
       const verifier =
@@ -304,10 +343,10 @@ async function main(): Promise<void> {
         if (!b || r.callsPerSec > b.callsPerSec) best.set(r.way, r);
       };
       for (let rep = 0; rep < REPEAT; rep++) {
-        const direct1 = await loops(c, calls, warmup, () => session.run(ortFeeds));
-        keep({ model: name, way: 'direct, session', concurrency: c, calls: direct1.latencies.length, rowsPerCall, callsPerSec: (direct1.latencies.length / direct1.wallMs) * 1000, p50: pct(direct1.latencies, 0.5), p99: pct(direct1.latencies, 0.99), cpuPerCall: direct1.cpuMs / direct1.latencies.length });
-        const direct2 = await loops(c, calls, warmup, () => pool.run(feeds));
-        keep({ model: name, way: 'direct, pool', concurrency: c, calls: direct2.latencies.length, rowsPerCall, callsPerSec: (direct2.latencies.length / direct2.wallMs) * 1000, p50: pct(direct2.latencies, 0.5), p99: pct(direct2.latencies, 0.99), cpuPerCall: direct2.cpuMs / direct2.latencies.length });
+        const direct1 = await loops(c, wanted('direct, session') ? calls : c, warmup, () => session.run(ortFeeds));
+        if (wanted('direct, session')) keep({ model: name, way: 'direct, session', concurrency: c, calls: direct1.latencies.length, rowsPerCall, callsPerSec: (direct1.latencies.length / direct1.wallMs) * 1000, p50: pct(direct1.latencies, 0.5), p99: pct(direct1.latencies, 0.99), cpuPerCall: direct1.cpuMs / direct1.latencies.length });
+        const direct2 = await loops(c, wanted('direct, pool') ? calls : c, warmup, () => pool.run(feeds));
+        if (wanted('direct, pool')) keep({ model: name, way: 'direct, pool', concurrency: c, calls: direct2.latencies.length, rowsPerCall, callsPerSec: (direct2.latencies.length / direct2.wallMs) * 1000, p50: pct(direct2.latencies, 0.5), p99: pct(direct2.latencies, 0.99), cpuPerCall: direct2.cpuMs / direct2.latencies.length });
         for (const s of servers) {
           const per = Math.ceil(calls / c);
           const binary = s.binary;
@@ -333,6 +372,7 @@ async function main(): Promise<void> {
             p99: pct(r.latencies, 0.99),
             cpuPerCall: (r.processCpuMs - (r.cpuMs ?? 0)) / r.latencies.length,
             ...(r.cpuMs !== undefined ? { clientCpuPerCall: r.cpuMs / r.latencies.length } : {}),
+            ...(r.mainCpuMs !== undefined ? { mainCpuPerCall: r.mainCpuMs / r.latencies.length } : {}),
             extra: { vouchersPerFsync: Math.round((records / Math.max(1, flushes)) * 10) / 10 },
           });
         }
@@ -361,7 +401,7 @@ async function main(): Promise<void> {
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const best = Math.max(...rows.filter((d) => d.model === r.model && d.concurrency === r.concurrency && d.way.startsWith('direct')).map((d) => d.callsPerSec));
-    const overhead = r.way.startsWith('server') ? `${((1 - r.callsPerSec / best) * 100).toFixed(0)}%` : '';
+    const overhead = r.way.startsWith('server') && best > 0 ? `${((1 - r.callsPerSec / best) * 100).toFixed(0)}%` : '';
     lines.push(`| ${r.model} | ${r.way} | ${r.concurrency} | ${r.calls} | ${Math.round(r.callsPerSec).toLocaleString('en-US')} | ${Math.round(r.callsPerSec * r.rowsPerCall).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuPerCall.toFixed(2)}${r.clientCpuPerCall !== undefined ? ` + ${r.clientCpuPerCall.toFixed(2)}` : ''} | ${overhead} |`);
   }
   lines.push('');

@@ -61,7 +61,7 @@ import { parseVoucherHeader, VOUCHER_HEADER, VoucherFormatError, VoucherVerifier
 import type { ChannelSource } from './channels.js';
 import type { LedgerVoucher, VoucherLedger } from './ledger.js';
 import { replyJsonText, serverTimeouts } from '../../storage/http-server.js';
-import { encodeInferResponse, oipTensorMetadata, parseInferRequest, TensorRequestError } from './tensors.js';
+import { alignedBodyBuffer, encodeInferResponse, oipTensorMetadata, parseInferRequest, TensorRequestError } from './tensors.js';
 
 export interface ModelServerLimits {
   /** Largest request body (413 past it). */
@@ -289,12 +289,12 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     fields.channel = String(voucher.channelId);
     fields.calls = String(voucher.calls);
 
-    const body = await readBody(req);
     const hcl = req.headers['inference-header-content-length'];
     let jsonLength: number | undefined;
     if (hcl !== undefined) {
       jsonLength = typeof hcl === 'string' && /^\d{1,15}$/.test(hcl) ? Number(hcl) : Number.NaN;
     }
+    const body = await readBody(req, jsonLength);
     let parsed;
     try {
       parsed = parseInferRequest(body, jsonLength, inference.inputs, outputNames, { maxDim: limits.maxBatch });
@@ -305,7 +305,9 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
 
     const { previous, paid, durable } = await withChannelLock(voucher.channelId, () => admit(voucher));
     const started = performance.now();
-    const [ran, stored] = await Promise.allSettled([inference.run(parsed.feeds, { timeoutMs: limits.requestTimeoutMs, ...(parsed.outputs ? { fetches: parsed.outputs } : {}) }), durable]);
+    // The feeds are views of this request's own body buffer (or copies): moved to the worker, not copied.
+    const run = inference.run(parsed.feeds, { timeoutMs: limits.requestTimeoutMs, transfer: true, ...(parsed.outputs ? { fetches: parsed.outputs } : {}) });
+    const [ran, stored] = await Promise.allSettled([run, durable]);
     if (stored.status === 'rejected') {
       // The ledger is broken: nothing can be reverted either. Refuse; ready() is false from now on.
       log.error({ err: (stored.reason as Error).message }, 'the voucher ledger cannot be written: refusing paid calls');
@@ -406,7 +408,11 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     }
   }
 
-  async function readBody(req: IncomingMessage): Promise<Buffer> {
+  /**
+   * The body, in a buffer of its own (never Node's pooled ones: the tensors may be views of it and
+   * it is moved to an inference worker), aligned for the binary tensors (alignedBodyBuffer).
+   */
+  async function readBody(req: IncomingMessage, jsonLength: number | undefined): Promise<Buffer> {
     const length = req.headers['content-length'];
     if (length !== undefined && Number(length) > limits.maxBodyBytes) throw new HttpError(413, 'TOO_LARGE', `a body of ${length} bytes is over this server's limit of ${limits.maxBodyBytes}`);
     const chunks: Buffer[] = [];
@@ -416,7 +422,10 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       if (size > limits.maxBodyBytes) throw new HttpError(413, 'TOO_LARGE', `the body is over this server's limit of ${limits.maxBodyBytes} bytes`);
       chunks.push(chunk);
     }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    const body = alignedBodyBuffer(size, jsonLength !== undefined && jsonLength <= size ? jsonLength : undefined);
+    let at = 0;
+    for (const c of chunks) at += c.copy(body, at);
+    return body;
   }
 
   server.listen(opts.port ?? 0, opts.bind ?? '127.0.0.1');

@@ -92,7 +92,9 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 /**
  * Reads an infer request body against the model's inputs. `jsonLength`: the
  * Inference-Header-Content-Length header (binary extension), undefined for a plain JSON body.
- * Throws TensorRequestError naming the first problem.
+ * Throws TensorRequestError naming the first problem. Binary tensors are views of `body` where
+ * their offset in its buffer is a multiple of their element size (see alignedBodyBuffer), copies
+ * elsewhere.
  */
 export function parseInferRequest(body: Buffer, jsonLength: number | undefined, inputs: readonly TensorInfo[], outputNames: readonly string[], limits: InferRequestLimits): ParsedInferRequest {
   if (jsonLength !== undefined && (!Number.isSafeInteger(jsonLength) || jsonLength < 0 || jsonLength > body.length)) {
@@ -135,12 +137,18 @@ export function parseInferRequest(body: Buffer, jsonLength: number | undefined, 
       const bytes = count * Arr.BYTES_PER_ELEMENT;
       if (size !== bytes) throw new TensorRequestError(`input "${name}" has binary_data_size ${String(size)}; shape [${dims.join(', ')}] of ${want} is ${bytes} bytes`);
       if (binaryOffset + bytes > body.length) throw new TensorRequestError(`input "${name}" needs ${bytes} bytes of binary data; the body has ${body.length - binaryOffset} left`);
-      const out = new Arr(count);
-      new Uint8Array(out.buffer).set(body.subarray(binaryOffset, binaryOffset + bytes));
-      binaryOffset += bytes;
-      if (type === 'float32' || type === 'float64') {
-        for (let k = 0; k < count; k++) if (!Number.isFinite((out as Float32Array)[k])) throw new TensorRequestError(`input "${name}" element ${k} is ${(out as Float32Array)[k]}: values must be finite`);
+      // A view of the body where its bytes are aligned (the server reads bodies so that they
+      // are), else a copy.
+      const at = body.byteOffset + binaryOffset;
+      let out: PoolTensor['data'];
+      if (at % Arr.BYTES_PER_ELEMENT === 0) out = new Arr(body.buffer as ArrayBuffer, at, count);
+      else {
+        out = new Arr(count);
+        new Uint8Array(out.buffer).set(body.subarray(binaryOffset, binaryOffset + bytes));
       }
+      binaryOffset += bytes;
+      const bad = type === 'float32' ? firstNonFinite32(out as Float32Array) : type === 'float64' ? firstNonFinite64(out as Float64Array) : -1;
+      if (bad >= 0) throw new TensorRequestError(`input "${name}" element ${bad} is ${(out as Float32Array | Float64Array)[bad]}: values must be finite`);
       data = out;
     } else {
       if (raw.data === undefined) throw new TensorRequestError(`input "${name}" has no "data"`);
@@ -169,6 +177,34 @@ export function parseInferRequest(body: Buffer, jsonLength: number | undefined, 
     if (outputs.length === 0) outputs = undefined;
   }
   return { ...(id !== undefined ? { id } : {}), feeds, ...(outputs ? { outputs } : {}), binaryOutputs };
+}
+
+/**
+ * Index of the first NaN or infinity, or -1. By the exponent bits (all ones), over an integer view:
+ * an integer loop over one array type, several times faster per element than Number.isFinite
+ * over a union of typed arrays, which matters at tens of thousands of elements per call.
+ */
+function firstNonFinite32(a: Float32Array): number {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  for (let k = 0; k < u.length; k++) if ((u[k]! & 0x7f800000) === 0x7f800000) return k;
+  return -1;
+}
+
+function firstNonFinite64(a: Float64Array): number {
+  // The high word of each little-endian double holds the exponent (binary data is little-endian only).
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  for (let k = 1; k < u.length; k += 2) if ((u[k]! & 0x7ff00000) === 0x7ff00000) return k >> 1;
+  return -1;
+}
+
+/**
+ * A buffer of its own for a request body of `length` bytes, offset so that byte `jsonLength` (where
+ * the binary extension's tensors start) is 8-aligned in the underlying ArrayBuffer: the tensors
+ * can then be views of it (no copy) and the buffer moved whole to an inference worker.
+ */
+export function alignedBodyBuffer(length: number, jsonLength: number | undefined): Buffer {
+  const pad = jsonLength === undefined ? 0 : (8 - (jsonLength % 8)) % 8;
+  return Buffer.from(new ArrayBuffer(length + pad), pad, length);
 }
 
 function checkShape(name: string, shape: unknown, info: TensorInfo, bound: Map<string, number>, limits: InferRequestLimits): number[] {

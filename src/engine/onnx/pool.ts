@@ -68,6 +68,13 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Output names to compute (default: all). */
   fetches?: string[];
+  /**
+   * Move the feeds' buffers to the worker instead of copying them: they are detached (empty) in
+   * the caller afterwards. For a caller that owns them whole, such as a request body read into a
+   * buffer of its own; never for a pooled Buffer (Buffer.from, allocUnsafe), whose other users
+   * would lose their bytes.
+   */
+  transfer?: boolean;
 }
 
 /** The queue is full: answer "busy, retry" (HTTP 503). */
@@ -206,7 +213,7 @@ export class OnnxPool {
    * Runs the model on `feeds` in a free worker. Rejects with PoolBusyError (queue full),
    * PoolTimeoutError, PoolClosedError or InferenceError (onnxruntime refused the inputs or its
    * worker died). The feeds' buffers are copied once to cross the thread boundary; the callers'
-   * arrays are left as they were.
+   * arrays are left as they were. With `transfer`, they are moved instead.
    */
   run(feeds: Record<string, PoolTensor>, opts: RunOptions = {}): Promise<Record<string, PoolTensor>> {
     if (this.closed) return Promise.reject(new PoolClosedError('the inference pool is closed'));
@@ -218,6 +225,12 @@ export class OnnxPool {
     const wire: Record<string, WireTensor> = {};
     const transfer: ArrayBuffer[] = [];
     for (const [name, t] of Object.entries(feeds)) {
+      if (opts.transfer && t.data.buffer instanceof ArrayBuffer) {
+        // The caller gave its buffers up: move them (several views may share one buffer).
+        wire[name] = { type: t.type, dims: [...t.dims], data: t.data };
+        if (!transfer.includes(t.data.buffer)) transfer.push(t.data.buffer);
+        continue;
+      }
       // A private copy: a view would clone its whole underlying buffer (say a pooled Buffer), and
       // transferring the caller's own buffer would detach it under the caller's feet.
       const copy = t.data.slice();

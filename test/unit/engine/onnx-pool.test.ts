@@ -46,6 +46,23 @@ describe('OnnxPool', () => {
     }
   });
 
+  it('with transfer, moves views of one buffer (at offsets) to the worker: same outputs, the buffer detached', async () => {
+    const pool = await OnnxPool.create({ model: digitsFile, workers: 1 });
+    try {
+      const x = pixels(3, 11);
+      const expected = await pool.run({ pixels: x });
+      // A body-like buffer: 8 bytes of something else, then the tensor.
+      const buffer = new ArrayBuffer(8 + x.data.byteLength);
+      const view = new Float32Array(buffer, 8, x.data.length);
+      view.set(x.data);
+      const got = await pool.run({ pixels: { type: 'float32', dims: x.dims, data: view } }, { transfer: true });
+      expect(Array.from(got.probs!.data as Float32Array)).toEqual(Array.from(expected.probs!.data as Float32Array));
+      expect(buffer.byteLength).toBe(0); // moved, not copied
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('keeps the event loop free while a worker runs (session.run alone blocks it)', async () => {
     const x = { type: 'float32' as const, dims: [2048, 784], data: seededFloats(2048 * 784, 5) };
     const lagDuring = async (work: () => Promise<unknown>) => {
