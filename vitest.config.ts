@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // e2e tests each start their own anvil on a free port; keep parallelism modest on 2 cores.
     maxWorkers: 2,
+    // Longest files first on a fresh clone (test/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
   },
 });

@@ -62,7 +62,6 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { recoverAddress, TypedDataEncoder, Wallet } from 'ethers';
 import * as ort from 'onnxruntime-node';
-import { buildModel, exportOnnx, initBackend, loadTaskSpec, train } from '../src/engine/index.js';
 import { OnnxPool, type PoolTensor } from '../src/engine/onnx/pool.js';
 import { silentLogger } from '../src/log/index.js';
 import { formatVoucherHeader, VOUCHER_TYPES, voucherDigest, voucherDomain, VoucherVerifier, VoucherVerifierPool, type MarketRef, type SignedVoucher, type VoucherSignatureCheck } from '../src/protocol/market/index.js';
@@ -71,14 +70,22 @@ import { VoucherLedger } from '../src/daemons/serve/ledger.js';
 import { startModelServer, type ModelServer } from '../src/daemons/serve/server.js';
 import { mlpOnnx, seededFloats } from '../test/fixtures/engine/mlp.js';
 import { threadCpuMs, type ClientJob, type ClientResult } from './serve-client.js';
+import type { BenchModel } from './serve-models.js';
 
 await main();
 
 // ------------------------------------------------------------------ main
 
-/** A 3x3 'same' convolution block with 2x2 max pooling (the engine's cnn config). */
-function CONV(filters: number) {
-  return { filters, kernelSize: 3, strides: 1, padding: 'same' as const, pool: 'max' as const, poolSize: 2 };
+/** A model of serve-models.ts, made in a worker thread (tfjs stays out of this thread's heap). */
+function makeModel(which: BenchModel): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./serve-models.js', import.meta.url), { workerData: which });
+    w.once('message', (bytes: Uint8Array) => {
+      void w.terminate();
+      resolve(bytes);
+    });
+    w.once('error', reject);
+  });
 }
 
 async function main(): Promise<void> {
@@ -269,10 +276,7 @@ async function main(): Promise<void> {
     let calls: number;
     if (which === 'small') {
       log('training the digits MLP of the Arena e2e (hidden [16], 6 epochs) with the engine');
-      const { spec, files } = await loadTaskSpec(path.join(process.cwd(), 'examples', 'tasks', 'digits', 'task.yaml'));
-      const r = await train({ data: files.train, schema: spec.schema, config: { model: { kind: 'mlp', hidden: [16] }, epochs: 6, batchSize: 32, learningRate: 0.01, validationFraction: 0, seed: 1 } });
-      bytes = exportOnnx(r.model);
-      r.model.dispose();
+      bytes = await makeModel('small');
       name = 'digits MLP 64-16-10';
       rowsPerCall = 1;
       calls = CALLS_SMALL;
@@ -282,14 +286,7 @@ async function main(): Promise<void> {
       rowsPerCall = bigRows;
       calls = CALLS_BIG;
     } else if (which === 'cnn') {
-      // The engine's own CNN at MNIST's size, seeded (inference costs the same whatever the weights).
-      await initBackend();
-      const m = buildModel(
-        { kind: 'cnn', conv: [CONV(32), CONV(64)], dense: [128] },
-        { taskType: 'classification', inputShape: [28, 28, 1], outputShape: [10], seed: 1 },
-      );
-      bytes = exportOnnx(m);
-      m.dispose();
+      bytes = await makeModel('cnn');
       name = `CNN 28x28 conv32-conv64-128, ${bigRows} images`;
       rowsPerCall = bigRows;
       calls = Math.max(64, Math.round((CALLS_CNN * 16) / bigRows)); // about the same time per cell
@@ -397,12 +394,12 @@ async function main(): Promise<void> {
     `Per voucher, one at a time: ethers' recoverAddress ${micro.ethersRecoverMs!.toFixed(2)} ms; VoucherVerifier ${micro.cachedCheckMs!.toFixed(2)} ms (a caller's first voucher ${micro.firstCheckMs!.toFixed(0)} ms: recovery and tables); ledger record (write + fdatasync) ${micro.ledgerRecordMs!.toFixed(2)} ms.`,
   );
   lines.push('');
-  lines.push('| model | way | clients | calls | calls/s | rows/s | p50 ms | p99 ms | CPU ms/call | overhead |');
+  lines.push('| model | way | clients | calls | calls/s | rows/s | p50 ms | p99 ms | CPU ms/call (main thread) + client | overhead |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const best = Math.max(...rows.filter((d) => d.model === r.model && d.concurrency === r.concurrency && d.way.startsWith('direct')).map((d) => d.callsPerSec));
     const overhead = r.way.startsWith('server') && best > 0 ? `${((1 - r.callsPerSec / best) * 100).toFixed(0)}%` : '';
-    lines.push(`| ${r.model} | ${r.way} | ${r.concurrency} | ${r.calls} | ${Math.round(r.callsPerSec).toLocaleString('en-US')} | ${Math.round(r.callsPerSec * r.rowsPerCall).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuPerCall.toFixed(2)}${r.clientCpuPerCall !== undefined ? ` + ${r.clientCpuPerCall.toFixed(2)}` : ''} | ${overhead} |`);
+    lines.push(`| ${r.model} | ${r.way} | ${r.concurrency} | ${r.calls} | ${Math.round(r.callsPerSec).toLocaleString('en-US')} | ${Math.round(r.callsPerSec * r.rowsPerCall).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuPerCall.toFixed(2)}${r.mainCpuPerCall !== undefined ? ` (${r.mainCpuPerCall.toFixed(2)})` : ''}${r.clientCpuPerCall !== undefined ? ` + ${r.clientCpuPerCall.toFixed(2)}` : ''} | ${overhead} |`);
   }
   lines.push('');
   const models = [...new Set(rows.map((r) => r.model))];

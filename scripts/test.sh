@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's whole test suite (README: `npm test`; CI: .ci/run). Builds, then runs the contract
 # tests, checks the gas snapshot, runs the TypeScript unit and end-to-end tests, and ends with one
-# `N passed, N failed` line summing both runners. Foundry runs through scripts/foundry.mjs: the npm
+# `N passed, N failed` line summing both runners (the chaos round's own vitest summary is printed
+# apart when it runs here). Foundry runs through scripts/foundry.mjs: the npm
 # wrappers exit 0 whatever forge returned.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +13,30 @@ status=0
 echo "== build (forge build, typechain, tsc)"
 node scripts/build.mjs || exit 1
 
+# FLOCK_CHAOS_BESIDE_FORGE=1 (.ci/run): the chaos round runs beside the contract tests, which use
+# no devnet and no store, instead of after everything: most of its four minutes are outages it
+# waits out, and the whole run is about that much shorter. It is waited for before vitest starts,
+# so it never runs beside the end-to-end tests (test/chaos/vitest.config.ts).
+chaos_pid=
+if [ -n "${FLOCK_CHAOS_BESIDE_FORGE:-}" ]; then
+  echo "== chaos round, beside forge (log printed when it ends)"
+  npm run --silent chaos > "$logs/chaos.txt" 2>&1 &
+  chaos_pid=$!
+fi
+
 echo "== contracts: forge test (profile ${FOUNDRY_PROFILE:-default})"
 FORGE_SNAPSHOT_CHECK=true node scripts/foundry.mjs forge test 2>&1 | tee "$logs/forge.txt" || status=1
 
 echo "== gas snapshot check"
 npm run --silent gas:check || { echo "gas snapshot differs: run 'npm run gas' and commit .gas-snapshot"; status=1; }
+
+if [ -n "$chaos_pid" ]; then
+  chaos_status=0
+  wait "$chaos_pid" || chaos_status=1
+  echo "== chaos round (exit $chaos_status)"
+  cat "$logs/chaos.txt"
+  [ "$chaos_status" = 0 ] || status=1
+fi
 
 echo "== typescript: vitest"
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$logs/vitest.json" || status=1
