@@ -18,6 +18,9 @@
  * Errors are `{"error": "<message>", "code": "<CODE>"}` (OIP's shape plus a stable code). A paid
  * call is checked in this order, every check before any inference, so a refused call costs the
  * host a parse and at most one signature check:
+ *   0. 429 TOO_MANY_REFUSALS  this client address had `maxStrikes` costly refusals (401, 402
+ *                           UNKNOWN_CHANNEL, 403 WRONG_HOST / WRONG_MODEL) within `strikeWindowMs`
+ *                           (Retry-After: the rest of the window)
  *   1. 503 BUSY             `maxConcurrent` infer requests are in progress (Retry-After: 1)
  *   2. 402 NO_VOUCHER       no Flock-Voucher header;  400 MALFORMED_VOUCHER  it does not parse
  *   3. 413 TOO_LARGE        the body is over `maxBodyBytes` (Content-Length, then while read)
@@ -43,7 +46,8 @@
  *
  * Limits (ModelServerLimits): headers within 10 s and the whole request within `requestTimeoutMs`
  * (Node answers 408), which is also the inference's deadline (504); a body of at most 16 MiB;
- * 64 infer requests at once; a dynamic dimension (the batch) of at most 1024.
+ * 64 infer requests at once; a dynamic dimension (the batch) of at most 1024; 20 costly refusals
+ * per client address a minute.
  *
  * Composition (what the daemon does): open the ledger (ledger.ts) and the pool
  * (engine/onnx/pool.ts), wrap the chain in a ChannelSource (channels.ts), start this server; on
@@ -76,6 +80,13 @@ export interface ModelServerLimits {
   keepAliveTimeoutMs: number;
   /** Largest size of a dynamic dimension (the batch): bounds the work of one call (400 past it). */
   maxBatch: number;
+  /**
+   * Refusals that cost the host (a signature checked in vain, a chain read for a channel that is
+   * not the caller's to use) one client address may cause within `strikeWindowMs`; past them its
+   * paid calls get 429 before any check until the window ends.
+   */
+  maxStrikes: number;
+  strikeWindowMs: number;
 }
 
 export const DEFAULT_MODEL_SERVER_LIMITS: ModelServerLimits = {
@@ -85,7 +96,14 @@ export const DEFAULT_MODEL_SERVER_LIMITS: ModelServerLimits = {
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   maxBatch: 1024,
+  maxStrikes: 20,
+  strikeWindowMs: 60_000,
 };
+
+/** Refusals that cost the host a signature check or a chain read: what a strike counts. */
+const STRIKE_CODES = new Set(['BAD_SIGNATURE', 'UNKNOWN_CHANNEL', 'WRONG_HOST', 'WRONG_MODEL']);
+/** Client addresses whose strikes are remembered at once (the oldest forgotten first). */
+const MAX_STRIKE_ENTRIES = 10_000;
 
 /** What runs the model: an OnnxPool, or anything with its shape (tests). */
 export interface InferenceBackend {
@@ -198,6 +216,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
           if (err.code === 'INTERNAL') log.error({ err: e, ...fields }, 'request failed');
           fields.error = err.code;
           stats.refused[err.code] = (stats.refused[err.code] ?? 0) + 1;
+          if (STRIKE_CODES.has(err.code)) strike(req);
           if (res.headersSent) res.destroy();
           else replyJson(req, res, err.status, { error: err.message, code: err.code, ...err.extra }, err.headers);
         })
@@ -266,6 +285,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       });
     }
     if (req.method !== 'POST') throw methodNotAllowed(req, path);
+    checkStrikes(req);
     if (stats.inFlight >= limits.maxConcurrent) throw new HttpError(503, 'BUSY', `${stats.inFlight} calls are in progress, the most this server takes at once: try again`, undefined, { 'retry-after': 1 });
     stats.inFlight++;
     try {
@@ -389,6 +409,36 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const durable = ledger.record(v);
     durable.catch(() => undefined); // handled by the caller; never an unhandled rejection meanwhile
     return { previous, paid: v.amount - lastAmount, durable };
+  }
+
+  // Strikes per client address (the socket's peer: behind a proxy, the proxy's), in a window that
+  // starts at the first strike. Honest callers sign with the channel's key and name their own
+  // channels, so they collect none; a flood of forged vouchers or made-up channel ids stops
+  // costing signature checks and RPC reads after `maxStrikes`.
+  const strikes = new Map<string, { since: number; count: number }>();
+  function strike(req: IncomingMessage): void {
+    const key = req.socket.remoteAddress ?? '?';
+    const now = Date.now();
+    let s = strikes.get(key);
+    if (!s || now - s.since >= limits.strikeWindowMs) s = { since: now, count: 0 };
+    s.count++;
+    strikes.delete(key);
+    strikes.set(key, s);
+    while (strikes.size > MAX_STRIKE_ENTRIES) strikes.delete(strikes.keys().next().value!);
+  }
+  function checkStrikes(req: IncomingMessage): void {
+    const key = req.socket.remoteAddress ?? '?';
+    const s = strikes.get(key);
+    if (!s) return;
+    const left = s.since + limits.strikeWindowMs - Date.now();
+    if (left <= 0) {
+      strikes.delete(key);
+      return;
+    }
+    if (s.count >= limits.maxStrikes) {
+      const wait = Math.ceil(left / 1000);
+      throw new HttpError(429, 'TOO_MANY_REFUSALS', `${s.count} calls from ${key} were refused for bad signatures or channels that are not theirs in the last ${Math.round(limits.strikeWindowMs / 1000)} s: wait ${wait} s`, undefined, { 'retry-after': wait });
+    }
   }
 
   // Per-channel lock: the checks and the taking of `calls = last + 1` are one step per channel.

@@ -356,3 +356,48 @@ describe('model server with a failing or slow backend', () => {
     }
   });
 });
+
+describe('model server under a flood of costly refusals', () => {
+  it('answers 429 to a client address past maxStrikes bad signatures or foreign channels, before any check, until the window ends', async () => {
+    const h = await start({ limits: { maxStrikes: 3, strikeWindowMs: 1500 } });
+    try {
+      h.channels.open(1n);
+      h.channels.open(2n, { host: stranger.address }); // a channel with another host
+      // Three refusals that each cost a signature check or a chain read.
+      expect((await call(h, await voucher(1n, 1n, PRICE, stranger))).status).toBe(401);
+      expect((await call(h, await voucher(99n, 1n))).status).toBe(402);
+      expect((await call(h, await voucher(2n, 1n))).status).toBe(403);
+      const readsBefore = h.channels.reads;
+      // Now even a good voucher is refused at once: no chain read, nothing recorded.
+      const refused = await call(h, await voucher(1n, 1n));
+      expect(refused.status).toBe(429);
+      expect(refused.json).toMatchObject({ code: 'TOO_MANY_REFUSALS' });
+      expect(Number(refused.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(h.channels.reads).toBe(readsBefore);
+      expect(h.ledger.latest(1n)).toBeUndefined();
+      // Cheap refusals (a stale voucher, a malformed body) are not strikes; health stays open.
+      expect((await fetch(`${h.server.url}/v2/health/ready`)).status).toBe(200);
+      // After the window the same good voucher is served.
+      await new Promise((r) => setTimeout(r, 1600));
+      const served = await call(h, await voucher(1n, 1n));
+      expect(served.status).toBe(200);
+      expect(h.ledger.latest(1n)?.calls).toBe(1n);
+      expect(h.server.stats.refused).toMatchObject({ BAD_SIGNATURE: 1, UNKNOWN_CHANNEL: 1, WRONG_HOST: 1, TOO_MANY_REFUSALS: 1 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('does not count stale vouchers or malformed bodies (an honest caller resyncing)', async () => {
+    const h = await start({ limits: { maxStrikes: 2, strikeWindowMs: 60_000 } });
+    try {
+      h.channels.open(1n);
+      expect((await call(h, await voucher(1n, 1n))).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await call(h, await voucher(1n, 1n))).status).toBe(409);
+      for (let i = 0; i < 3; i++) expect((await call(h, await voucher(1n, 2n), '{"inputs": 1}')).status).toBe(400);
+      expect((await call(h, await voucher(1n, 2n))).status).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+});
