@@ -15,7 +15,8 @@
  * registered as model 1, served by ivan for ten paid calls, redeemed once, the host retired.
  *
  * The model market (issue #13, section 3), on the devnet the demo leaves: dave hosts model 1 with
- * `flock serve`; erin makes 100 paid calls with `flock call` (one row, one voucher each) whose
+ * `flock serve`; ivan offers it cheaper and his host dies (the offer stays on chain); erin's
+ * `flock call` passes over ivan's silent endpoint to dave's and makes 100 paid calls with `flock call` (one row, one voucher each) whose
  * outputs match the model run directly in onnxruntime; requests without a voucher, with one for
  * too little and with a replayed one are refused and cost nothing; dave is SIGKILLed after
  * answering and before redeeming, and the restarted daemon redeems the latest voucher in one
@@ -39,6 +40,7 @@ const MNEMONIC = 'test test test test test test test test test test test junk';
 const key = (index: number) => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(MNEMONIC), `m/44'/60'/0'/0/${index}`);
 const DAVE = 4;
 const ERIN = 5;
+const IVAN = 9;
 const PRICE = 10n ** 16n; // 0.01 FLOCK
 const CALLS = 100;
 
@@ -154,6 +156,24 @@ describe('flock demo, then the model market on its devnet', () => {
     expect(model.source).toBe('arena');
     await startHost();
 
+    // ivan offers the model again, cheaper than dave, and his host dies: the offer stays on chain.
+    const ivanPort = await freePort();
+    const ivan = spawnCli(['serve', '--model', '1', '--price', '0.005', '--port', String(ivanPort), '--poll', '0.5', '--account', 'ivan', '--rpc-url', rpc], { home: t.home });
+    const ivanUp = Date.now() + 60_000;
+    while (!(await fetch(`http://127.0.0.1:${ivanPort}/v2/health/ready`).then((res) => res.ok, () => false))) {
+      if (Date.now() > ivanUp || ivan.exitCode !== null) throw new Error('ivan\'s host did not come up');
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    // Serving comes first, then the offer (the daemon's first poll): kill once it is on chain.
+    const cheapest = () => client.market.getOffers({ modelId: 1n }).then((o) => o[0]);
+    while ((await cheapest())?.host !== key(IVAN).address) {
+      if (Date.now() > ivanUp || ivan.exitCode !== null) throw new Error('ivan\'s offer did not reach the chain');
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    ivan.kill('SIGKILL');
+    await new Promise((res) => ivan.once('exit', res));
+    expect(await cheapest()).toMatchObject({ host: key(IVAN).address, active: true, price: PRICE / 2n });
+
     // 100 rows of the hidden split, one paid call each.
     const csv = gunzipSync(readFileSync(join(ROOT, 'examples/tasks/digits/validation.csv.gz'))).toString().trim().split('\n');
     const labelAt = csv[0]!.split(',').indexOf('digit');
@@ -163,7 +183,8 @@ describe('flock demo, then the model market on its devnet', () => {
     const call = await runCli(['call', '--model', '1', '--input', input, '--rows-per-call', '1', '--deposit', '2', '--json', '--account', 'erin', '--rpc-url', rpc], { home: t.home, timeoutMs: 120_000 });
     expect(call.code, call.stderr).toBe(0);
     const r = call.json();
-    expect(r).toMatchObject({ calls: CALLS, voucherAmount: String(PRICE * BigInt(CALLS)), voucherCalls: String(CALLS) });
+    // Not ivan's cheaper offer: his endpoint does not answer, dave's does.
+    expect(r).toMatchObject({ host: key(DAVE).address, calls: CALLS, voucherAmount: String(PRICE * BigInt(CALLS)), voucherCalls: String(CALLS) });
     const channelId = BigInt(r.channelId);
 
     // The outputs equal the model run directly in onnxruntime (fetched from the store, verified).

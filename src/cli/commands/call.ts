@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description('run a market model on your input, paying its host per call in FLOCK: opens (or tops up) a payment channel, signs one voucher per call, prints the outputs')
     .requiredOption('--model <id>', 'model id (`flock models list`)', positiveInt)
     .requiredOption('--input <file>', 'the input: CSV (one example a row; a header row is skipped) or JSON (an array of rows, or an Open Inference Protocol v2 request)')
-    .option('--host <address>', 'the host to pay (default: the cheapest active one)')
+    .option('--host <address>', 'the host to pay (default: the cheapest active one whose endpoint answers)')
     .option('--deposit <FLOCK>', 'FLOCK to deposit when a channel is opened or topped up (default: 100 calls\' worth, or what these calls cost if more)')
     .option('--rows-per-call <n>', 'examples sent per paid call (default: all in one call)', positiveInt)
     .option('--wait <duration>', 'wait up to this long for a host to be up and ready (e.g. one started just now)', '0s')

@@ -34,7 +34,7 @@ export interface ModelMetadata {
 
 export interface CallModelParameters {
   modelId: bigint;
-  /** The host's address; default: the cheapest active offer. */
+  /** The host's address; default: the cheapest active offer whose endpoint is ready. */
   host?: string;
   /** The input rows, each the model's input for one example, flattened. */
   rows: number[][];
@@ -145,28 +145,41 @@ export async function callModel(client: ProtocolConnection, p: CallModelParamete
   };
 }
 
-/** The host to pay: the named one or the cheapest active one, once its endpoint says it is ready (within p.waitMs). */
+/**
+ * The host to pay: the named one, or else the cheapest active offer whose endpoint says it is
+ * ready (an offer stays on chain while its host is down, so the cheapest may not answer: the next
+ * is tried). Within p.waitMs it waits for one to be ready; past it, the named or cheapest offer is
+ * returned and the call itself says what is wrong.
+ */
 async function readyOffer(client: ProtocolConnection, p: CallModelParameters): Promise<OfferView> {
   const deadline = Date.now() + (p.waitMs ?? 0);
   for (;;) {
+    let offers: OfferView[] | undefined;
     try {
-      const offer = pickOffer(await getOffers(client, { modelId: p.modelId }), p.host, p.modelId);
-      if (!p.waitMs) return offer;
-      const res = await fetch(`${offer.endpoint.replace(/\/+$/, '')}/v2/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-      if (res?.ok) return offer;
-      if (Date.now() > deadline) return offer; // the call itself says what is wrong
+      offers = candidates(await getOffers(client, { modelId: p.modelId }), p.host, p.modelId);
     } catch (e) {
       if (Date.now() > deadline) throw e;
+    }
+    if (offers) {
+      // A single candidate needs no probe unless we are to wait for it.
+      if (offers.length === 1 && !p.waitMs) return offers[0]!;
+      for (const offer of offers) if (await isReady(offer)) return offer;
+      if (Date.now() > deadline) return offers[0]!;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-function pickOffer(offers: OfferView[], host: string | undefined, modelId: bigint): OfferView {
-  const active = offers.filter((o) => o.active);
-  const offer = host ? active.find((o) => o.host.toLowerCase() === host.toLowerCase()) : active[0];
-  if (!offer) throw noHost(modelId, host);
-  return offer;
+async function isReady(offer: OfferView): Promise<boolean> {
+  const res = await fetch(`${offer.endpoint.replace(/\/+$/, '')}/v2/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+  return res?.ok ?? false;
+}
+
+/** The named host's active offer, or every active offer, cheapest first (getOffers' order). */
+function candidates(offers: OfferView[], host: string | undefined, modelId: bigint): OfferView[] {
+  const active = offers.filter((o) => o.active && (!host || o.host.toLowerCase() === host.toLowerCase()));
+  if (active.length === 0) throw noHost(modelId, host);
+  return active;
 }
 
 /** The recorded channel with this host for this model that is still open on chain. */
