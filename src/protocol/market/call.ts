@@ -147,8 +147,8 @@ export async function callModel(client: ProtocolConnection, p: CallModelParamete
 
 /**
  * The host to pay: the named one, or else the cheapest active offer whose endpoint says it is
- * ready (an offer stays on chain while its host is down, so the cheapest may not answer: the next
- * is tried). Within p.waitMs it waits for one to be ready; past it, the named or cheapest offer is
+ * ready (an offer stays on chain while its host is down, so the cheapest may not answer: the
+ * next is taken; the 8 cheapest are probed). Within p.waitMs it waits for one to be ready; past it, the named or cheapest offer is
  * returned and the call itself says what is wrong.
  */
 async function readyOffer(client: ProtocolConnection, p: CallModelParameters): Promise<OfferView> {
@@ -163,12 +163,19 @@ async function readyOffer(client: ProtocolConnection, p: CallModelParameters): P
     if (offers) {
       // A single candidate needs no probe unless we are to wait for it.
       if (offers.length === 1 && !p.waitMs) return offers[0]!;
-      for (const offer of offers) if (await isReady(offer)) return offer;
+      // The cheapest few probed at once: a host that hangs costs one probe timeout, not one each.
+      const probed = offers.slice(0, MAX_PROBES);
+      const ready = await Promise.all(probed.map(isReady));
+      const first = probed.find((_, i) => ready[i]);
+      if (first) return first;
       if (Date.now() > deadline) return offers[0]!;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** Offers probed for readiness at once, cheapest first. */
+const MAX_PROBES = 8;
 
 async function isReady(offer: OfferView): Promise<boolean> {
   const res = await fetch(`${offer.endpoint.replace(/\/+$/, '')}/v2/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
