@@ -6,10 +6,9 @@
  * The client is a minimal HTTP/1.1 load generator over node:net (what wrk is to a C server): each
  * request's bytes are built before the timed region, a response is read by its Content-Length.
  * On two shared cores every millisecond a client spends is taken from the server; node:http's
- * client costs about 0.45 ms per call here, this one about a fifth of that (the `http` mode keeps
- * node:http's for comparison). The server sees ordinary HTTP/1.1 requests either way.
+ * client cost about 0.45 ms per call here (the first runs in docs/BENCHMARKS.md), this one 0.1-0.4
+ * ms. The server sees ordinary HTTP/1.1 requests.
  */
-import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -32,8 +31,6 @@ export interface ClientJob {
   warmup: number;
   body: Uint8Array;
   extraHeaders: Record<string, string>;
-  /** 'raw' (default): the node:net load generator; 'http': node:http's client. */
-  mode?: 'raw' | 'http';
 }
 
 export interface ClientResult {
@@ -99,7 +96,7 @@ class RawConnection {
   }
 }
 
-async function runRaw(job: ClientJob): Promise<ClientResult> {
+async function runClients(job: ClientJob): Promise<ClientResult> {
   const u = new URL(job.url);
   const body = Buffer.from(job.body);
   const errors: string[] = [];
@@ -133,62 +130,6 @@ async function runRaw(job: ClientJob): Promise<ClientResult> {
   const wallMs = performance.now() - t0;
   const cpu1 = threadCpuMs();
   for (const c of conns) c.close();
-  return { latencies, wallMs, errors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMs: cpu1 - cpu0 } : {}) };
-}
-
-async function runClients(job: ClientJob): Promise<ClientResult> {
-  if ((job.mode ?? 'raw') === 'raw') return runRaw(job);
-  const agent = new Agent({ keepAlive: true, maxSockets: job.headers.length });
-  const u = new URL(job.url);
-  const body = Buffer.from(job.body);
-  const errors: string[] = [];
-  const once = (voucher: string) =>
-    new Promise<void>((resolve) => {
-      const req = request(
-        {
-          host: u.hostname,
-          port: u.port,
-          path: u.pathname,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': body.length, 'flock-voucher': voucher, ...job.extraHeaders },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            if (res.statusCode !== 200 && errors.length < 5) errors.push(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
-            resolve();
-          });
-        },
-      );
-      req.on('error', (e) => {
-        if (errors.length < 5) errors.push(e.message);
-        resolve();
-      });
-      req.end(body);
-    });
-  await Promise.all(
-    job.headers.map(async (hs) => {
-      for (let i = 0; i < job.warmup; i++) await once(hs[i]!);
-    }),
-  );
-  const latencies: number[] = [];
-  parentPort?.postMessage({ timedStart: true });
-  const cpu0 = threadCpuMs();
-  const t0 = performance.now();
-  await Promise.all(
-    job.headers.map(async (hs) => {
-      for (let i = job.warmup; i < hs.length; i++) {
-        const s = performance.now();
-        await once(hs[i]!);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  const wallMs = performance.now() - t0;
-  const cpu1 = threadCpuMs();
-  agent.destroy();
   return { latencies, wallMs, errors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMs: cpu1 - cpu0 } : {}) };
 }
 

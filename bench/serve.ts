@@ -127,6 +127,11 @@ async function main(): Promise<void> {
   /** Only the ways whose name contains one of these (profiling one way); default all. */
   const ONLY = flag('--ways')?.split(',');
   const wanted = (way: string) => !ONLY || ONLY.some((w) => way.includes(w));
+  const ALL_WAYS = ['direct, session', 'direct, pool', 'server, JSON', 'server, binary', 'server, binary, signatures in worker threads', 'server, binary, no signature check (ablation)'];
+  if (!ALL_WAYS.some(wanted)) {
+    process.stderr.write(`--ways ${flag('--ways')} names no way; the ways: ${ALL_WAYS.join('; ')}\n`);
+    process.exit(2);
+  }
 
   const log = (msg: string) => process.stderr.write(`[serve ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
   const temp = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-serve-'));
@@ -340,10 +345,11 @@ async function main(): Promise<void> {
         if (!b || r.callsPerSec > b.callsPerSec) best.set(r.way, r);
       };
       for (let rep = 0; rep < REPEAT; rep++) {
-        const direct1 = await loops(c, wanted('direct, session') ? calls : c, warmup, () => session.run(ortFeeds));
-        if (wanted('direct, session')) keep({ model: name, way: 'direct, session', concurrency: c, calls: direct1.latencies.length, rowsPerCall, callsPerSec: (direct1.latencies.length / direct1.wallMs) * 1000, p50: pct(direct1.latencies, 0.5), p99: pct(direct1.latencies, 0.99), cpuPerCall: direct1.cpuMs / direct1.latencies.length });
-        const direct2 = await loops(c, wanted('direct, pool') ? calls : c, warmup, () => pool.run(feeds));
-        if (wanted('direct, pool')) keep({ model: name, way: 'direct, pool', concurrency: c, calls: direct2.latencies.length, rowsPerCall, callsPerSec: (direct2.latencies.length / direct2.wallMs) * 1000, p50: pct(direct2.latencies, 0.5), p99: pct(direct2.latencies, 0.99), cpuPerCall: direct2.cpuMs / direct2.latencies.length });
+        for (const [way, fn] of [['direct, session', () => session.run(ortFeeds)], ['direct, pool', () => pool.run(feeds)]] as const) {
+          if (!wanted(way)) continue;
+          const d = await loops(c, calls, warmup, fn);
+          keep({ model: name, way, concurrency: c, calls: d.latencies.length, rowsPerCall, callsPerSec: (d.latencies.length / d.wallMs) * 1000, p50: pct(d.latencies, 0.5), p99: pct(d.latencies, 0.99), cpuPerCall: d.cpuMs / d.latencies.length });
+        }
         for (const s of servers) {
           const per = Math.ceil(calls / c);
           const binary = s.binary;
