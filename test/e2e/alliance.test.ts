@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { AbiCoder, JsonRpcProvider, keccak256, NonceManager, Wallet, type Signer } from 'ethers';
+import { AbiCoder, JsonRpcProvider, keccak256, Wallet, type Signer } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
+import { FlockSigner } from '../../src/chain/signer.js';
 import { IAlliance__factory, IAllianceRandomness__factory, VRFCoordinatorV2_5Mock__factory } from '../../src/chain/types/index.js';
 import { stopFulfiller } from '../../src/devnet/vrf-process.js';
 import { evaluateModel, exportOnnx, loadEvaluationData, loadTaskSpec, train } from '../../src/engine/index.js';
@@ -118,7 +119,7 @@ describe('FL Alliance task on the devnet', () => {
     await provider.send('evm_mine', []);
   };
   const clientOf = (who: Actor): { signer: Signer; p: ProtocolClient; address: string } => {
-    const signer: Signer = new NonceManager(new Wallet(KEYS[who], provider));
+    const signer: Signer = new FlockSigner(new Wallet(KEYS[who], provider));
     return { signer, p: createProtocolClient({ record: readDeployment(t.home, 31337)!, signer }), address: new Wallet(KEYS[who]).address };
   };
 
@@ -157,7 +158,7 @@ describe('FL Alliance task on the devnet', () => {
     const taskId = 1n;
     const record = readDeployment(t.home, 31337)!;
     const alliance = IAlliance__factory.connect(record.contracts.Alliance!, provider);
-    const oracle = new NonceManager(new Wallet(KEYS.vrf, provider));
+    const oracle = new FlockSigner(new Wallet(KEYS.vrf, provider));
     const randomness = IAllianceRandomness__factory.connect(record.contracts.AllianceRandomness!, provider);
     const coordinator = VRFCoordinatorV2_5Mock__factory.connect(record.contracts.VRFCoordinatorV2_5Mock!, oracle);
     const store = new DirectoryStore({ dir: join(t.home, 'store') });

@@ -1,8 +1,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonRpcProvider, NonceManager, Wallet, type Signer } from 'ethers';
+import { JsonRpcProvider, Wallet, type Signer } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
+import { FlockSigner } from '../../src/chain/signer.js';
 import type { IArena } from '../../src/chain/types/index.js';
 import { modelCommitment, newSalt, Phase, requireArena, scoreCommitment, scoreTree, scoreTreeDepth, SubmissionStatus, ZERO_LEAF } from '../../src/protocol/arena/index.js';
 import type { TaskSecrets } from '../../src/tasks/secrets.js';
@@ -108,7 +109,7 @@ describe('Arena round on the devnet', () => {
   };
   /** An adversary: the protocol facade bound to its own key (it signs as the CLI does). */
   const adversary = (who: 'copycat' | 'lazy') => {
-    const signer: Signer = new NonceManager(new Wallet(KEYS[who], provider));
+    const signer: Signer = new FlockSigner(new Wallet(KEYS[who], provider));
     const p: ProtocolClient = createProtocolClient({ record: readDeployment(t.home, 31337)!, signer });
     return { signer, p, arena: requireArena(p), address: ADDRESSES[who] };
   };

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonRpcProvider, NonceManager, parseEther, Wallet } from 'ethers';
+import { JsonRpcProvider, parseEther, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
+import { FlockSigner } from '../../src/chain/signer.js';
 import { modelCommitment, newSalt, scoreCommitment, scoreTree } from '../../src/protocol/arena/index.js';
 import { createProtocolClient, type ProtocolClient } from '../../src/protocol/client.js';
 import { runCli, tempHome, type TempHome } from '../harness/index.js';
@@ -52,7 +53,7 @@ describe('task rewards in a delegation pool', () => {
     for (const [who, key] of Object.entries(KEYS) as [Actor, string][]) {
       const wallet = new Wallet(key, provider);
       address[who] = wallet.address;
-      clients[who] = createProtocolClient({ record, signer: new NonceManager(wallet) });
+      clients[who] = createProtocolClient({ record, signer: new FlockSigner(wallet) });
       writeFileSync(join(t.dir, `${who}.key`), key);
       const imp = await cli(['wallet', 'import', who, '--private-key-file', join(t.dir, `${who}.key`), ...as(who)]);
       expect(imp.code, imp.stderr).toBe(0);

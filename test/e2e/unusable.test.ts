@@ -9,9 +9,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { JsonRpcProvider, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../src/chain/deployment.js';
+import { FlockSigner } from '../../src/chain/signer.js';
 import { loadTaskSpec } from '../../src/engine/task.js';
 import { requireArena, unusableCommitment, type ArenaMetricName } from '../../src/protocol/arena/index.js';
 import { createProtocolClient } from '../../src/protocol/client.js';
@@ -62,7 +63,7 @@ describe('an unusable validation set', () => {
     const rows = gunzipSync(readFileSync(files.validation!)).toString('utf8').split('\n');
     writeFileSync(unlabelled, rows.map((l) => l.split(',').slice(0, -1).join(',')).join('\n'));
     const validationCID = keepValidationSet(t.home, 31337, unlabelled);
-    const creator = createProtocolClient({ record: readDeployment(t.home, 31337)!, signer: new NonceManager(new Wallet(CREATOR_KEY, provider)) });
+    const creator = createProtocolClient({ record: readDeployment(t.home, 31337)!, signer: new FlockSigner(new Wallet(CREATOR_KEY, provider)) });
     const hour = 3600n;
     const { taskId } = await creator.arena.createTask({
       dataCID,
