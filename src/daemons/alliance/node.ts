@@ -24,6 +24,7 @@ import type { AllianceManifest } from '../../tasks/alliance-spec.js';
 import { fromWad, toWad } from '../../units/index.js';
 import { adoptLegacyState, DONE, GO, lockState, runSteps, StateStore, statePath, type Gate, type Reporter, type Step, type StepContext } from '../kernel/index.js';
 import type { AllianceDaemonDeps } from './ports.js';
+import { turnOf, type AnyoneStep } from './turns.js';
 
 export const ALLIANCE_KIND = 'alliance';
 
@@ -93,6 +94,10 @@ interface C extends StepContext {
   round: number;
   task: AllianceTaskView;
   manifest: AllianceManifest;
+  /** When this node first saw each step anyone may take due, by `round:step` (turns). */
+  due: Map<string, number>;
+  /** The task's members, read once per round for the turns. */
+  members?: { round: number; accounts: string[] };
 }
 
 const recOf = (c: C, round: number): RoundRecord => c.st.get().rounds[String(round)] ?? {};
@@ -342,11 +347,10 @@ function workDir(c: { o: AllianceNodeOptions; taskId: bigint; account: string })
 }
 
 /**
- * A step anyone may take (start, draw, settle, expire), sent by whichever node gets there first:
- * the others' sends fail at gas estimation (no transaction, no gas) with the contract's "not in
- * phase" error, which is the expected outcome of a race, not a failure.
+ * Sends a step anyone may take (start, draw, settle, expire). A revert is the step not being due
+ * (not in phase, no word yet) or a race lost despite the turns: expected, not a failure.
  */
-async function anyone(c: C, step: 'start' | 'draw' | 'settle' | 'expire', send: () => Promise<{ txHash?: string; txHashes?: string[] }>): Promise<boolean> {
+async function anyone(c: C, step: AnyoneStep | 'expire', send: () => Promise<{ txHash?: string; txHashes?: string[] }>): Promise<boolean> {
   try {
     const r = await c.rt.exclusive(send);
     const tx = r.txHash ?? r.txHashes?.at(-1);
@@ -359,6 +363,29 @@ async function anyone(c: C, step: 'start' | 'draw' | 'settle' | 'expire', send: 
     }
     throw e;
   }
+}
+
+/**
+ * Whether this node may send a step anyone may take now (turns.ts): the first in the turn order at
+ * once, the k-th once k turns passed since it first saw the step due and only if it is due still.
+ * A turn is two polls: one for every node's poll to see the step due, one for the first one's
+ * transaction to be mined; a member that is down delays the step by one turn.
+ */
+async function myTurn(c: C, step: AnyoneStep, round: number): Promise<boolean> {
+  const key = `${round}:${step}`;
+  const seen = c.due.get(key) ?? Date.now();
+  c.due.set(key, seen);
+  if (c.members?.round !== c.round) {
+    const members = await c.rt.retry('participants', () => c.o.alliance.getAllianceParticipants({ taskId: c.taskId }));
+    c.members = { round: c.round, accounts: members.map((m) => m.account) };
+  }
+  const turn = turnOf(c.members.accounts, c.taskId, round, step, c.account);
+  return Date.now() - seen >= turn * 2 * c.rt.pollMs;
+}
+
+/** Takes a step anyone may take when this node's turn came; false when it did not (yet), or lost a race after all. */
+async function inTurn(c: C, step: AnyoneStep, round: number, send: () => Promise<{ txHash?: string; txHashes?: string[] }>): Promise<boolean> {
+  return (await myTurn(c, step, round)) && (await anyone(c, step, send));
 }
 
 // ---------------------------------------------------------------- a settled round's result
@@ -456,7 +483,7 @@ export async function runAllianceNode(o: AllianceNodeOptions): Promise<AllianceN
     const { fetchAllianceManifest } = await import('../../tasks/alliance-spec.js');
     const manifest = await o.rt.retry('task spec', () => fetchAllianceManifest(o.store, task.spec.specCID));
     if (!manifest.spec.trainer) throw new AbortError(`the task's spec ${task.spec.specCID} names no trainer`, { code: 'BAD_MANIFEST' });
-    const c: C = { o, rt: o.rt, taskId, report, st, account, round: task.round, task, manifest, onTransient: () => o.chain.resetNonce(), missedHint: `\`flock alliance show ${taskId}\`` };
+    const c: C = { o, rt: o.rt, taskId, report, st, account, round: task.round, task, manifest, due: new Map(), onTransient: () => o.chain.resetNonce(), missedHint: `\`flock alliance show ${taskId}\`` };
     report.emit({ event: 'alliance-task', round: task.round, rounds: task.spec.rounds, metric: manifest.spec.metric.name });
     await prepare(c);
     for (;;) {
@@ -478,28 +505,31 @@ export async function runAllianceNode(o: AllianceNodeOptions): Promise<AllianceN
       const now = await o.rt.retry('latest block', () => o.chain.now());
       if (task.status === 'joining') {
         if (now < task.joinEnd) report.emit({ event: 'waiting', for: 'round', opensIn: task.joinEnd - now, round: 1 });
-        else await anyone(c, 'start', () => o.alliance.startRound({ taskId }));
+        else await inTurn(c, 'start', 1, () => o.alliance.startRound({ taskId }));
         await o.rt.sleep();
         continue;
       }
       const r = await roundNow(c);
       if (r.phase !== 'settled') await reportPrevious(c);
       if (r.phase === 'drawing') {
-        if (!(await anyone(c, 'draw', () => o.alliance.drawRoles({ taskId })))) {
-          await anyone(c, 'expire', () => o.alliance.expireRound({ taskId })); // only once alliance.drawTimeout passed
-          report.emit({ event: 'waiting', for: 'randomness', round: c.round });
-          await o.rt.sleep();
+        // The VRF word is 0 until it arrives (a fulfilled word of 0 has odds of 2^-256).
+        if (r.word !== 0n) {
+          if (!(await inTurn(c, 'draw', c.round, () => o.alliance.drawRoles({ taskId })))) await o.rt.sleep();
+          continue;
         }
+        await anyone(c, 'expire', () => o.alliance.expireRound({ taskId })); // only once alliance.drawTimeout passed: rare, not in turns
+        report.emit({ event: 'waiting', for: 'randomness', round: c.round });
+        await o.rt.sleep();
         continue;
       }
       if (r.phase === 'settling') {
-        if (!(await anyone(c, 'settle', () => o.alliance.settleRound({ taskId })))) await o.rt.sleep();
+        if (!(await inTurn(c, 'settle', c.round, () => o.alliance.settleRound({ taskId })))) await o.rt.sleep();
         continue;
       }
       if (r.phase === 'settled') {
         await reportResult(c, c.round, r, task.globalModelCID);
         if (o.untilRound !== undefined && c.round >= o.untilRound) break;
-        if (c.round < task.spec.rounds && !(await anyone(c, 'start', () => o.alliance.startRound({ taskId })))) await o.rt.sleep();
+        if (c.round < task.spec.rounds && !(await inTurn(c, 'start', c.round + 1, () => o.alliance.startRound({ taskId })))) await o.rt.sleep();
         else if (c.round >= task.spec.rounds) await o.rt.sleep();
         continue;
       }

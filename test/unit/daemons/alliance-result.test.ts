@@ -185,7 +185,8 @@ describe('the Alliance node reports a settled round with the global model’s lo
       home,
       {
         getAllianceTask: async () => taskView(2, initialCID),
-        getAllianceRound: async ({ round }) => (round === 1 ? roundView(1, 'settled', false) : roundView(2, 'drawing')),
+        getAllianceRound: async ({ round }) => (round === 1 ? roundView(1, 'settled', false) : { ...roundView(2, 'drawing'), word: 7n }),
+        getAllianceParticipants: async () => [{ account: ACCOUNT, stake: 1n }],
         drawRoles: async () => ({ txHash: '0x02' }),
       } as Partial<AllianceActions>,
       m.store,
