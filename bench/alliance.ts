@@ -51,31 +51,20 @@
  * its log's tail: the bench never restarts a node nor covers for one.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HDNodeWallet, Interface, JsonRpcProvider, Network, type InterfaceAbi } from 'ethers';
+import { Interface, JsonRpcProvider, Network, type InterfaceAbi } from 'ethers';
 import { readDeployment } from '../src/chain/deployment.js';
-import { ANVIL_MNEMONIC } from '../src/config/schema.js';
 import { loadTaskSpec } from '../src/engine/index.js';
 import { splitDataFile } from '../src/fl/split-file.js';
 import { allianceReady, getAllianceProgress, type AllianceProgress } from '../src/protocol/alliance/progress.js';
 import { createProtocolClient, type ProtocolClient } from '../src/protocol/client.js';
-import { cloneHome, DIST_MAIN, distIsStale, freePort, ROOT, rpc, runCli, spawnCli, tempHome, TEST_RUNTIME_DIR, type CliResult } from '../test/harness/index.js';
+import { cloneHome, DIST_MAIN, distIsStale, ROOT, rpc, spawnCli } from '../test/harness/index.js';
+import { DevnetBench, hasFlag, now, numFlag, readJson, sleep, tail } from './devnet-round.js';
 
 // ------------------------------------------------------------------ flags
 
-const argv = process.argv.slice(2);
-function numFlag(name: string, def: number, { int = true, min = 1 } = {}): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return def;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v < min || (int && !Number.isInteger(v))) {
-    process.stderr.write(`${name} wants ${int ? 'an integer' : 'a number'} >= ${min}\n`);
-    process.exit(2);
-  }
-  return v;
-}
 const NODES = numFlag('--nodes', 6, { min: 2 });
 const PROPOSERS = numFlag('--proposers', NODES <= 6 ? Math.floor(NODES / 2) : Math.ceil(NODES / 4));
 if (PROPOSERS >= NODES) {
@@ -85,28 +74,20 @@ if (PROPOSERS >= NODES) {
 const EPOCHS = numFlag('--epochs', 1);
 const POLL = numFlag('--poll', 0.3, { int: false, min: 0.05 });
 const STAGE_TIMEOUT_MS = numFlag('--stage-timeout', 600) * 1000;
-const KEEP = argv.includes('--keep');
-const WRITE_RESULTS = !argv.includes('--no-results');
+const WRITE_RESULTS = !hasFlag('--no-results');
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 
 const TASK = path.join(ROOT, 'examples', 'tasks', 'breast-cancer', 'task.yaml');
 const TRAIN = path.join(ROOT, 'examples', 'tasks', 'breast-cancer', 'train.csv.gz');
-const PASSWORD = 'bench';
 /** Every phase, join window included: long enough for N daemons to start on a busy machine (the clock is warped past the rest). */
 const PHASE = '1h';
 
-const log = (msg: string) => process.stderr.write(`[alliance ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
-
 // ------------------------------------------------------------------ processes
 
-// Every actor's FLOCK_HOME is a folder of `work`, so `work` is the CLI's HOME and cwd (its
-// flock.config.yaml sizes the devnet).
-const temp = tempHome('flock-bench-alliance-');
-const work = temp.dir;
-const mainHome = temp.home;
-const passwordFile = path.join(work, 'password');
+let stopWatch = false;
+const bench = new DevnetBench('alliance', { keep: hasFlag('--keep'), cliTimeoutMs: 180_000, onCleanup: () => (stopWatch = true) });
+const { work, mainHome, log } = bench;
+const okJson = bench.okJson.bind(bench);
 
 interface LogEvent {
   event: string;
@@ -127,33 +108,13 @@ interface Daemon {
   /** performance.now() when it exited. */
   exitedAt?: number;
 }
-const running = new Set<ChildProcess>();
 const daemons: Daemon[] = [];
-
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.on('close', () => running.delete(child));
-}
-
-/** `node bin/flock <args>`, one-shot, as `home`'s user. */
-function cli(args: string[], home = mainHome, timeoutMs = 180_000): Promise<CliResult> {
-  return runCli(args, { home, timeoutMs, onSpawn: track });
-}
-async function ok(args: string[], home = mainHome, timeoutMs?: number): Promise<CliResult> {
-  const r = await cli(args, home, timeoutMs);
-  if (r.code !== 0) throw new Error(`flock ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r;
-}
-const okJson = async <T = any>(args: string[], home = mainHome): Promise<{ r: CliResult; json: T }> => {
-  const r = await ok([...args, '--json'], home);
-  return { r, json: r.json<T>() };
-};
 
 function spawnDaemon(name: string, home: string, args: string[]): Daemon {
   const d: Daemon = { name, home, logPath: path.join(work, `${name}.log`), code: undefined, events: [], offset: 0, peakRssKb: 0 } as unknown as Daemon;
   const out = createWriteStream(d.logPath, { flags: 'a' });
   const child = spawnCli(args, { home });
-  track(child);
+  bench.track(child);
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   d.child = child;
@@ -218,47 +179,6 @@ function sampleMemory(): void {
   memory.peakDaemonsRssMb = Math.max(memory.peakDaemonsRssMb, sum / 1024);
   memory.minAvailableMb = Math.min(memory.minAvailableMb, memAvailableMb());
   memory.peakLoad1 = Math.max(memory.peakLoad1, os.loadavg()[0]!);
-}
-
-// ------------------------------------------------------------------ cleanup (always)
-
-let devnetStarted = false;
-let devnetPid: number | undefined;
-let cleaning: Promise<void> | undefined;
-let stopWatch = false;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    stopWatch = true;
-    for (const c of running) c.kill('SIGTERM');
-    const deadline = Date.now() + 8000;
-    while (running.size > 0 && Date.now() < deadline) await sleep(100);
-    for (const c of running) c.kill('SIGKILL');
-    if (devnetStarted) {
-      const down = await cli(['devnet', 'down'], mainHome, 30_000).catch(() => undefined);
-      if (down?.code === 0) log('devnet stopped');
-      else {
-        log(`\`flock devnet down\` failed${down ? `: ${down.stderr.trim()}` : ''}`);
-        if (devnetPid) {
-          try {
-            process.kill(devnetPid, 'SIGKILL');
-            log(`killed anvil (pid ${devnetPid})`);
-          } catch {
-            /* already gone */
-          }
-        }
-      }
-    }
-    if (KEEP) log(`kept ${work}`);
-    else temp.cleanup();
-    rmSync(TEST_RUNTIME_DIR, { recursive: true, force: true }); // this process's devnet registry (harness/cli.ts)
-  })();
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    log(`${sig}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
 }
 
 // ------------------------------------------------------------------ the chain, watched
@@ -385,14 +305,6 @@ async function until(what: string, check: () => Promise<boolean>, { exitOk = fal
   }
 }
 
-function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 // ------------------------------------------------------------------ transactions, named
 
 interface Tx {
@@ -492,44 +404,19 @@ async function main(): Promise<void> {
   // Actors: #0 creates the task, #1..N are the nodes.
   const names = ['creator', ...Array.from({ length: NODES }, (_, i) => `node${i + 1}`)];
   const nodes = names.slice(1);
-  const root = HDNodeWallet.fromPhrase(ANVIL_MNEMONIC, undefined, "m/44'/60'/0'/0");
-  const wallets = names.map((_, i) => root.deriveChild(i));
-  const addressOf = new Map(names.map((n, i) => [n, wallets[i]!.address.toLowerCase()]));
-  const nameOf = new Map([...addressOf].map(([n, a]) => [a, n]));
-  const senders = (pred: (n: string) => boolean) => new Set(names.filter(pred).map((n) => addressOf.get(n)!));
-  const as = (who: string) => ['--account', who, '--password-file', passwordFile];
-
-  writeFileSync(passwordFile, PASSWORD);
-  // anvil funds (ETH, and FLOCK at deployment) every account it derives: one per actor at least.
-  writeFileSync(path.join(work, 'flock.config.yaml'), `devnet:\n  accounts: ${Math.max(10, names.length)}\n`);
 
   // 1. Devnet, keystores, stakes, the nodes' data, the task's file.
-  const port = await freePort();
-  devnetStarted = true;
-  const up = await timed('flock devnet up (anvil + deploy + VRF fulfiller)', () => okJson<{ rpcUrl: string; chainId: number; pid: number }>(['devnet', 'up', '--port', String(port)]));
-  rpcUrl = up.json.rpcUrl;
-  devnetPid = up.json.pid;
-  const chainId = up.json.chainId;
-  const rpcFlag = ['--rpc-url', rpcUrl];
-  log(`devnet at ${rpcUrl} (chain ${chainId})`);
+  const net = await bench.devnet(names, timed, 'flock devnet up (anvil + deploy + VRF fulfiller)');
+  const { chainId, rpcFlag, as, addressOf } = net;
+  rpcUrl = net.rpcUrl;
+  const nameOf = new Map([...addressOf].map(([n, a]) => [a, n]));
+  const senders = (pred: (n: string) => boolean) => new Set(names.filter(pred).map((n) => addressOf.get(n)!));
   const record = readDeployment(mainHome, chainId);
   if (!record?.contracts.Alliance) throw new Error(`the devnet's deployment has no Alliance (${Object.keys(record?.contracts ?? {}).join(', ')})`);
   const provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true });
   const client: ProtocolClient = createProtocolClient({ record, runner: provider });
   lastSeen = await blockNumber();
   void watchBlocks();
-
-  await timed(`import ${names.length} keystores (scrypt N=1024)`, async () => {
-    for (const [i, n] of names.entries()) {
-      const keyFile = path.join(work, `${n}.key`);
-      writeFileSync(keyFile, wallets[i]!.privateKey);
-      await ok(['wallet', 'import', n, '--private-key-file', keyFile, ...as(n)]);
-      rmSync(keyFile);
-    }
-  });
-  await timed(`stake 200 FLOCK (no lock) x ${names.length}`, async () => {
-    for (const n of names) await ok(['stake', '200', '--lock', '0', ...as(n), ...rpcFlag]);
-  });
   const { spec } = await loadTaskSpec(TASK);
   const split = await timed(`deal train.csv.gz IID into ${NODES} private files (splitDataFile)`, () =>
     splitDataFile({ file: TRAIN, schema: spec.schema, clients: NODES, kind: 'iid', seed: 1, out: path.join(work, 'data') }),
@@ -558,10 +445,7 @@ async function main(): Promise<void> {
   // deployment record, the keystores and the store folder (a local directory store).
   const homeOf = new Map(nodes.map((n) => [n, cloneHome(mainHome, path.join(work, `home-${n}`))]));
 
-  // What a bare CLI call costs (process start, config, one RPC): the floor of every one-shot stage.
-  const probes: number[] = [];
-  for (let i = 0; i < 3; i++) probes.push((await ok(['devnet', 'status', '--json'])).ms);
-  const cliFloorMs = probes.sort((a, b) => a - b)[1]!;
+  const cliFloorMs = await bench.cliFloorMs();
 
   // ---------------------------------------------------------------- the round (timed)
   const startBlock = await blockNumber();
@@ -909,20 +793,4 @@ function outcomeEnum(): string[] {
   return m ? m[1]!.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-function readJson(file: string): any {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-try {
-  await main();
-} catch (e) {
-  process.exitCode = 1;
-  log(`failed: ${(e as Error).stack ?? e}`);
-  for (const d of daemons) log(`--- ${d.name} (${d.logPath}), last lines:\n${tail(d.logPath)}`);
-} finally {
-  await cleanup();
-}
+await bench.run(main, () => daemons.map((d) => ({ name: d.name, file: d.logPath })));

@@ -35,52 +35,33 @@
  * JSON-RPC), compiled along into dist/bench/.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HDNodeWallet, Interface } from 'ethers';
-import { ANVIL_MNEMONIC } from '../src/config/schema.js';
+import { Interface } from 'ethers';
 import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
-import { cloneHome, DIST_MAIN, distIsStale, freePort, readDaemonState, ROOT, rpc, runCli, spawnCli, tempHome, type CliResult } from '../test/harness/index.js';
+import { cloneHome, DIST_MAIN, distIsStale, readDaemonState, ROOT, rpc, spawnCli } from '../test/harness/index.js';
+import { DevnetBench, hasFlag, now, numFlag, readJson, sleep, tail } from './devnet-round.js';
 
 // ------------------------------------------------------------------ flags
 
-const argv = process.argv.slice(2);
-function numFlag(name: string, def: number, { int = true, min = 1 } = {}): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return def;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v < min || (int && !Number.isInteger(v))) {
-    process.stderr.write(`${name} wants ${int ? 'an integer' : 'a number'} >= ${min}\n`);
-    process.exit(2);
-  }
-  return v;
-}
 const NODES = numFlag('--nodes', 3);
 const VALIDATORS = numFlag('--validators', 3);
 const POLL = numFlag('--poll', 0.3, { int: false, min: 0.05 });
 const STAGE_TIMEOUT_MS = numFlag('--stage-timeout', 180) * 1000;
-const KEEP = argv.includes('--keep');
 /** Restart a daemon that exits 7 (a step reverted), as a supervisor would; see the report. */
-const RESTART = !argv.includes('--no-restart');
+const RESTART = !hasFlag('--no-restart');
 
 const SPEC = path.join(ROOT, 'examples', 'tasks', 'digits', 'task.yaml');
 /** arena.sampleSize's default: up to this many committed validators, every score counts; beyond, k drawn per submission. */
 const SAMPLE_SIZE = 7;
-const PASSWORD = 'bench';
-
-const log = (msg: string) => process.stderr.write(`[arena ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
 
 // ------------------------------------------------------------------ processes
 
-// Every actor's FLOCK_HOME is a folder of `work`, so `work` is the CLI's HOME and cwd (its
-// flock.config.yaml sizes the devnet).
-const temp = tempHome('flock-bench-arena-');
-const work = temp.dir;
-const mainHome = temp.home;
-const passwordFile = path.join(work, 'password');
+const bench = new DevnetBench('arena', { keep: hasFlag('--keep'), cliTimeoutMs: 120_000 });
+const { work, mainHome, log } = bench;
+const ok = bench.ok.bind(bench);
+const okJson = bench.okJson.bind(bench);
 
 interface Daemon {
   name: string;
@@ -95,29 +76,7 @@ interface Daemon {
 }
 /** Daemons restarted after exiting 7, with the error they printed. */
 const restarts: { name: string; stage: string; error: string }[] = [];
-const running = new Set<ChildProcess>();
 const daemons: Daemon[] = [];
-
-/** Keeps a process in `running` (stopped by cleanup) until it closes. */
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.on('close', () => running.delete(child));
-}
-
-/** `node bin/flock <args>`, one-shot, as `home`'s user. */
-function cli(args: string[], home = mainHome, timeoutMs = 120_000): Promise<CliResult> {
-  return runCli(args, { home, timeoutMs, onSpawn: track });
-}
-
-async function ok(args: string[], home = mainHome, timeoutMs?: number): Promise<CliResult> {
-  const r = await cli(args, home, timeoutMs);
-  if (r.code !== 0) throw new Error(`flock ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r;
-}
-const okJson = async <T = any>(args: string[], home = mainHome): Promise<{ r: CliResult; json: T }> => {
-  const r = await ok([...args, '--json'], home);
-  return { r, json: r.json<T>() };
-};
 
 function spawnDaemon(name: string, kind: Daemon['kind'], home: string, args: string[]): Daemon {
   const d = { name, kind, home, args, logPath: path.join(work, `${name}.log`), restarts: 0 } as Daemon;
@@ -130,7 +89,7 @@ function spawnDaemon(name: string, kind: Daemon['kind'], home: string, args: str
 function start(d: Daemon): void {
   const out = createWriteStream(d.logPath, { flags: 'a' });
   const child = spawnCli(d.args, { home: d.home });
-  track(child);
+  bench.track(child);
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   d.child = child;
@@ -158,44 +117,6 @@ async function countedScores(arena: string, taskId: string): Promise<number> {
     }
   }
   return n;
-}
-
-// ------------------------------------------------------------------ cleanup (always)
-
-let devnetStarted = false;
-let devnetPid: number | undefined;
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of running) c.kill('SIGTERM');
-    const deadline = Date.now() + 5000;
-    while (running.size > 0 && Date.now() < deadline) await sleep(100);
-    for (const c of running) c.kill('SIGKILL');
-    if (devnetStarted) {
-      const down = await cli(['devnet', 'down'], mainHome, 30_000).catch(() => undefined);
-      if (down?.code === 0) log('devnet stopped');
-      else {
-        log(`\`flock devnet down\` failed${down ? `: ${down.stderr.trim()}` : ''}`);
-        if (devnetPid) {
-          try {
-            process.kill(devnetPid, 'SIGKILL');
-            log(`killed anvil (pid ${devnetPid})`);
-          } catch {
-            /* already gone */
-          }
-        }
-      }
-    }
-    if (KEEP) log(`kept ${work}`);
-    else temp.cleanup();
-  })();
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    log(`${sig}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
 }
 
 // ------------------------------------------------------------------ the round's bookkeeping
@@ -255,14 +176,6 @@ async function until(what: string, check: () => boolean): Promise<number> {
   return now() - t0;
 }
 
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
@@ -281,15 +194,6 @@ async function main(): Promise<void> {
 
   // Actors: #0 creates the task, #1..N train, #N+1..N+M validate.
   const names = ['creator', ...Array.from({ length: NODES }, (_, i) => `node${i + 1}`), ...Array.from({ length: VALIDATORS }, (_, i) => `validator${i + 1}`)];
-  const root = HDNodeWallet.fromPhrase(ANVIL_MNEMONIC, undefined, "m/44'/60'/0'/0");
-  const wallets = names.map((_, i) => root.deriveChild(i));
-  const addressOf = new Map(names.map((n, i) => [n, wallets[i]!.address.toLowerCase()]));
-  const senders = (pred: (n: string) => boolean) => new Set(names.filter(pred).map((n) => addressOf.get(n)!));
-  const as = (who: string) => ['--account', who, '--password-file', passwordFile];
-
-  writeFileSync(passwordFile, PASSWORD);
-  // anvil funds (ETH, and FLOCK at deployment) every account it derives: one per actor at least.
-  writeFileSync(path.join(work, 'flock.config.yaml'), `devnet:\n  accounts: ${Math.max(10, names.length)}\n`);
 
   // 1. Models, trained here with the engine before anything else runs (not part of the round).
   const { spec, files } = await loadTaskSpec(SPEC);
@@ -310,39 +214,16 @@ async function main(): Promise<void> {
   log(`${NODES} models in ${work}`);
 
   // 2. Devnet, keystores, stakes.
-  const port = await freePort();
-  devnetStarted = true;
-  const up = await timed('flock devnet up (anvil + deploy)', () => okJson<{ rpcUrl: string; chainId: number; pid: number }>(['devnet', 'up', '--port', String(port)]));
-  rpcUrl = up.json.rpcUrl;
-  devnetPid = up.json.pid;
-  const chainId = up.json.chainId;
-  const rpcFlag = ['--rpc-url', rpcUrl];
-  log(`devnet at ${rpcUrl} (chain ${chainId})`);
-
-  // One after another: an import may write the home's preferences file.
-  await timed(`import ${names.length} keystores (scrypt N=1024)`, async () => {
-    for (const [i, n] of names.entries()) {
-      const keyFile = path.join(work, `${n}.key`);
-      writeFileSync(keyFile, wallets[i]!.privateKey);
-      await ok(['wallet', 'import', n, '--private-key-file', keyFile, ...as(n)]);
-      rmSync(keyFile);
-    }
-  });
-  // One after another too: two `flock stake` sent at once by different accounts can fail with
-  // "reverted without a reason" (seen here; the same failure in registrations traced to running
-  // out of gas: the CLI sends exactly eth_estimateGas, and the other transaction changed the cost).
-  await timed(`stake 200 FLOCK (no lock) x ${names.length}`, async () => {
-    for (const n of names) await ok(['stake', '200', '--lock', '0', ...as(n), ...rpcFlag]);
-  });
+  const net = await bench.devnet(names, timed, 'flock devnet up (anvil + deploy)');
+  const { chainId, rpcFlag, as } = net;
+  rpcUrl = net.rpcUrl;
+  const senders = (pred: (n: string) => boolean) => new Set(names.filter(pred).map((n) => net.addressOf.get(n)!));
 
   // One home per daemon, as one machine per operator would have; they share the devnet's
   // deployment record, the keystores and the store folder (a local directory store).
   const homeOf = new Map(names.slice(1).map((n) => [n, cloneHome(mainHome, path.join(work, `home-${n}`))]));
 
-  // What a bare CLI call costs (process start, config, one RPC): the floor of every one-shot stage.
-  const probes: number[] = [];
-  for (let i = 0; i < 3; i++) probes.push((await ok(['devnet', 'status', '--json'])).ms);
-  const cliFloorMs = probes.sort((a, b) => a - b)[1]!;
+  const cliFloorMs = await bench.cliFloorMs();
 
   // ---------------------------------------------------------------- the round (timed)
   const nodes = names.filter((n) => n.startsWith('node'));
@@ -514,20 +395,4 @@ function countBy(xs: string[]): string {
   return [...m].map(([k, v]) => `${v} ${k}`).join(', ');
 }
 
-function readJson(file: string): any {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-try {
-  await main();
-} catch (e) {
-  process.exitCode = 1;
-  log(`failed: ${(e as Error).stack ?? e}`);
-  for (const d of daemons) log(`--- ${d.name} (${d.logPath}), last lines:\n${tail(d.logPath)}`);
-} finally {
-  await cleanup();
-}
+await bench.run(main, () => daemons.map((d) => ({ name: d.name, file: d.logPath })));
