@@ -60,7 +60,7 @@ import { loadTaskSpec } from '../src/engine/index.js';
 import { splitDataFile } from '../src/fl/split-file.js';
 import { allianceReady, getAllianceProgress, type AllianceProgress } from '../src/protocol/alliance/progress.js';
 import { createProtocolClient, type ProtocolClient } from '../src/protocol/client.js';
-import { cloneHome, DIST_MAIN, distIsStale, ROOT, rpc, spawnCli } from '../test/harness/index.js';
+import { cloneHome, ROOT, rpc, spawnCli } from '../test/harness/index.js';
 import { DevnetBench, hasFlag, now, numFlag, readJson, sleep, tail } from './devnet-round.js';
 
 // ------------------------------------------------------------------ flags
@@ -390,15 +390,8 @@ const wallOf = (perf: number) => performance.timeOrigin + perf;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  if (!existsSync(DIST_MAIN) || !existsSync(TASK)) throw new Error('run `npm run build` first (needs dist/cli/main.js and examples/tasks/breast-cancer/)');
-  if (distIsStale()) log('warning: src/ is newer than dist/; this measures the CLI as last built (`npm run build` to rebuild)');
-  const setup: { label: string; ms: number }[] = [];
-  const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = now();
-    const r = await fn();
-    setup.push({ label, ms: now() - t0 });
-    return r;
-  };
+  bench.requireBuilt(TASK);
+  const timed = bench.timed.bind(bench);
   const loadAtStart = os.loadavg();
 
   // Actors: #0 creates the task, #1..N are the nodes.
@@ -406,7 +399,7 @@ async function main(): Promise<void> {
   const nodes = names.slice(1);
 
   // 1. Devnet, keystores, stakes, the nodes' data, the task's file.
-  const net = await bench.devnet(names, timed, 'flock devnet up (anvil + deploy + VRF fulfiller)');
+  const net = await bench.devnet(names, 'flock devnet up (anvil + deploy + VRF fulfiller)');
   const { chainId, rpcFlag, as, addressOf } = net;
   rpcUrl = net.rpcUrl;
   const nameOf = new Map([...addressOf].map(([n, a]) => [a, n]));
@@ -714,11 +707,7 @@ async function main(): Promise<void> {
   out(`| **the round, training excluded** | **${sec(roundMs - longestTrainMs)}** | | | the longest training (${sec(longestTrainMs)} s) subtracted |`);
   out(`| end to end | ${sec(endToEndMs)} | | | with this script's own progress reads between a phase's last transaction and the next warp (not part of any stage) |`);
   out();
-  out('Setup, not in the round:');
-  out();
-  out('| step | wall s |');
-  out('|---|---:|');
-  for (const s of setup) out(`| ${s.label} | ${sec(s.ms)} |`);
+  out(bench.setupReport());
 
   // Settlement gas by participants: this run, and every earlier run's results file.
   const results: Results = {

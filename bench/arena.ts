@@ -35,12 +35,12 @@
  * JSON-RPC), compiled along into dist/bench/.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Interface } from 'ethers';
 import { exportOnnx, loadTaskSpec, train } from '../src/engine/index.js';
-import { cloneHome, DIST_MAIN, distIsStale, readDaemonState, ROOT, rpc, spawnCli } from '../test/harness/index.js';
+import { cloneHome, readDaemonState, ROOT, rpc, spawnCli } from '../test/harness/index.js';
 import { DevnetBench, hasFlag, now, numFlag, readJson, sleep, tail } from './devnet-round.js';
 
 // ------------------------------------------------------------------ flags
@@ -179,18 +179,8 @@ async function until(what: string, check: () => boolean): Promise<number> {
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
-  if (!existsSync(DIST_MAIN) || !existsSync(SPEC)) {
-    throw new Error('run `npm run build` first (needs dist/cli/main.js and examples/tasks/digits/)');
-  }
-  // The CLI under test is dist/; say so when src/ has changed since it was built.
-  if (distIsStale()) log('warning: src/ is newer than dist/; this measures the CLI as last built (`npm run build` to rebuild)');
-  const setup: { label: string; ms: number }[] = [];
-  const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = now();
-    const r = await fn();
-    setup.push({ label, ms: now() - t0 });
-    return r;
-  };
+  bench.requireBuilt(SPEC);
+  const timed = bench.timed.bind(bench);
 
   // Actors: #0 creates the task, #1..N train, #N+1..N+M validate.
   const names = ['creator', ...Array.from({ length: NODES }, (_, i) => `node${i + 1}`), ...Array.from({ length: VALIDATORS }, (_, i) => `validator${i + 1}`)];
@@ -214,7 +204,7 @@ async function main(): Promise<void> {
   log(`${NODES} models in ${work}`);
 
   // 2. Devnet, keystores, stakes.
-  const net = await bench.devnet(names, timed, 'flock devnet up (anvil + deploy)');
+  const net = await bench.devnet(names, 'flock devnet up (anvil + deploy)');
   const { chainId, rpcFlag, as } = net;
   rpcUrl = net.rpcUrl;
   const senders = (pred: (n: string) => boolean) => new Set(names.filter(pred).map((n) => net.addressOf.get(n)!));
@@ -382,11 +372,7 @@ async function main(): Promise<void> {
   const all = tally(startBlock + 1, endBlock);
   out(`| **total** | **${sec(totalMs)}** | **${all.n}** | **${gas(all.gas)}** | ${endBlock - startBlock} blocks (${stages.filter((s) => s.label.startsWith('warp')).length} of them empty, mined by the warps) |`);
   out();
-  out('Setup, not in the round:');
-  out();
-  out('| step | wall s |');
-  out('|---|---:|');
-  for (const s of setup) out(`| ${s.label} | ${sec(s.ms)} |`);
+  out(bench.setupReport());
 }
 
 function countBy(xs: string[]): string {

@@ -6,11 +6,11 @@
  * also on failure or Ctrl-C.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HDNodeWallet } from 'ethers';
 import { ANVIL_MNEMONIC } from '../src/config/schema.js';
-import { freePort, runCli, tempHome, TEST_RUNTIME_DIR, type CliResult } from '../test/harness/index.js';
+import { DIST_MAIN, distIsStale, freePort, runCli, tempHome, TEST_RUNTIME_DIR, type CliResult } from '../test/harness/index.js';
 
 const argv = process.argv.slice(2);
 
@@ -69,6 +69,8 @@ export class DevnetBench {
   readonly work: string;
   readonly mainHome: string;
   readonly log: (msg: string) => void;
+  /** The setup steps timed with timed(), in order: reported apart from the round. */
+  readonly setup: { label: string; ms: number }[] = [];
   /** Every process started, until it closes: stopped by cleanup(). */
   private readonly running = new Set<ChildProcess>();
   private readonly temp: ReturnType<typeof tempHome>;
@@ -90,6 +92,29 @@ export class DevnetBench {
         void this.cleanup().finally(() => process.exit(130));
       });
     }
+  }
+
+  /**
+   * Fails unless the CLI is built and `input` (the task the bench reads) is there; warns when
+   * src/ has changed since dist/ was built (the CLI under test is dist/).
+   */
+  requireBuilt(input: string): void {
+    if (!existsSync(DIST_MAIN) || !existsSync(input)) throw new Error(`run \`npm run build\` first (needs dist/cli/main.js and ${input})`);
+    if (distIsStale()) this.log('warning: src/ is newer than dist/; this measures the CLI as last built (`npm run build` to rebuild)');
+  }
+
+  /** Runs one setup step and records its wall time in `setup`. */
+  async timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = now();
+    const r = await fn();
+    this.setup.push({ label, ms: now() - t0 });
+    return r;
+  }
+
+  /** The Markdown table of the setup steps, after the round's. */
+  setupReport(): string {
+    const rows = this.setup.map((s) => `| ${s.label} | ${(s.ms / 1000).toFixed(2)} |`);
+    return ['Setup, not in the round:', '', '| step | wall s |', '|---|---:|', ...rows].join('\n');
   }
 
   /** Keeps a process in the run (stopped by cleanup) until it closes. */
@@ -120,7 +145,7 @@ export class DevnetBench {
    * and stakes 200 FLOCK for each. One step after another: an import may write the home's
    * preferences file, and the stakes are sent one at a time like a user's.
    */
-  async devnet(names: string[], timed: <T>(label: string, fn: () => Promise<T>) => Promise<T>, upLabel: string): Promise<Devnet> {
+  async devnet(names: string[], upLabel: string): Promise<Devnet> {
     const passwordFile = path.join(this.work, 'password');
     writeFileSync(passwordFile, PASSWORD);
     writeFileSync(path.join(this.work, 'flock.config.yaml'), `devnet:\n  accounts: ${Math.max(10, names.length)}\n`);
@@ -130,13 +155,13 @@ export class DevnetBench {
 
     const port = await freePort();
     this.devnetStarted = true;
-    const up = await timed(upLabel, () => this.okJson<{ rpcUrl: string; chainId: number; pid: number }>(['devnet', 'up', '--port', String(port)]));
+    const up = await this.timed(upLabel, () => this.okJson<{ rpcUrl: string; chainId: number; pid: number }>(['devnet', 'up', '--port', String(port)]));
     this.devnetPid = up.json.pid;
     const { rpcUrl, chainId } = up.json;
     const rpcFlag = ['--rpc-url', rpcUrl];
     this.log(`devnet at ${rpcUrl} (chain ${chainId})`);
 
-    await timed(`import ${names.length} keystores (scrypt N=1024)`, async () => {
+    await this.timed(`import ${names.length} keystores (scrypt N=1024)`, async () => {
       for (const [i, n] of names.entries()) {
         const keyFile = path.join(this.work, `${n}.key`);
         writeFileSync(keyFile, wallets[i]!.privateKey);
@@ -144,7 +169,7 @@ export class DevnetBench {
         rmSync(keyFile);
       }
     });
-    await timed(`stake 200 FLOCK (no lock) x ${names.length}`, async () => {
+    await this.timed(`stake 200 FLOCK (no lock) x ${names.length}`, async () => {
       for (const n of names) await this.ok(['stake', '200', '--lock', '0', ...as(n), ...rpcFlag]);
     });
     return { rpcUrl, chainId, rpcFlag, addressOf: new Map(names.map((n, i) => [n, wallets[i]!.address.toLowerCase()])), as };
