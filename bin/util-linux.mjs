@@ -61,7 +61,8 @@ export function isThisCli(path, self) {
     try {
       const buf = Buffer.alloc(4096);
       const n = readSync(fd, buf, 0, buf.length, 0);
-      return buf.subarray(0, n).toString('utf8').includes('dist/cli/main.js');
+      const text = buf.subarray(0, n).toString('utf8');
+      return text.includes('dist/bundle/main.js') || text.includes('dist/cli/main.js');
     } finally {
       closeSync(fd);
     }

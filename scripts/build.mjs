@@ -3,6 +3,7 @@
 //   1. forge build          contracts/ -> out/
 //   2. TypeChain (ethers-v6) out/<File>.sol/<Contract>.json of contracts/ only -> src/chain/types/
 //   3. tsc                  src/ -> dist/
+//   4. esbuild              dist/cli/main.js -> dist/bundle/ (what bin/flock runs; see bundle())
 // Plain Node, no dependencies beyond the installed tools, so it runs before anything is built.
 //
 // Nothing is rebuilt when dist/.build-stamp (written last) is newer than every input, unless
@@ -13,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle as bundleCli } from './bundle.mjs';
 import { foundryBinary } from './foundry.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -57,7 +59,15 @@ function newestInput() {
   ];
   return Math.max(0, ...files.map((p) => statSync(p).mtimeMs));
 }
-const outputsExist = () => [join(root, 'dist', 'cli', 'main.js'), join(TYPES_DIR, 'index.ts'), join(root, 'out')].every(existsSync);
+const BUNDLE_DIR = join(root, 'dist', 'bundle');
+const outputsExist = () => [join(root, 'dist', 'cli', 'main.js'), join(BUNDLE_DIR, 'main.js'), join(TYPES_DIR, 'index.ts'), join(root, 'out')].every(existsSync);
+// --bundle-only: step 4 alone, after a plain tsc (the tests' ensureBuilt). It leaves the old
+// chunks in place (their names are hashes; nothing refers to them), so a test running bin/flock
+// meanwhile never finds a file gone; a full build clears them.
+if (process.argv.includes('--bundle-only')) {
+  await bundle({ clean: false });
+  process.exit(0);
+}
 if (!process.argv.includes('--force') && existsSync(STAMP) && outputsExist() && statSync(STAMP).mtimeMs >= newestInput()) {
   step('up to date (nothing under contracts/ or src/ changed since the last build; --force rebuilds)');
   process.exit(0);
@@ -98,7 +108,19 @@ if (artifacts.length === 0) {
 // 3. TypeScript.
 step('tsc -> dist/');
 run(bin('tsc'), ['-p', 'tsconfig.json']);
+
+// 4. The CLI as a few large modules instead of ~450 small ones (scripts/bundle.mjs): a CLI call
+// spent about a third of its CPU loading modules one by one (docs/BENCHMARKS.md, "CLI start-up").
+// The output is two folders below the repository root, as dist/cli/ is: the few paths taken
+// from import.meta.url (package.json, bin/, node_modules) resolve alike.
+await bundle({ clean: true });
 // Dated at the build's start: a file edited while it ran is newer, so the next build runs.
 writeFileSync(STAMP, `${started.toISOString()}\n`);
 utimesSync(STAMP, started, started);
 step('done');
+
+async function bundle({ clean }) {
+  step('esbuild dist/cli/main.js -> dist/bundle/');
+  if (clean) rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  await bundleCli(join(root, 'dist', 'cli', 'main.js'), BUNDLE_DIR);
+}

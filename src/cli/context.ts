@@ -1,6 +1,7 @@
 import type Conf from 'conf';
 import type { Command } from 'commander';
 import type { JsonRpcProvider, Signer } from 'ethers';
+import type { JsonRpcBody } from '../chain/json-rpc.js';
 import type { ConfigFlags, ConfigSource } from '../config/load.js';
 import type { Prefs } from '../config/prefs.js';
 import type { FlockConfig } from '../config/schema.js';
@@ -165,30 +166,18 @@ export async function connectRpc(rpcUrl: string, timeoutMs: number): Promise<{ p
 
 /** eth_chainId with a deadline; every failure is an AbortError with exit 3. */
 export async function probeRpc(rpcUrl: string, timeoutMs: number): Promise<bigint> {
-  const { RPC_HINT } = await import('../chain/ethers-errors.js');
+  const [{ RPC_HINT }, { jsonRpcCall, JsonRpcCallError }] = await Promise.all([import('../chain/ethers-errors.js'), import('../chain/json-rpc.js')]);
   const fail = (why: string, cause?: unknown) =>
     new AbortError(`RPC endpoint ${rpcUrl} ${why}`, { code: 'RPC_UNREACHABLE', hint: RPC_HINT, cause });
-  let res: Response;
+  let body: JsonRpcBody<string>;
   try {
-    res = await fetch(rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    body = await jsonRpcCall<string>(rpcUrl, 'eth_chainId', [], timeoutMs);
   } catch (e) {
-    const name = (e as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') throw fail(`did not answer within ${timeoutMs / 1000} s`, e);
-    const cause = (e as Error).cause as NodeJS.ErrnoException | undefined;
-    const why = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (cause?.code ?? cause?.message ?? (e as Error).message);
-    throw fail(`is unreachable (${why})`, e);
+    if (!(e instanceof JsonRpcCallError)) throw e;
+    if (e.kind === 'timeout') throw fail(`did not answer within ${timeoutMs / 1000} s`, e);
+    if (e.kind === 'not-json') throw fail(`is not a JSON-RPC endpoint (HTTP ${e.detail})`, e);
+    throw fail(`is unreachable (${e.detail === 'ECONNREFUSED' ? 'connection refused' : e.detail})`, e);
   }
-  let body: { result?: unknown; error?: { message?: string } };
-  try {
-    body = (await res.json()) as typeof body;
-  } catch (e) {
-    throw fail(`is not a JSON-RPC endpoint (HTTP ${res.status})`, e);
-  }
-  if (typeof body.result !== 'string') throw fail(`answered eth_chainId with an error: ${body.error?.message ?? `HTTP ${res.status}`}`);
+  if (typeof body.result !== 'string') throw fail(`answered eth_chainId with an error: ${body.error?.message ?? 'no result'}`);
   return BigInt(body.result);
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jsonRpcCall } from '../chain/json-rpc.js';
 import { AbortError } from '../errors/index.js';
 import { mkdirPrivate } from '../files/dirs.js';
 import type { DevnetConfig } from '../config/schema.js';
@@ -92,19 +93,12 @@ export function isAnvilProcess(pid: number): boolean {
 }
 
 /**
- * One JSON-RPC call over plain fetch with a deadline; undefined when nothing (valid) answers.
+ * One JSON-RPC call with a deadline (chain/json-rpc.ts); undefined when nothing (valid) answers.
  * Keeps devnet management free of ethers, so `devnet status` stays fast.
  */
 export async function rpcCall<T = unknown>(rpcUrl: string, method: string, params: unknown[] = [], timeoutMs = 2000): Promise<T | undefined> {
   try {
-    const res = await fetch(rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await res.json()) as { result?: T };
-    return body.result;
+    return (await jsonRpcCall<T>(rpcUrl, method, params, timeoutMs)).result;
   } catch {
     return undefined;
   }

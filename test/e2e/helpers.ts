@@ -20,7 +20,7 @@ export const ANVIL_ACCOUNT_0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
  * old code.
  */
 export function ensureBuilt(): void {
-  if (!existsSync(DIST_MAIN) || !existsSync(join(ROOT, 'src', 'chain', 'types'))) {
+  if (!existsSync(DIST_MAIN) || !existsSync(join(ROOT, 'dist', 'bundle', 'main.js')) || !existsSync(join(ROOT, 'src', 'chain', 'types'))) {
     const res = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
     if (res.status !== 0) throw new Error('build failed; run `npm run build`');
     return;
@@ -30,6 +30,9 @@ export function ensureBuilt(): void {
   // tsc still emits on type errors; only a missing entry point is fatal here.
   if (res.status !== 0) process.stderr.write(`ensureBuilt: tsc reported errors:\n${res.stdout}${res.stderr}`);
   if (!existsSync(DIST_MAIN)) throw new Error('build failed; run `npm run build`');
+  // bin/flock runs the bundle of dist/cli/ (scripts/build.mjs): make it again from the new dist/.
+  const bundled = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--bundle-only'], { cwd: ROOT, stdio: 'inherit' });
+  if (bundled.status !== 0) throw new Error('bundling failed; run `npm run build`');
 }
 
 export interface TestAnvil {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parse } from 'yaml';
 import type { DataSchema } from '../../engine/index.js';
 import { AbortError } from '../../errors/index.js';
 import type { SplitFileResult } from '../../fl/split-file.js';
@@ -25,7 +26,7 @@ function num(flag: string, raw: string | undefined, integer = false): number | u
 
 /** The task's schema from a task.yaml, or from the task.yaml an alliance.yaml names (`task:`). */
 async function taskOf(file: string): Promise<{ name: string; schema: DataSchema }> {
-  const [{ loadTaskSpec }, { readFileSync }, { parse }, path] = await Promise.all([import('../../engine/index.js'), import('node:fs'), import('yaml'), import('node:path')]);
+  const [{ loadTaskSpec }, { readFileSync }, path] = await Promise.all([import('../../engine/index.js'), import('node:fs'), import('node:path')]);
   try {
     const raw = parse(readFileSync(file, 'utf8')) as unknown;
     const named = raw && typeof raw === 'object' && !('schema' in raw) && typeof (raw as { task?: unknown }).task === 'string' ? (raw as { task: string }).task : undefined;

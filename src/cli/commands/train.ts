@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { parse } from 'yaml';
 import type { BackendChoice } from '../../engine/index.js';
 import { AbortError } from '../../errors/index.js';
 import { createContext } from '../context.js';
@@ -61,7 +62,7 @@ export function register(program: Command): void {
 }
 
 async function readTrainerConfig(file: string): Promise<Record<string, unknown>> {
-  const [{ readFile }, { parse }] = await Promise.all([import('node:fs/promises'), import('yaml')]);
+  const { readFile } = await import('node:fs/promises');
   try {
     const raw = parse(await readFile(file, 'utf8')) as unknown;
     if (!raw || typeof raw !== 'object') throw new Error('not a mapping');
