@@ -10,7 +10,7 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 status=0
 
-echo "== build (forge build, typechain, tsc)"
+echo "== build (forge build, typechain, tsc, bundle) $(date -u +%T)"
 node scripts/build.mjs || exit 1
 
 # FLOCK_CHAOS_BESIDE_FORGE=1 (.ci/run): the chaos round runs beside the contract tests, which use
@@ -19,26 +19,26 @@ node scripts/build.mjs || exit 1
 # so it never runs beside the end-to-end tests (test/chaos/vitest.config.ts).
 chaos_pid=
 if [ -n "${FLOCK_CHAOS_BESIDE_FORGE:-}" ]; then
-  echo "== chaos round, beside forge (log printed when it ends)"
+  echo "== chaos round, beside forge (log printed when it ends) $(date -u +%T)"
   npm run --silent chaos > "$logs/chaos.txt" 2>&1 &
   chaos_pid=$!
 fi
 
-echo "== contracts: forge test (profile ${FOUNDRY_PROFILE:-default})"
+echo "== contracts: forge test (profile ${FOUNDRY_PROFILE:-default}) $(date -u +%T)"
 FORGE_SNAPSHOT_CHECK=true node scripts/foundry.mjs forge test 2>&1 | tee "$logs/forge.txt" || status=1
 
-echo "== gas snapshot check"
+echo "== gas snapshot check $(date -u +%T)"
 npm run --silent gas:check || { echo "gas snapshot differs: run 'npm run gas' and commit .gas-snapshot"; status=1; }
 
 if [ -n "$chaos_pid" ]; then
   chaos_status=0
   wait "$chaos_pid" || chaos_status=1
-  echo "== chaos round (exit $chaos_status)"
+  echo "== chaos round (exit $chaos_status) $(date -u +%T)"
   cat "$logs/chaos.txt"
   [ "$chaos_status" = 0 ] || status=1
 fi
 
-echo "== typescript: vitest"
+echo "== typescript: vitest $(date -u +%T)"
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$logs/vitest.json" || status=1
 
 node - "$logs" <<'JS'
