@@ -3,7 +3,7 @@
 //   1. forge build          contracts/ -> out/
 //   2. TypeChain (ethers-v6) out/<File>.sol/<Contract>.json of contracts/ only -> src/chain/types/
 //   3. tsc                  src/ -> dist/
-//   4. esbuild              dist/cli/main.js -> dist/bundle/ (what bin/flock runs; see bundle())
+//   4. esbuild              dist/cli/main.js -> dist/bundle/ (what bin/flock runs; scripts/bundle.mjs)
 // Plain Node, no dependencies beyond the installed tools, so it runs before anything is built.
 //
 // Nothing is rebuilt when dist/.build-stamp (written last) is newer than every input, unless

@@ -6,17 +6,12 @@
 // bundled gets a `require` for the built-ins (the banner), and must be imported statically: a
 // dynamic import() of it yields only a default export in the bundle, not its named ones
 // (test/unit/architecture/bundle.test.ts checks src/ for that).
-export const EXTERNAL = [
+const EXTERNAL = [
   ...['onnxruntime-node', '@tensorflow/*', 'solc', '@foundry-rs/*'], // native code, wasm, binaries
   ...['pino', 'pino-*', 'thread-stream', 'sonic-boom'], // worker files by path
   ...['ink', 'ink-*', 'react', 'react/*', 'yoga-*'], // the views, loaded only for a terminal
   ...['libp2p', '@libp2p/*', '@helia/*', '@chainsafe/*', '@multiformats/*', 'protobufjs', 'ipfs-*', 'blockstore-*', 'datastore-*'], // the IPFS store, loaded only for it
 ];
-
-/** True when `pkg` (a bare specifier's package name) stays out of the bundle. */
-export function isExternal(pkg) {
-  return EXTERNAL.some((p) => (p.endsWith('*') ? pkg.startsWith(p.slice(0, -1)) : pkg === p || pkg.startsWith(`${p}/`)));
-}
 
 /** Bundles `entry` into `outdir` (ES modules, split at every dynamic import). */
 export async function bundle(entry, outdir) {
